@@ -1,0 +1,73 @@
+package analyze
+
+// FindingRow is one row of the findings table: one detector hit.
+type FindingRow struct {
+	AppID     string `parquet:"app_id,zstd" json:"app_id"`
+	AttemptID string `parquet:"attempt_id,zstd" json:"attempt_id"`
+	RunID     string `parquet:"run_id,zstd" json:"run_id"`
+	AppName   string `parquet:"app_name,zstd" json:"app_name"`
+	// StageID and StageAttemptID are null for app-level findings.
+	StageID        *int64  `parquet:"stage_id,optional" json:"stage_id"`
+	StageAttemptID *int64  `parquet:"stage_attempt_id,optional" json:"stage_attempt_id"`
+	Detector       string  `parquet:"detector,zstd" json:"detector"`
+	Severity       string  `parquet:"severity,zstd" json:"severity"` // low | moderate | severe | critical
+	Score          float64 `parquet:"score" json:"score"`
+	Title          string  `parquet:"title,zstd" json:"title"`
+	Detail         string  `parquet:"detail,zstd" json:"detail"`
+	// EstWasteUSD is the cost this finding is estimated to waste (0 when
+	// the detector cannot tell); findings rank by severity, then this.
+	EstWasteUSD     float64          `parquet:"est_waste_usd" json:"est_waste_usd"`
+	Evidence        []Evidence       `parquet:"evidence,list" json:"evidence"`
+	Recommendations []Recommendation `parquet:"recommendations,list" json:"recommendations"`
+}
+
+// Evidence is a metric, its value and the threshold it crossed.
+type Evidence struct {
+	Metric    string  `parquet:"metric,zstd" json:"metric"`
+	Value     float64 `parquet:"value" json:"value"`
+	Threshold float64 `parquet:"threshold" json:"threshold"`
+}
+
+// Recommendation is a concrete config change computed from the numbers.
+type Recommendation struct {
+	Key      string `parquet:"key,zstd" json:"key"`
+	Current  string `parquet:"current,zstd" json:"current"` // "" when unset (Spark's default applies)
+	Proposed string `parquet:"proposed,zstd" json:"proposed"`
+	Reason   string `parquet:"reason,zstd" json:"reason"`
+}
+
+// DiagnosisRow is one row of the diagnoses table: one Gemini call, or one
+// refusal to call (status skipped_budget, skipped_cached, dry_run).
+type DiagnosisRow struct {
+	AppID        string `parquet:"app_id,zstd" json:"app_id"`
+	AttemptID    string `parquet:"attempt_id,zstd" json:"attempt_id"`
+	RunID        string `parquet:"run_id,zstd" json:"run_id"`
+	Time         int64  `parquet:"time,timestamp(millisecond:utc)" json:"time"`
+	Model        string `parquet:"model,zstd" json:"model"`
+	PromptSHA256 string `parquet:"prompt_sha256,zstd" json:"prompt_sha256"`
+	InputTokens  int64  `parquet:"input_tokens" json:"input_tokens"`
+	OutputTokens int64  `parquet:"output_tokens" json:"output_tokens"`
+	LatencyMS    int64  `parquet:"latency_ms" json:"latency_ms"`
+	// Status: ok | invalid | refused | error | skipped_budget | dry_run | cached
+	Status       string         `parquet:"status,zstd" json:"status"`
+	Error        string         `parquet:"error,zstd" json:"error"`
+	Bottleneck   string         `parquet:"bottleneck,zstd" json:"bottleneck"`
+	RootCause    string         `parquet:"root_cause,zstd" json:"root_cause"`
+	Rationale    string         `parquet:"rationale,zstd" json:"rationale"`
+	Confidence   string         `parquet:"confidence,zstd" json:"confidence"`
+	CodeAdvice   []string       `parquet:"code_advice,list" json:"code_advice"`
+	Configs      []ConfigAdvice `parquet:"configs,list" json:"configs"`
+	RejectedKeys []string       `parquet:"rejected_keys,list" json:"rejected_keys"`
+	CostUSD      float64        `parquet:"cost_usd" json:"cost_usd"` // tokens × the configured token prices
+}
+
+// ConfigAdvice is one config change Gemini recommended, checked against the
+// catalogue of Spark properties (Valid false: kept for the audit, never
+// applied to anything).
+type ConfigAdvice struct {
+	Key      string `parquet:"key,zstd" json:"key"`
+	Current  string `parquet:"current,zstd" json:"current"`
+	Proposed string `parquet:"proposed,zstd" json:"proposed"`
+	Reason   string `parquet:"reason,zstd" json:"reason"`
+	Valid    bool   `parquet:"valid" json:"valid"`
+}

@@ -1,0 +1,60 @@
+// Package redact hides secrets in Spark properties before they are stored or
+// sent anywhere, with the semantics of Spark's spark.redaction.regex.
+package redact
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// DefaultPattern is the default of spark.redaction.regex.
+const DefaultPattern = `(?i)secret|password|token|access[.]?key`
+
+// Redacted replaces a hidden value, as Spark writes it.
+const Redacted = "*********(redacted)"
+
+// Redactor decides which property values are secret.
+type Redactor struct {
+	keys []*regexp.Regexp // a key matching any of these has its value hidden
+}
+
+// New returns a Redactor using Spark's default pattern plus extra patterns
+// (Go regexp syntax) from the config file.
+func New(extra ...string) (*Redactor, error) {
+	r := &Redactor{keys: []*regexp.Regexp{regexp.MustCompile(DefaultPattern)}}
+	for _, p := range extra {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("redaction pattern %q: %w", p, err)
+		}
+		r.keys = append(r.keys, re)
+	}
+	return r, nil
+}
+
+// Default is a Redactor with Spark's default pattern only.
+var Default, _ = New()
+
+// Value returns the value to keep for property key: Redacted when the key
+// or the value matches a pattern (Spark redacts on either), otherwise the
+// value with credentials inside URLs removed.
+func (r *Redactor) Value(key, value string) string {
+	for _, re := range r.keys {
+		if re.MatchString(key) || re.MatchString(value) {
+			return Redacted
+		}
+	}
+	return URLCredentials(value)
+}
+
+// userinfo matches the user:password@ part of scheme://user:password@host.
+var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@`)
+
+// URLCredentials removes user-info (user:password@) from every URL in s.
+func URLCredentials(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	return userinfo.ReplaceAllString(s, "${1}"+Redacted+"@")
+}
