@@ -1,0 +1,287 @@
+// Package catalog is the list of real Spark configuration properties that
+// a diagnosis may recommend, each with its type and default, and the checks
+// of a proposed value against that type (Spark's own size and time string
+// syntax, booleans, numbers with ranges, enums).
+//
+// The list lives in properties.txt, embedded at build time. It was
+// hand-curated from the tables of the Spark documentation without network
+// access; the file's header says how, and a test checks every default
+// against its own type.
+package catalog
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Type is the kind of value a property takes.
+type Type string
+
+// The property types.
+const (
+	Int    Type = "int"    // 32-bit integer
+	Long   Type = "long"   // 64-bit integer
+	Double Type = "double" // floating point
+	Bool   Type = "bool"   // true | false
+	Size   Type = "size"   // Spark byte string: 512m, 4g, 1024k, 1048576
+	Time   Type = "time"   // Spark time string: 100ms, 120s, 5min, 1h
+	Enum   Type = "enum"   // one of Allowed
+	String Type = "string" // free text
+)
+
+// Property is one Spark configuration property.
+type Property struct {
+	Key     string
+	Type    Type
+	Default string   // "" when Spark computes it or there is none
+	Allowed []string // Enum only
+	// Min and Max bound numbers, sizes (bytes) and times (milliseconds),
+	// inclusive; nil is unbounded (sizes and times default to Min 0).
+	Min, Max *float64
+}
+
+//go:embed properties.txt
+var propertiesTxt string
+
+var (
+	loadOnce sync.Once
+	byKey    map[string]Property
+	loadErr  error
+)
+
+// Lookup returns the property named key (exact, case-sensitive, as Spark
+// reads keys) and whether it is catalogued.
+func Lookup(key string) (Property, bool) {
+	load()
+	p, ok := byKey[key]
+	return p, ok
+}
+
+// All returns every catalogued property, ordered by key.
+func All() []Property {
+	load()
+	out := make([]Property, 0, len(byKey))
+	for _, p := range byKey {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// Err reports a malformed properties.txt (nil when it loaded).
+func Err() error {
+	load()
+	return loadErr
+}
+
+func load() {
+	loadOnce.Do(func() { byKey, loadErr = Parse(propertiesTxt) })
+}
+
+// Parse reads a catalogue in the properties.txt format.
+func Parse(text string) (map[string]Property, error) {
+	out := make(map[string]Property)
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		p, err := parseLine(line)
+		if err != nil {
+			return nil, fmt.Errorf("properties.txt:%d: %w", i+1, err)
+		}
+		if _, dup := out[p.Key]; dup {
+			return nil, fmt.Errorf("properties.txt:%d: duplicate key %s", i+1, p.Key)
+		}
+		out[p.Key] = p
+	}
+	return out, nil
+}
+
+func parseLine(line string) (Property, error) {
+	f := strings.Split(line, "|")
+	if len(f) != 4 {
+		return Property{}, fmt.Errorf("want 4 fields separated by |, got %d", len(f))
+	}
+	p := Property{Key: f[0], Type: Type(f[1]), Default: f[2]}
+	if !strings.HasPrefix(p.Key, "spark.") {
+		return Property{}, fmt.Errorf("key %q does not start with spark.", p.Key)
+	}
+	switch p.Type {
+	case Enum:
+		p.Allowed = strings.Split(f[3], ",")
+		if f[3] == "" {
+			return Property{}, fmt.Errorf("%s: enum without allowed values", p.Key)
+		}
+	case Int, Long, Double, Size, Time:
+		var err error
+		if p.Min, p.Max, err = parseRange(f[3]); err != nil {
+			return Property{}, fmt.Errorf("%s: %w", p.Key, err)
+		}
+	case Bool, String:
+		if f[3] != "" {
+			return Property{}, fmt.Errorf("%s: %s takes no constraint", p.Key, p.Type)
+		}
+	default:
+		return Property{}, fmt.Errorf("%s: unknown type %q", p.Key, p.Type)
+	}
+	return p, nil
+}
+
+// parseRange reads "min..max" (either end may be empty) or "".
+func parseRange(s string) (lo, hi *float64, err error) {
+	if s == "" {
+		return nil, nil, nil
+	}
+	a, b, ok := strings.Cut(s, "..")
+	if !ok {
+		return nil, nil, fmt.Errorf("range %q: want min..max", s)
+	}
+	if lo, err = optFloat(a); err != nil {
+		return nil, nil, err
+	}
+	hi, err = optFloat(b)
+	return lo, hi, err
+}
+
+func optFloat(s string) (*float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, fmt.Errorf("range bound %q: %w", s, err)
+	}
+	return &v, nil
+}
+
+// Check reports whether value is valid for the property: nil, or an error
+// saying why not.
+func (p Property) Check(value string) error {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return fmt.Errorf("%s: empty value", p.Key)
+	}
+	n, err := p.number(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.Key, err)
+	}
+	if err := p.inRange(n); err != nil {
+		return fmt.Errorf("%s: %q %w", p.Key, value, err)
+	}
+	return nil
+}
+
+// number parses v by type; it returns the value to range-check (NaN when
+// the type has no range).
+func (p Property) number(v string) (float64, error) {
+	switch p.Type {
+	case Int:
+		n, err := strconv.ParseInt(v, 10, 32)
+		return float64(n), numErr(err, v, "a 32-bit integer")
+	case Long:
+		n, err := strconv.ParseInt(v, 10, 64)
+		return float64(n), numErr(err, v, "a 64-bit integer")
+	case Double:
+		n, err := strconv.ParseFloat(v, 64)
+		if err == nil && (math.IsNaN(n) || math.IsInf(n, 0)) {
+			err = strconv.ErrSyntax
+		}
+		return n, numErr(err, v, "a number")
+	case Size:
+		return ParseSize(v)
+	case Time:
+		return ParseTime(v)
+	case Bool:
+		if l := strings.ToLower(v); l != "true" && l != "false" {
+			return 0, fmt.Errorf("%q is not true or false", v)
+		}
+	case Enum:
+		for _, a := range p.Allowed {
+			if strings.EqualFold(a, v) {
+				return math.NaN(), nil
+			}
+		}
+		return 0, fmt.Errorf("%q is not one of %s", v, strings.Join(p.Allowed, ", "))
+	case String:
+		if len(v) > 4096 {
+			return 0, fmt.Errorf("value longer than 4096 bytes")
+		}
+	}
+	return math.NaN(), nil
+}
+
+func numErr(err error, v, want string) error {
+	if err != nil {
+		return fmt.Errorf("%q is not %s", v, want)
+	}
+	return nil
+}
+
+func (p Property) inRange(n float64) error {
+	if math.IsNaN(n) {
+		return nil
+	}
+	lo := p.Min
+	if lo == nil && (p.Type == Size || p.Type == Time) {
+		zero := 0.0
+		lo = &zero
+	}
+	if lo != nil && n < *lo {
+		return fmt.Errorf("is below the minimum %v", *lo)
+	}
+	if p.Max != nil && n > *p.Max {
+		return fmt.Errorf("is above the maximum %v", *p.Max)
+	}
+	return nil
+}
+
+// sizeRE and timeRE follow Spark's JavaUtils.byteStringAs / timeStringAs
+// (after ConfigHelpers' optional leading minus), on the lower-cased value.
+var (
+	sizeRE = regexp.MustCompile(`^(-?)([0-9]+)(b|k|kb|m|mb|g|gb|t|tb|p|pb)?$`)
+	timeRE = regexp.MustCompile(`^(-?)([0-9]+)(us|ms|s|m|min|h|d)?$`)
+)
+
+var sizeUnits = map[string]float64{
+	"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
+	"g": 1 << 30, "gb": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "p": 1 << 50, "pb": 1 << 50,
+}
+
+var timeUnits = map[string]float64{
+	"": 1, "us": 0.001, "ms": 1, "s": 1e3, "m": 60e3, "min": 60e3, "h": 3600e3, "d": 86400e3,
+}
+
+// ParseSize parses a Spark byte string (4g, 512m, 1024k, 100b, 1048576) and
+// returns bytes; a bare number counts as bytes here (Spark's default unit
+// differs by property, which only matters for range checks).
+func ParseSize(s string) (float64, error) {
+	return parseUnit(s, sizeRE, sizeUnits, "a size like 512m, 4g or 1048576")
+}
+
+// ParseTime parses a Spark time string (100ms, 120s, 5min, 1h) and returns
+// milliseconds; a bare number counts as milliseconds here.
+func ParseTime(s string) (float64, error) {
+	return parseUnit(s, timeRE, timeUnits, "a duration like 100ms, 120s or 5min")
+}
+
+func parseUnit(s string, re *regexp.Regexp, units map[string]float64, want string) (float64, error) {
+	m := re.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, fmt.Errorf("%q is not %s", s, want)
+	}
+	n, err := strconv.ParseFloat(m[2], 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not %s", s, want)
+	}
+	if m[1] == "-" {
+		n = -n
+	}
+	return n * units[m[3]], nil
+}
