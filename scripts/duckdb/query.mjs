@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// query.mjs runs SQL through DuckDB (@duckdb/node-api), the reader notebook
+// users have, and prints each statement's result as one line of JSON: an
+// array of row objects, with values as DuckDB's getRowObjectsJson gives them
+// (BIGINT and TIMESTAMP as strings, lists as arrays, structs as objects).
+//
+//   node scripts/duckdb/query.mjs "SELECT 42 AS answer" ["SQL" ...]
+//
+// Every argument is one statement, run in order on one in-memory database,
+// so an earlier statement can create a view that a later one reads.
+//
+// @duckdb/node-api is found under $SPARKMINE_TOOLS/node/node_modules, or
+// under .tools/node/node_modules in the nearest parent folder of this script
+// or of the working directory (scripts/install-test-deps.sh puts it there).
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const pkg = "@duckdb/node-api";
+
+function toolDirs() {
+  const dirs = [];
+  if (process.env.SPARKMINE_TOOLS) dirs.push(join(process.env.SPARKMINE_TOOLS, "node"));
+  for (let start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    for (let d = resolve(start); ; d = dirname(d)) {
+      dirs.push(join(d, ".tools", "node"));
+      if (dirname(d) === d) break;
+    }
+  }
+  return dirs;
+}
+
+async function loadDuckDB() {
+  for (const dir of toolDirs()) {
+    if (!existsSync(join(dir, "node_modules", pkg))) continue;
+    const require = createRequire(join(dir, "package.json"));
+    return import(pathToFileURL(require.resolve(pkg)).href);
+  }
+  throw new Error(`${pkg} not found (looked in ${toolDirs().join(", ")}); run scripts/install-test-deps.sh`);
+}
+
+async function main(statements) {
+  if (statements.length === 0) throw new Error("usage: query.mjs SQL [SQL ...]");
+  const { DuckDBInstance } = await loadDuckDB();
+  const instance = await DuckDBInstance.create(":memory:");
+  const conn = await instance.connect();
+  try {
+    for (const sql of statements) {
+      const reader = await conn.runAndReadAll(sql);
+      process.stdout.write(JSON.stringify(reader.getRowObjectsJson()) + "\n");
+    }
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`duckdb query: ${err.message}\n`);
+  process.exit(1);
+});
