@@ -1,0 +1,214 @@
+package extract
+
+import (
+	"strconv"
+
+	"github.com/valyala/fastjson"
+)
+
+// appState is what the Builder gathers about the application itself.
+type appState struct {
+	id, attempt, name, user, sparkVersion string
+
+	start, end *int64
+	exitCode   *int64
+	lastEvent  int64
+	props      map[string]string // Spark Properties, raw
+
+	tasks, failedTasks, killedTasks int64
+	sums                            [numMetrics]int64 // over every TaskEnd with Task Metrics
+}
+
+// touch and touchValue track the newest timestamp in the log.
+func (b *Builder) touch(t *int64) {
+	if t != nil {
+		b.touchValue(*t)
+	}
+}
+
+func (b *Builder) touchValue(t int64) {
+	if t > b.app.lastEvent {
+		b.app.lastEvent = t
+	}
+}
+
+func (a *appState) countTaskEnd(reason []byte) {
+	a.tasks++
+	_, failed, killed := endDeltas(reason)
+	a.failedTasks += failed
+	a.killedTasks += killed
+}
+
+func (b *Builder) onApplicationStart(v *fastjson.Value) {
+	a := &b.app
+	a.name = str(v, "App Name")
+	a.user = str(v, "User")
+	if id := str(v, "App ID"); id != "" {
+		a.id = id
+	}
+	if att := str(v, "App Attempt ID"); att != "" {
+		a.attempt = att
+	}
+	a.start = optInt64(v, "Timestamp")
+	b.touch(a.start)
+}
+
+func (b *Builder) onApplicationEnd(v *fastjson.Value) {
+	b.app.end = optInt64(v, "Timestamp")
+	b.app.exitCode = optInt64(v, "ExitCode")
+	if b.app.end == nil {
+		t := b.app.lastEvent
+		b.app.end = &t // an ApplicationEnd without a time still ends the app
+	}
+	b.touch(b.app.end)
+}
+
+func (b *Builder) onEnvironmentUpdate(v *fastjson.Value) {
+	o := v.GetObject("Spark Properties")
+	if o == nil {
+		return
+	}
+	if b.app.props == nil {
+		b.app.props = make(map[string]string)
+	}
+	o.Visit(func(k []byte, x *fastjson.Value) {
+		if s, err := x.StringBytes(); err == nil {
+			b.app.props[string(k)] = string(s)
+		}
+	})
+}
+
+func (b *Builder) onJobStart(v *fastjson.Value) {
+	id := v.GetInt64("Job ID")
+	j := &Job{JobID: id, SubmissionTime: optTime(v, "Submission Time")}
+	b.touch(j.SubmissionTime)
+	for _, x := range v.GetArray("Stage IDs") {
+		j.StageIDs = append(j.StageIDs, x.GetInt64())
+	}
+	if p := v.Get("Properties"); p != nil {
+		if s := str(p, "spark.sql.execution.id"); s != "" {
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				j.SQLExecutionID = &n
+			}
+		}
+		j.Description = str(p, "spark.job.description")
+		if j.Description == "" {
+			j.Description = str(p, "callSite.short")
+		}
+		j.Description = truncate(j.Description, 512)
+	}
+	if _, dup := b.jobs[id]; !dup {
+		b.jobOrder = append(b.jobOrder, id)
+	}
+	b.jobs[id] = j
+	for _, si := range v.GetArray("Stage Infos") {
+		k, info := stageInfoFromJSON(si)
+		b.liveStage(k, info)
+	}
+}
+
+// optTime is optInt64 for job times, where Spark writes -1 for "none".
+func optTime(v *fastjson.Value, key string) *int64 {
+	t := optInt64(v, key)
+	if t != nil && *t < 0 {
+		return nil
+	}
+	return t
+}
+
+func (b *Builder) onJobEnd(v *fastjson.Value) {
+	j := b.jobs[v.GetInt64("Job ID")]
+	if j == nil {
+		return
+	}
+	j.CompletionTime = optTime(v, "Completion Time")
+	b.touch(j.CompletionTime)
+	j.Result = str(v, "Job Result", "Result")
+	if j.Result == "JobFailed" {
+		j.FailureMessage = firstLine(str(v, "Job Result", "Exception", "Message"), 1024)
+	}
+	b.skipPendingStages(j.StageIDs)
+}
+
+// skipPendingStages marks the job's stages still PENDING as SKIPPED and
+// takes them out of the live set (AppStatusListener.onJobEnd).
+func (b *Builder) skipPendingStages(ids []int64) {
+	var pending []*stageAttempt
+	for _, s := range b.stages {
+		if s.live && s.c.status == StatusPending && containsID(ids, s.key.id) {
+			pending = append(pending, s)
+		}
+	}
+	for _, s := range pending {
+		s.c.status = StatusSkipped
+		s.live = false
+		if s.running <= 0 {
+			b.reduce(s)
+		}
+	}
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// firstLine returns the first line of s, bounded to n bytes.
+func firstLine(s string, n int) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' || s[i] == '\r' {
+			s = s[:i]
+			break
+		}
+	}
+	return truncate(s, n)
+}
+
+// sqlExec is an SQL execution being built.
+type sqlExec struct {
+	SQLExecution
+}
+
+func (b *Builder) sqlExecution(id int64) *sqlExec {
+	e := b.sql[id]
+	if e == nil {
+		e = &sqlExec{SQLExecution{ExecutionID: id}}
+		b.sql[id] = e
+		b.sqlOrder = append(b.sqlOrder, id)
+	}
+	return e
+}
+
+func (b *Builder) onSQLStart(v *fastjson.Value) {
+	e := b.sqlExecution(v.GetInt64("executionId"))
+	e.Description = truncate(str(v, "description"), 1024)
+	e.StartTime = optInt64(v, "time")
+	b.touch(e.StartTime)
+	e.PlanExcerpt = planExcerpt(v.GetStringBytes("physicalPlanDescription"))
+}
+
+func (b *Builder) onSQLEnd(v *fastjson.Value) {
+	e := b.sqlExecution(v.GetInt64("executionId"))
+	e.EndTime = optInt64(v, "time")
+	b.touch(e.EndTime)
+	e.ErrorMessage = firstLine(str(v, "errorMessage"), 1024)
+}
+
+func (b *Builder) onSQLAdaptive(v *fastjson.Value) {
+	e := b.sqlExecution(v.GetInt64("executionId"))
+	if p := v.GetStringBytes("physicalPlanDescription"); len(p) > 0 {
+		e.PlanExcerpt = planExcerpt(p) // the last adaptive update wins
+	}
+}
+
+// planExcerpt copies the bounded start of a plan description.
+func planExcerpt(p []byte) string {
+	if len(p) > PlanExcerptLimit {
+		return truncate(string(p[:PlanExcerptLimit+1]), PlanExcerptLimit)
+	}
+	return string(p)
+}

@@ -1,0 +1,199 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/valyala/fastjson"
+)
+
+// executor mirrors the History Server's LiveExecutor: created by the first
+// ExecutorAdded or BlockManagerAdded, live until ExecutorRemoved.
+type executor struct {
+	id            string
+	host          string // Executor Info Host
+	hostPort      string // Block Manager host:port
+	cores         int64
+	maxMemory     int64
+	added         int64
+	removed       *int64
+	removedReason string
+	live          bool
+
+	active, totalTasks, completed, failed int64
+	duration, gc, input, shuffleRead      int64
+	shuffleWrite, memSpill, diskSpill     int64
+
+	// peaks are the executor-level peak memory metrics; nil until any
+	// TaskEnd, stage executor metrics or metrics update set them (the
+	// History Server's peakMemoryMetrics then appears, zeros included).
+	peaks map[string]int64
+}
+
+func (b *Builder) executor(id string, t int64) *executor {
+	if e := b.execs[id]; e != nil {
+		return e
+	}
+	e := &executor{id: id, added: t, live: true}
+	b.execs[id] = e
+	b.execList = append(b.execList, e)
+	return e
+}
+
+// driverID normalises Spark 1.x's "<driver>" to "driver".
+func driverID(id string) string {
+	if id == "<driver>" {
+		return "driver"
+	}
+	return id
+}
+
+func (b *Builder) onExecutorAdded(v *fastjson.Value) {
+	t := v.GetInt64("Timestamp")
+	b.touchValue(t)
+	e := b.executor(driverID(str(v, "Executor ID")), t)
+	e.live = true
+	if info := v.Get("Executor Info"); info != nil {
+		e.host = str(info, "Host")
+		e.cores = info.GetInt64("Total Cores")
+	}
+}
+
+func (b *Builder) onExecutorRemoved(v *fastjson.Value) {
+	t := v.GetInt64("Timestamp")
+	b.touchValue(t)
+	e := b.execs[driverID(str(v, "Executor ID"))]
+	if e == nil || !e.live {
+		return
+	}
+	e.live = false
+	e.removed = &t
+	e.removedReason = str(v, "Removed Reason")
+}
+
+func (b *Builder) onBlockManagerAdded(v *fastjson.Value) {
+	t := v.GetInt64("Timestamp")
+	b.touchValue(t)
+	bm := v.Get("Block Manager ID")
+	if bm == nil {
+		return
+	}
+	e := b.executor(driverID(str(bm, "Executor ID")), t)
+	e.hostPort = str(bm, "Host") + ":" + itoa(bm.GetInt64("Port"))
+	e.maxMemory = v.GetInt64("Maximum Memory")
+}
+
+// executorTaskEnd applies a TaskEnd to its executor's totals as
+// AppStatusListener.onTaskEnd does: only while the executor is live; the
+// metric totals skip Resubmitted ends and ends without Task Metrics.
+func (b *Builder) executorTaskEnd(v *fastjson.Value, reason []byte, ti taskInfo, tm *fastjson.Value) {
+	e := b.execs[driverID(string(ti.executor))]
+	if e == nil || !e.live {
+		return
+	}
+	complete, failed, _ := endDeltas(reason)
+	e.active--
+	e.completed += complete
+	e.failed += failed
+	if ti.finish != 0 {
+		e.duration += ti.finish - ti.launch
+	}
+	if string(reason) != "Resubmitted" && tm != nil {
+		e.gc += tm.GetInt64("JVM GC Time")
+		e.input += tm.GetInt64("Input Metrics", "Bytes Read")
+		e.shuffleRead += tm.GetInt64("Shuffle Read Metrics", "Local Bytes Read") +
+			tm.GetInt64("Shuffle Read Metrics", "Remote Bytes Read")
+		e.shuffleWrite += tm.GetInt64("Shuffle Write Metrics", "Shuffle Bytes Written")
+		e.memSpill += tm.GetInt64("Memory Bytes Spilled")
+		e.diskSpill += tm.GetInt64("Disk Bytes Spilled")
+	}
+	// A missing Task Executor Metrics reads as an empty (all-zero) set,
+	// which still marks the peaks as present.
+	e.updatePeaks(v.Get("Task Executor Metrics"))
+}
+
+// updatePeaks keeps the maximum of each executor metric.
+func (e *executor) updatePeaks(m *fastjson.Value) {
+	if e.peaks == nil {
+		e.peaks = make(map[string]int64, 24)
+	}
+	if m == nil {
+		return
+	}
+	o, err := m.Object()
+	if err != nil {
+		return
+	}
+	o.Visit(func(k []byte, x *fastjson.Value) {
+		n, err := x.Int64()
+		if err != nil {
+			return
+		}
+		if old, ok := e.peaks[string(k)]; !ok || n > old {
+			e.peaks[string(k)] = n
+		}
+	})
+}
+
+func (b *Builder) onStageExecutorMetrics(v *fastjson.Value) {
+	// Dead executors count too (AppStatusListener.onStageExecutorMetrics).
+	if e := b.execs[driverID(str(v, "Executor ID"))]; e != nil {
+		e.updatePeaks(v.Get("Executor Metrics"))
+	}
+}
+
+func (b *Builder) onExecutorMetricsUpdate(v *fastjson.Value) {
+	e := b.execs[driverID(str(v, "Executor ID"))]
+	if e == nil || !e.live {
+		return
+	}
+	for _, u := range v.GetArray("Executor Metrics Updated") {
+		e.updatePeaks(u.Get("Executor Metrics"))
+	}
+}
+
+// hostOf returns the host of an executor: Executor Info Host, else the host
+// part of the block manager's host:port.
+func (e *executor) hostOf() string {
+	if e.host != "" {
+		return e.host
+	}
+	if i := strings.LastIndexByte(e.hostPort, ':'); i >= 0 {
+		return e.hostPort[:i]
+	}
+	return e.hostPort
+}
+
+func (e *executor) peak(name string) *int64 {
+	if e.peaks == nil {
+		return nil
+	}
+	n := e.peaks[name]
+	return &n
+}
+
+// row builds the executor's row; end closes the lifetime of an executor
+// never removed.
+func (e *executor) row(end int64) ExecutorRow {
+	r := ExecutorRow{
+		ExecutorID: e.id, Host: e.hostOf(), Cores: e.cores, MaxMemory: e.maxMemory,
+		RemovedTime: e.removed, RemovedReason: e.removedReason,
+		Tasks: e.totalTasks, CompletedTasks: e.completed, FailedTasks: e.failed,
+		TaskTimeMS: e.duration, GCTimeMS: e.gc, InputBytes: e.input,
+		ShuffleReadBytes: e.shuffleRead, ShuffleWriteBytes: e.shuffleWrite,
+		MemorySpilledBytes: e.memSpill, DiskSpilledBytes: e.diskSpill,
+		PeakJVMHeapMemory:           e.peak("JVMHeapMemory"),
+		PeakJVMOffHeapMemory:        e.peak("JVMOffHeapMemory"),
+		PeakOnHeapExecutionMemory:   e.peak("OnHeapExecutionMemory"),
+		PeakOffHeapExecutionMemory:  e.peak("OffHeapExecutionMemory"),
+		PeakProcessTreeJVMRSSMemory: e.peak("ProcessTreeJVMRSSMemory"),
+		MajorGCTimeMS:               e.peak("MajorGCTime"),
+	}
+	added := e.added
+	r.AddedTime = &added
+	stop := end
+	if e.removed != nil {
+		stop = *e.removed
+	}
+	r.LifetimeMS = max(0, stop-e.added)
+	return r
+}

@@ -1,0 +1,277 @@
+package extract
+
+import "github.com/valyala/fastjson"
+
+// Stage statuses, as the History Server spells them.
+const (
+	StatusActive   = "ACTIVE"
+	StatusComplete = "COMPLETE"
+	StatusFailed   = "FAILED"
+	StatusPending  = "PENDING"
+	StatusSkipped  = "SKIPPED"
+)
+
+type stageKey struct{ id, attempt int64 }
+
+// stageInfo is the part of a Stage Info object the row needs; the latest
+// one seen while the stage attempt is live wins, as in the History Server.
+type stageInfo struct {
+	name          string
+	numTasks      int64
+	submission    *int64
+	completion    *int64
+	failureReason string
+}
+
+func stageInfoFromJSON(si *fastjson.Value) (stageKey, stageInfo) {
+	k := stageKey{si.GetInt64("Stage ID"), si.GetInt64("Stage Attempt ID")}
+	return k, stageInfo{
+		name:          str(si, "Stage Name"),
+		numTasks:      si.GetInt64("Number of Tasks"),
+		submission:    optInt64(si, "Submission Time"),
+		completion:    optInt64(si, "Completion Time"),
+		failureReason: str(si, "Failure Reason"),
+	}
+}
+
+// stageCounters are the numbers the History Server changes only while the
+// stage attempt is in its live set.
+type stageCounters struct {
+	status                      string
+	active                      int64
+	complete, failed, killed    int64
+	fetchFailures, executorLost int64
+	speculative                 int64
+	firstLaunch                 *int64
+	completedIndices            bitset
+	sums                        [numMetrics]int64
+	peakExecMax                 int64
+}
+
+// stageAttempt is a stage attempt not yet reduced to its row. It holds the
+// records of its tasks until it has left the live set and none of its tasks
+// is still running; then it becomes a stageResult and the records go.
+type stageAttempt struct {
+	key     stageKey
+	info    stageInfo
+	c       stageCounters
+	live    bool // in the History Server's live set
+	tasks   []taskRecord
+	running int // records started and not ended
+}
+
+func newStageAttempt(k stageKey, info stageInfo) *stageAttempt {
+	return &stageAttempt{key: k, info: info, live: true, c: stageCounters{status: StatusPending}}
+}
+
+// revive gives a stage attempt a fresh live object, as the History Server
+// does when a later job lists a stage attempt that has left its live set:
+// PENDING, zero counters (it becomes SKIPPED when that job ends).
+func (s *stageAttempt) revive(info stageInfo) {
+	s.info = info
+	s.c = stageCounters{status: StatusPending}
+	s.live = true
+}
+
+// liveStage returns the live stage attempt for k, creating it (or a fresh
+// live object for one that left the live set) as getOrCreateStage does.
+func (b *Builder) liveStage(k stageKey, info stageInfo) *stageAttempt {
+	s := b.stages[k]
+	switch {
+	case s == nil:
+		s = newStageAttempt(k, info)
+		b.stages[k] = s
+	case !s.live:
+		s.revive(info)
+	default:
+		s.info = info
+	}
+	return s
+}
+
+func (b *Builder) onStageSubmitted(v *fastjson.Value) {
+	si := v.Get("Stage Info")
+	if si == nil {
+		return
+	}
+	k, info := stageInfoFromJSON(si)
+	s := b.liveStage(k, info)
+	s.c.status = StatusActive
+	b.touch(info.submission)
+}
+
+func (b *Builder) onStageCompleted(v *fastjson.Value) {
+	si := v.Get("Stage Info")
+	if si == nil {
+		return
+	}
+	k, info := stageInfoFromJSON(si)
+	b.touch(info.completion)
+	s := b.stages[k]
+	if s == nil || !s.live {
+		return // the History Server ignores a completion of a stage it does not hold live
+	}
+	s.info = info
+	switch {
+	case info.failureReason != "":
+		s.c.status = StatusFailed
+	case info.submission != nil:
+		s.c.status = StatusComplete
+	default:
+		s.c.status = StatusSkipped
+	}
+	if s.c.active == 0 {
+		b.leaveLive(s)
+	}
+}
+
+// leaveLive freezes a stage attempt's counters and reduces it once none of
+// its tasks is running.
+func (b *Builder) leaveLive(s *stageAttempt) {
+	s.live = false
+	if s.running <= 0 {
+		b.reduce(s)
+	}
+}
+
+func (b *Builder) onTaskStart(v *fastjson.Value) {
+	k := stageKey{v.GetInt64("Stage ID"), v.GetInt64("Stage Attempt ID")}
+	ti := taskInfoFromJSON(v.Get("Task Info"))
+	b.touchValue(ti.launch)
+	if e := b.execs[string(ti.executor)]; e != nil && e.live {
+		e.active++
+		e.totalTasks++
+	}
+	s := b.stages[k]
+	if s == nil {
+		return // no stage object: the History Server shows no row for it
+	}
+	if s.live {
+		s.c.active++
+		if s.c.firstLaunch == nil || ti.launch < *s.c.firstLaunch {
+			l := ti.launch
+			s.c.firstLaunch = &l
+		}
+		if ti.speculative {
+			s.c.speculative++
+		}
+	}
+	if _, dup := b.tasks[ti.id]; dup {
+		return
+	}
+	b.tasks[ti.id] = liveTask{key: k, pos: len(s.tasks)}
+	s.tasks = append(s.tasks, taskRecord{launch: ti.launch})
+	s.running++
+}
+
+// liveTask locates the record of a task that has started and not ended.
+type liveTask struct {
+	key stageKey
+	pos int
+}
+
+// endDeltas classifies a Task End Reason as the History Server does.
+func endDeltas(reason []byte) (complete, failed, killed int64) {
+	switch string(reason) {
+	case "Success":
+		return 1, 0, 0
+	case "TaskKilled", "TaskCommitDenied":
+		return 0, 0, 1
+	}
+	return 0, 1, 0
+}
+
+func (b *Builder) onTaskEnd(v *fastjson.Value) {
+	k := stageKey{v.GetInt64("Stage ID"), v.GetInt64("Stage Attempt ID")}
+	reason := v.GetStringBytes("Task End Reason", "Reason")
+	ti := taskInfoFromJSON(v.Get("Task Info"))
+	b.touchValue(ti.finish)
+	tm := v.Get("Task Metrics")
+	if tm != nil && tm.Type() != fastjson.TypeObject {
+		tm = nil
+	}
+	var m [numMetrics]int64
+	if tm != nil {
+		metricsFromJSON(tm, &m)
+		for i := range m {
+			b.app.sums[i] += m[i]
+		}
+	}
+	lt, started := b.tasks[ti.id]
+	var rec *taskRecord
+	if started {
+		delete(b.tasks, ti.id)
+		if s := b.stages[lt.key]; s != nil && lt.pos < len(s.tasks) {
+			rec = &s.tasks[lt.pos]
+			finishRecord(rec, ti, &m)
+			s.running--
+			defer b.maybeReduce(s)
+		}
+	}
+	b.app.countTaskEnd(reason)
+	b.stageTaskEnd(k, reason, ti, rec, started && tm != nil)
+	b.executorTaskEnd(v, reason, ti, tm)
+}
+
+// stageTaskEnd applies a TaskEnd to the counters of its live stage attempt.
+// withMetrics says the task was live and carried Task Metrics: only then
+// does the History Server add its metrics to the stage sums.
+func (b *Builder) stageTaskEnd(k stageKey, reason []byte, ti taskInfo, rec *taskRecord, withMetrics bool) {
+	s := b.stages[k]
+	if s == nil || !s.live {
+		return
+	}
+	c := &s.c
+	complete, failed, killed := endDeltas(reason)
+	c.active--
+	c.complete += complete
+	c.failed += failed
+	c.killed += killed
+	if complete > 0 {
+		c.completedIndices.set(ti.index)
+	}
+	switch string(reason) {
+	case "FetchFailed":
+		c.fetchFailures++
+	case "ExecutorLostFailure":
+		c.executorLost++
+	}
+	if withMetrics && rec != nil {
+		for i := range c.sums {
+			c.sums[i] += rec.m[i]
+		}
+		c.peakExecMax = max(c.peakExecMax, rec.m[mPeakExecMemory])
+	}
+	if c.active == 0 && (c.status == StatusComplete || c.status == StatusFailed) {
+		b.leaveLive(s)
+	}
+}
+
+// maybeReduce reduces a stage attempt that has left the live set once its
+// last running task has ended.
+func (b *Builder) maybeReduce(s *stageAttempt) {
+	if !s.live && s.running <= 0 && b.stages[s.key] == s {
+		b.reduce(s)
+	}
+}
+
+// bitset is a growable set of small non-negative integers (task indices).
+type bitset struct {
+	words []uint64
+	n     int64
+}
+
+func (s *bitset) set(i int64) {
+	if i < 0 || i > 1<<31 {
+		return
+	}
+	w := int(i >> 6)
+	if w >= len(s.words) {
+		s.words = append(s.words, make([]uint64, w+1-len(s.words))...)
+	}
+	bit := uint64(1) << (uint(i) & 63)
+	if s.words[w]&bit == 0 {
+		s.words[w] |= bit
+		s.n++
+	}
+}

@@ -1,0 +1,203 @@
+package extract
+
+import "slices"
+
+// QuantileIndex is the History Server's index rule for quantile q over n
+// ascending values: min(int64(q·n), n−1), float64 multiply then truncate
+// (AppStatusUtils.getQuantilesValue). n must be positive.
+func QuantileIndex(q float64, n int64) int64 {
+	return min(int64(q*float64(n)), n-1)
+}
+
+// Quantiles returns the values at qs of sorted (ascending) with the History
+// Server's index rule, where n is the count the index is computed from. n is
+// normally len(sorted); the History Server's duration quirk passes the
+// number of successful tasks while sorted also holds other tasks. It returns
+// nil when n is 0.
+func Quantiles(sorted []int64, n int64, qs ...float64) []float64 {
+	if n <= 0 {
+		return nil
+	}
+	out := make([]float64, len(qs))
+	for i, q := range qs {
+		idx := QuantileIndex(q, n)
+		if idx < 0 || idx >= int64(len(sorted)) {
+			continue // the History Server's iterator would run dry: NaN there, 0 here
+		}
+		out[i] = float64(sorted[idx])
+	}
+	return out
+}
+
+// taskDist holds, per metric, the sorted values the History Server's task
+// summary walks, and N (successful tasks with metrics).
+type taskDist struct {
+	n    int64
+	vals [numMetrics][]int64
+}
+
+// distOf builds the distribution of a stage attempt's task records:
+// successful tasks with metrics for most metrics; every task with a
+// non-negative value for duration, getting-result time and scheduler delay
+// (the History Server's quirk, see metric.unfiltered).
+func distOf(tasks []taskRecord) *taskDist {
+	d := &taskDist{}
+	for i := range tasks {
+		if tasks[i].state == taskSucceeded && tasks[i].hasMetrics {
+			d.n++
+		}
+	}
+	for m := metric(0); m < numMetrics; m++ {
+		vals := make([]int64, 0, d.n)
+		for i := range tasks {
+			t := &tasks[i]
+			if m.unfiltered() {
+				if (m == mDuration || t.hasMetrics) && t.m[m] >= 0 {
+					vals = append(vals, t.m[m])
+				}
+			} else if t.state == taskSucceeded && t.hasMetrics {
+				vals = append(vals, t.m[m])
+			}
+		}
+		slices.Sort(vals)
+		d.vals[m] = vals
+	}
+	return d
+}
+
+// quantiles returns metric m at qs, nil when no task qualified.
+func (d *taskDist) quantiles(m metric, qs ...float64) []float64 {
+	return Quantiles(d.vals[m], d.n, qs...)
+}
+
+// rowQuantiles are the quantiles the stage row carries.
+var rowQuantiles = []float64{0, 0.25, 0.5, 0.75, 0.95, 1}
+
+// stageResult is a stage attempt reduced to its row; dist is kept only
+// when the Builder was asked to keep distributions (tests).
+type stageResult struct {
+	row  StageRow
+	dist *taskDist
+}
+
+// reduce turns a stage attempt into its row and drops its task records.
+func (b *Builder) reduce(s *stageAttempt) {
+	delete(b.stages, s.key)
+	res := &stageResult{}
+	if old := b.rows[s.key]; old != nil && len(s.tasks) == 0 {
+		// A fresh object that replaced a reduced one (a later job listed
+		// the stage attempt): the tasks, and so the summary, stay.
+		*res = *old
+	} else {
+		d := distOf(s.tasks)
+		fillQuantiles(&res.row, d)
+		if b.keepDist {
+			res.dist = d
+		}
+	}
+	setStageCounters(&res.row, s)
+	b.rows[s.key] = res
+	s.tasks = nil
+}
+
+// setStageCounters sets every column of a stage attempt's row but the
+// quantile block.
+func setStageCounters(r *StageRow, s *stageAttempt) {
+	c := &s.c
+	q := *r
+	*r = StageRow{
+		StageID: s.key.id, StageAttemptID: s.key.attempt,
+		Name: s.info.name, Status: c.status,
+		Tasks: s.info.numTasks, CompleteTasks: c.complete, FailedTasks: c.failed, KilledTasks: c.killed,
+		CompletedIndices: c.completedIndices.n, FetchFailures: c.fetchFailures,
+		SpeculativeTasks: c.speculative, ExecutorLostFailures: c.executorLost,
+		SubmissionTime: s.info.submission, FirstTaskLaunchedTime: c.firstLaunch,
+		CompletionTime: s.info.completion, FailureReason: s.info.failureReason,
+		PeakExecutionMemoryMax: c.peakExecMax,
+	}
+	if r.SubmissionTime != nil && r.CompletionTime != nil {
+		r.DurationMS = *r.CompletionTime - *r.SubmissionTime
+	}
+	fillSums(r, &c.sums)
+	copyQuantileBlock(r, &q)
+}
+
+func fillSums(r *StageRow, m *[numMetrics]int64) {
+	r.ExecutorRunTimeMS = m[mRunTime]
+	r.ExecutorCPUTimeNS = m[mCPUTime]
+	r.ExecutorCPUTimeMS = m[mCPUTime] / 1e6
+	r.ExecutorDeserializeTimeMS = m[mDeserTime]
+	r.ResultSerializationTimeMS = m[mResultSerTime]
+	r.GCTimeMS = m[mGCTime]
+	r.ResultSizeBytes = m[mResultSize]
+	r.InputBytes, r.InputRecords = m[mInputBytes], m[mInputRecords]
+	r.OutputBytes, r.OutputRecords = m[mOutputBytes], m[mOutputRecords]
+	r.ShuffleReadBytes = m[mShuffleReadBytes]
+	r.ShuffleRemoteBytes = m[mShuffleRemoteBytes]
+	r.ShuffleLocalBytes = m[mShuffleLocalBytes]
+	r.ShuffleRemoteBytesToDisk = m[mShuffleRemoteToDisk]
+	r.ShuffleReadRecords = m[mShuffleReadRecords]
+	r.ShuffleRemoteBlocksFetched = m[mShuffleRemoteBlocks]
+	r.ShuffleLocalBlocksFetched = m[mShuffleLocalBlocks]
+	r.ShuffleFetchWaitMS = m[mShuffleFetchWait]
+	r.ShuffleWriteBytes = m[mShuffleWriteBytes]
+	r.ShuffleWriteRecords = m[mShuffleWriteRecords]
+	r.ShuffleWriteTimeNS = m[mShuffleWriteTime]
+	r.MemorySpilledBytes = m[mMemorySpilled]
+	r.DiskSpilledBytes = m[mDiskSpilled]
+	// The History Server's stage peakExecutionMemory is the sum over tasks
+	// (stage_with_summaries: 16 tasks × 24040 = 384640).
+	r.PeakExecutionMemorySum = m[mPeakExecMemory]
+}
+
+// fillQuantiles sets the quantile columns from a distribution.
+func fillQuantiles(r *StageRow, d *taskDist) {
+	r.QuantileTasks = d.n
+	if d.n == 0 {
+		return
+	}
+	six := func(m metric) []float64 { return d.quantiles(m, rowQuantiles...) }
+	q := six(mDuration)
+	r.TaskDurationMSMin, r.TaskDurationMSP25, r.TaskDurationMSP50 = q[0], q[1], q[2]
+	r.TaskDurationMSP75, r.TaskDurationMSP95, r.TaskDurationMSMax = q[3], q[4], q[5]
+	q = six(mRunTime)
+	r.TaskRunTimeMSMin, r.TaskRunTimeMSP25, r.TaskRunTimeMSP50 = q[0], q[1], q[2]
+	r.TaskRunTimeMSP75, r.TaskRunTimeMSP95, r.TaskRunTimeMSMax = q[3], q[4], q[5]
+	q = six(mGCTime)
+	r.TaskGCTimeMSP50, r.TaskGCTimeMSMax = q[2], q[5]
+	q = six(mShuffleReadBytes)
+	r.TaskShuffleReadBytesMin, r.TaskShuffleReadBytesP25, r.TaskShuffleReadBytesP50 = q[0], q[1], q[2]
+	r.TaskShuffleReadBytesP75, r.TaskShuffleReadBytesP95, r.TaskShuffleReadBytesMax = q[3], q[4], q[5]
+	q = six(mShuffleWriteBytes)
+	r.TaskShuffleWriteBytesP50, r.TaskShuffleWriteBytesMax = q[2], q[5]
+	q = six(mInputBytes)
+	r.TaskInputBytesMin, r.TaskInputBytesP25, r.TaskInputBytesP50 = q[0], q[1], q[2]
+	r.TaskInputBytesP75, r.TaskInputBytesP95, r.TaskInputBytesMax = q[3], q[4], q[5]
+	r.TaskSpillBytesMax = six(mMemorySpilled)[5]
+	r.DurationSkew = ratio(r.TaskDurationMSMax, r.TaskDurationMSP50)
+	r.ShuffleSkew = ratio(r.TaskShuffleReadBytesMax, r.TaskShuffleReadBytesP50)
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// copyQuantileBlock copies the per-task quantile columns.
+func copyQuantileBlock(dst, src *StageRow) {
+	dst.QuantileTasks = src.QuantileTasks
+	dst.TaskDurationMSMin, dst.TaskDurationMSP25, dst.TaskDurationMSP50 = src.TaskDurationMSMin, src.TaskDurationMSP25, src.TaskDurationMSP50
+	dst.TaskDurationMSP75, dst.TaskDurationMSP95, dst.TaskDurationMSMax = src.TaskDurationMSP75, src.TaskDurationMSP95, src.TaskDurationMSMax
+	dst.TaskRunTimeMSMin, dst.TaskRunTimeMSP25, dst.TaskRunTimeMSP50 = src.TaskRunTimeMSMin, src.TaskRunTimeMSP25, src.TaskRunTimeMSP50
+	dst.TaskRunTimeMSP75, dst.TaskRunTimeMSP95, dst.TaskRunTimeMSMax = src.TaskRunTimeMSP75, src.TaskRunTimeMSP95, src.TaskRunTimeMSMax
+	dst.TaskGCTimeMSP50, dst.TaskGCTimeMSMax = src.TaskGCTimeMSP50, src.TaskGCTimeMSMax
+	dst.TaskShuffleReadBytesMin, dst.TaskShuffleReadBytesP25, dst.TaskShuffleReadBytesP50 = src.TaskShuffleReadBytesMin, src.TaskShuffleReadBytesP25, src.TaskShuffleReadBytesP50
+	dst.TaskShuffleReadBytesP75, dst.TaskShuffleReadBytesP95, dst.TaskShuffleReadBytesMax = src.TaskShuffleReadBytesP75, src.TaskShuffleReadBytesP95, src.TaskShuffleReadBytesMax
+	dst.TaskShuffleWriteBytesP50, dst.TaskShuffleWriteBytesMax = src.TaskShuffleWriteBytesP50, src.TaskShuffleWriteBytesMax
+	dst.TaskInputBytesMin, dst.TaskInputBytesP25, dst.TaskInputBytesP50 = src.TaskInputBytesMin, src.TaskInputBytesP25, src.TaskInputBytesP50
+	dst.TaskInputBytesP75, dst.TaskInputBytesP95, dst.TaskInputBytesMax = src.TaskInputBytesP75, src.TaskInputBytesP95, src.TaskInputBytesMax
+	dst.TaskSpillBytesMax = src.TaskSpillBytesMax
+	dst.DurationSkew, dst.ShuffleSkew = src.DurationSkew, src.ShuffleSkew
+}
