@@ -1,0 +1,157 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Open returns a stream of length bytes of the object from offset off
+// (length < 0: to the end). A range past the end yields what is there,
+// possibly nothing. The stream reads the file as it was when opened, even if
+// it is replaced meanwhile, and fails once ctx is done.
+func (s *Store) Open(ctx context.Context, key string, off, length int64) (io.ReadCloser, error) {
+	p, err := s.checked(ctx, key)
+	if err == nil && off < 0 {
+		err = fmt.Errorf("negative offset %d", off)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", s.URI(key), err)
+	}
+	f, err := openRegular(p)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", p, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open %s: %w", p, unwrapPath(err))
+	}
+	n := max(fi.Size()-off, 0)
+	if length >= 0 {
+		n = min(n, length)
+	}
+	return &section{ctx: ctx, r: io.NewSectionReader(f, off, n), f: f}, nil
+}
+
+// openRegular opens the file at p, reporting a folder as not found.
+func openRegular(p string) (*os.File, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fs.ErrNotExist
+	}
+	if err != nil {
+		f.Close()
+		return nil, unwrapPath(err)
+	}
+	return f, nil
+}
+
+// section is an open object.
+type section struct {
+	ctx context.Context
+	r   *io.SectionReader
+	f   *os.File
+}
+
+func (s *section) Read(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return s.r.Read(p)
+}
+
+func (s *section) Close() error { return s.f.Close() }
+
+// Put writes everything r yields to a temporary file beside the object,
+// syncs it and renames it into place. When r or ctx fails, the temporary
+// file is removed and the old object, if any, stays as it was.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader) error {
+	p, err := s.checked(ctx, key)
+	if err != nil {
+		return fmt.Errorf("put %s: %w", s.URI(key), err)
+	}
+	tmp, err := writeTemp(ctx, filepath.Dir(p), r)
+	if err == nil {
+		err = commit(tmp, p)
+	}
+	if err != nil {
+		return fmt.Errorf("put %s: %w", p, err)
+	}
+	return nil
+}
+
+// writeTemp copies r into a new synced temporary file in dir and returns its
+// name; on failure it leaves no file.
+func writeTemp(ctx context.Context, dir string, r io.Reader) (name string, err error) {
+	f, err := createTemp(dir)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = io.Copy(f, ctxReader{ctx, r}); err != nil {
+		return "", err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return "", unwrapPath(err)
+	}
+	if err = f.Sync(); err != nil {
+		return "", unwrapPath(err)
+	}
+	return f.Name(), unwrapPath(f.Close())
+}
+
+// createTemp creates a temporary file in dir, creating dir first. A Delete
+// may prune dir between the two steps, so it tries again a few times.
+func createTemp(dir string) (f *os.File, err error) {
+	for range 5 {
+		if err = os.MkdirAll(dir, 0o755); err != nil {
+			return nil, unwrapPath(err)
+		}
+		f, err = os.CreateTemp(dir, tempPrefix+"*")
+		if !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+	}
+	return f, unwrapPath(err)
+}
+
+// commit renames tmp to p and syncs the folder so that the rename lasts.
+func commit(tmp, p string) error {
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return unwrapPath(err)
+	}
+	d, err := os.Open(filepath.Dir(p))
+	if err != nil {
+		return unwrapPath(err)
+	}
+	defer d.Close()
+	return unwrapPath(d.Sync())
+}
+
+// ctxReader fails with ctx's error once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
