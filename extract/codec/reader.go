@@ -45,7 +45,7 @@ func NewReader(r io.Reader, name string) (io.Reader, Codec, error) {
 func newCodecReader(br *bufio.Reader, name string, c Codec) (io.Reader, Codec, error) {
 	switch c {
 	case Plain:
-		return br, c, nil
+		return &plainReader{r: br, name: name}, c, nil
 	case LZ4:
 		return newLZ4Reader(br, name), c, nil
 	case Snappy:
@@ -127,6 +127,22 @@ func looksPlain(head []byte) bool {
 		head = head[n:]
 	}
 	return true
+}
+
+// plainReader passes bytes through and names the file in a source error.
+type plainReader struct {
+	r    *bufio.Reader
+	name string
+	off  int64
+}
+
+func (p *plainReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.off += int64(n)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s: read at offset %d: %w", p.name, p.off, err)
+	}
+	return n, err
 }
 
 type eofReader struct{}
