@@ -1,0 +1,229 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/sparkmine/sparkmine/extract"
+)
+
+// Detector is one rule: it reads an app model and returns its findings, with
+// Detector, Severity, Score, Title, Detail, Evidence, Recommendations and,
+// for stage findings, StageID and StageAttemptID set. Analyze fills the rest.
+// A configured detector holds its own thresholds.
+type Detector interface {
+	Name() string
+	Detect(app *extract.App) []FindingRow
+}
+
+// wasteEstimator is implemented by detectors that can tell how much
+// allocated executor core-time a finding of theirs wasted.
+type wasteEstimator interface {
+	wastedCoreMS(app *extract.App, f FindingRow) float64
+}
+
+// Detectors returns the enabled detectors in a fixed order.
+func Detectors(cfg DetectorConfig) []Detector {
+	all := []struct {
+		on bool
+		d  Detector
+	}{
+		{cfg.TaskFailures.Enabled, taskFailures{cfg.TaskFailures}},
+		{cfg.ExecutorLoss.Enabled, executorLoss{cfg.ExecutorLoss}},
+		{cfg.FetchFailure.Enabled, fetchFailure{cfg.FetchFailure}},
+		{cfg.TaskSkew.Enabled, taskSkew{cfg.TaskSkew}},
+		{cfg.ShuffleSkew.Enabled, shuffleSkew{cfg.ShuffleSkew}},
+		{cfg.Spill.Enabled, spill{cfg.Spill}},
+		{cfg.GCPressure.Enabled, gcPressure{cfg.GCPressure}},
+		{cfg.TinyTasks.Enabled, tinyTasks{cfg.TinyTasks}},
+		{cfg.UnderParallel.Enabled, underParallel{cfg.UnderParallel}},
+		{cfg.IdleExecutors.Enabled, idleExecutors{cfg.IdleExecutors}},
+		{cfg.DriverBound.Enabled, driverBound{cfg.DriverBound}},
+		{cfg.LargeResult.Enabled, largeResult{cfg.LargeResult}},
+		{cfg.LongStage.Enabled, longStage{cfg.LongStage}},
+	}
+	var ds []Detector
+	for _, a := range all {
+		if a.on {
+			ds = append(ds, a.d)
+		}
+	}
+	return ds
+}
+
+// Analyze runs every enabled detector over app, fills each finding's
+// identity (app, attempt, run, name) and estimated waste, ranks them (see
+// Rank), and fills the app row's est_cost_usd, est_waste_usd, max_severity
+// and findings. Every number it writes is finite.
+func Analyze(app *extract.App, cfg Config) []FindingRow {
+	if app == nil {
+		return nil
+	}
+	cost := cfg.Cost.AppCost(app.Row)
+	coreMSUSD := cfg.Cost.CoreHourUSD(app.Row) / msPerHour
+	var out []FindingRow
+	for _, d := range Detectors(cfg.Detectors) {
+		for _, f := range d.Detect(app) {
+			f.AppID, f.AttemptID = app.Row.AppID, app.Row.AttemptID
+			f.RunID, f.AppName = app.Row.RunID, app.Row.AppName
+			f.EstWasteUSD = estimateWaste(d, app, f, cost, coreMSUSD)
+			out = append(out, sanitize(f))
+		}
+	}
+	Rank(out)
+	app.Row.EstCostUSD = cost.AllocatedUSD
+	app.Row.EstWasteUSD = cost.WasteUSD
+	app.Row.Findings = int64(len(out))
+	app.Row.MaxSeverity = ""
+	if len(out) > 0 {
+		app.Row.MaxSeverity = out[0].Severity
+	}
+	return out
+}
+
+// estimateWaste prices a finding's wasted core-time, never above what the
+// app's executors cost in all.
+func estimateWaste(d Detector, app *extract.App, f FindingRow, cost Cost, coreMSUSD float64) float64 {
+	we, ok := d.(wasteEstimator)
+	if !ok {
+		return 0
+	}
+	usd := pos(we.wastedCoreMS(app, f) * coreMSUSD)
+	return math.Min(usd, cost.ExecutorUSD)
+}
+
+// sanitize replaces any NaN or infinity a finding might carry with 0.
+func sanitize(f FindingRow) FindingRow {
+	f.Score = clean(f.Score)
+	f.EstWasteUSD = clean(f.EstWasteUSD)
+	for i := range f.Evidence {
+		f.Evidence[i].Value = clean(f.Evidence[i].Value)
+		f.Evidence[i].Threshold = clean(f.Evidence[i].Threshold)
+	}
+	return f
+}
+
+// Rank orders findings: severity descending, then est_waste_usd descending,
+// then detector name, then stage id (app-level findings first) and attempt.
+func Rank(fs []FindingRow) {
+	sort.SliceStable(fs, func(i, j int) bool { return rankLess(fs[i], fs[j]) })
+}
+
+func rankLess(a, b FindingRow) bool {
+	sa, _ := ParseSeverity(a.Severity)
+	sb, _ := ParseSeverity(b.Severity)
+	switch {
+	case sa != sb:
+		return sa > sb
+	case a.EstWasteUSD != b.EstWasteUSD:
+		return a.EstWasteUSD > b.EstWasteUSD
+	case a.Detector != b.Detector:
+		return a.Detector < b.Detector
+	}
+	if c := cmpOpt(a.StageID, b.StageID); c != 0 {
+		return c < 0
+	}
+	return cmpOpt(a.StageAttemptID, b.StageAttemptID) < 0
+}
+
+// cmpOpt orders optional ids, nil first.
+func cmpOpt(a, b *int64) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	case *a < *b:
+		return -1
+	case *a > *b:
+		return 1
+	}
+	return 0
+}
+
+// appFinding starts an app-level finding.
+func appFinding(det string, sev Severity, score float64, title string) FindingRow {
+	return FindingRow{Detector: det, Severity: sev.String(), Score: clean(score), Title: title}
+}
+
+// stageFinding starts a finding about one stage attempt.
+func stageFinding(det string, st *extract.StageRow, sev Severity, score float64, title string) FindingRow {
+	f := appFinding(det, sev, score, title)
+	id, att := st.StageID, st.StageAttemptID
+	f.StageID, f.StageAttemptID = &id, &att
+	return f
+}
+
+// stageOf finds the stage attempt a finding is about (nil for app-level).
+func stageOf(app *extract.App, f FindingRow) *extract.StageRow {
+	if f.StageID == nil {
+		return nil
+	}
+	for i := range app.Stages {
+		st := &app.Stages[i]
+		if st.StageID == *f.StageID && (f.StageAttemptID == nil || st.StageAttemptID == *f.StageAttemptID) {
+			return st
+		}
+	}
+	return nil
+}
+
+// ev builds one piece of evidence.
+func ev(metric string, value, threshold float64) Evidence {
+	return Evidence{Metric: metric, Value: clean(value), Threshold: clean(threshold)}
+}
+
+// conf returns a Spark property's value, "" when unset.
+func conf(app *extract.App, key string) string {
+	return app.Conf[key]
+}
+
+// rec builds a recommendation, taking the current value from the app's conf.
+func rec(app *extract.App, key, proposed, reason string) Recommendation {
+	return Recommendation{Key: key, Current: conf(app, key), Proposed: proposed, Reason: reason}
+}
+
+// isTrue reports whether a boolean property is explicitly "true".
+func isTrue(app *extract.App, key string) bool { return conf(app, key) == "true" }
+
+// confInt reads an integer property, def when unset or unreadable.
+func confInt(app *extract.App, key string, def int64) int64 {
+	var n int64
+	if _, err := fmt.Sscan(conf(app, key), &n); err != nil || n <= 0 {
+		return def
+	}
+	return n
+}
+
+// confBytes reads a size property (bare numbers in unit), def when unset.
+func confBytes(app *extract.App, key string, unit, def int64) int64 {
+	if n, ok := parseSize(conf(app, key), unit); ok && n > 0 {
+		return n
+	}
+	return def
+}
+
+// confMS reads a duration property (bare numbers in unit ms), def when unset.
+func confMS(app *extract.App, key string, unit, def int64) int64 {
+	if n, ok := parseDurationMS(conf(app, key), unit); ok && n > 0 {
+		return n
+	}
+	return def
+}
+
+// slots is the app's peak task slots: max executors × cores per executor.
+func slots(app *extract.App) int64 {
+	if app.Row.MaxExecutors <= 0 || app.Row.ExecutorCores <= 0 {
+		return 0
+	}
+	return app.Row.MaxExecutors * app.Row.ExecutorCores
+}
+
+// gib formats bytes as GiB for details.
+func gib(b float64) string { return fmt.Sprintf("%.2f GiB", b/GiB) }
+
+// mins formats milliseconds as minutes for details.
+func mins(ms float64) string { return fmt.Sprintf("%.1f min", ms/60_000) }

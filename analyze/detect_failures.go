@@ -1,0 +1,194 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/sparkmine/sparkmine/extract"
+)
+
+const (
+	keyMaxRetries     = "spark.shuffle.io.maxRetries"
+	keyRetryWait      = "spark.shuffle.io.retryWait"
+	keyShuffleService = "spark.shuffle.service.enabled"
+)
+
+// fetchFailure (fetch_failure) flags stages whose tasks could not fetch
+// shuffle blocks (TaskEnd reason FetchFailed, summed over the stage's
+// attempts) and the stage retries that follow (Spark resubmits the stage and
+// recomputes the lost map output; spark.stage.maxConsecutiveAttempts, 4,
+// retries abort the job). Fetch failures are graded 1/5/20/50, retries
+// (the highest stage_attempt_id) 1/2/3/4, and the worse grade wins. One
+// finding per stage id, on its last attempt.
+//
+// Recommendation: more and slower shuffle fetch retries
+// (spark.shuffle.io.maxRetries, default 3; spark.shuffle.io.retryWait,
+// default 5 s) so a busy or restarting node is waited for, and the external
+// shuffle service, which keeps map output when an executor goes away.
+type fetchFailure struct{ c FetchFailureConfig }
+
+func (fetchFailure) Name() string { return "fetch_failure" }
+
+// stageGroup is every attempt of one stage id.
+type stageGroup struct {
+	last          *extract.StageRow
+	fetchFailures int64
+	retries       int64
+	failedRunMS   int64 // executor run time of attempts that failed
+}
+
+// groupStages gathers attempts by stage id, in stage id order of first
+// appearance.
+func groupStages(app *extract.App) ([]int64, map[int64]*stageGroup) {
+	var ids []int64
+	gs := map[int64]*stageGroup{}
+	for i := range app.Stages {
+		st := &app.Stages[i]
+		g, ok := gs[st.StageID]
+		if !ok {
+			g = &stageGroup{}
+			gs[st.StageID] = g
+			ids = append(ids, st.StageID)
+		}
+		if g.last == nil || st.StageAttemptID >= g.last.StageAttemptID {
+			g.last = st
+		}
+		g.fetchFailures += max(st.FetchFailures, 0)
+		g.retries = max(g.retries, st.StageAttemptID)
+		if st.Status == "FAILED" {
+			g.failedRunMS += max(st.ExecutorRunTimeMS, 0)
+		}
+	}
+	return ids, gs
+}
+
+func (d fetchFailure) Detect(app *extract.App) []FindingRow {
+	ids, gs := groupStages(app)
+	var out []FindingRow
+	for _, id := range ids {
+		g := gs[id]
+		if g.fetchFailures <= 0 {
+			continue
+		}
+		ff, rt := float64(g.fetchFailures), float64(g.retries)
+		sev := max(d.c.Grades.asc(ff), d.c.RetryGrades.asc(rt))
+		if sev == None {
+			continue
+		}
+		score := math.Max(d.c.Grades.scoreAsc(ff), d.c.RetryGrades.scoreAsc(rt))
+		f := stageFinding(d.Name(), g.last, sev, score, fmt.Sprintf("Stage %d: %d shuffle fetch failures, %d retries", id, g.fetchFailures, g.retries))
+		f.Detail = fmt.Sprintf("Tasks of stage %d failed %d times to fetch shuffle blocks and the stage was retried %d times, recomputing lost map output. Usually an executor holding the blocks died or its node was overloaded. %s",
+			id, g.fetchFailures, g.retries, truncate(g.last.FailureReason, 300))
+		f.Evidence = []Evidence{
+			ev("fetch_failures", ff, d.c.Grades.at(d.c.Grades.asc(ff))),
+			ev("stage_retries", rt, d.c.RetryGrades.at(d.c.RetryGrades.asc(rt))),
+		}
+		f.Recommendations = fetchRecs(app)
+		out = append(out, f)
+	}
+	return out
+}
+
+func fetchRecs(app *extract.App) []Recommendation {
+	var rs []Recommendation
+	if cur := confInt(app, keyMaxRetries, 3); cur < 10 {
+		rs = append(rs, rec(app, keyMaxRetries, propInt(keyMaxRetries, float64(max(2*cur, 6))), "retry a failed block fetch more often before failing the task"))
+	}
+	if cur := confMS(app, keyRetryWait, 1000, 5000); cur < 30_000 {
+		rs = append(rs, rec(app, keyRetryWait, propSeconds(keyRetryWait, float64(max(2*cur, 15_000))), "wait longer between fetch retries so a busy node can recover"))
+	}
+	if !isTrue(app, keyShuffleService) {
+		rs = append(rs, rec(app, keyShuffleService, "true", "the external shuffle service serves map output even after its executor is gone"))
+	}
+	return rs
+}
+
+// wastedCoreMS is the run time of the stage's failed attempts.
+func (fetchFailure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
+	if f.StageID == nil {
+		return 0
+	}
+	_, gs := groupStages(app)
+	if g := gs[*f.StageID]; g != nil {
+		return float64(g.failedRunMS)
+	}
+	return 0
+}
+
+// taskFailures (task_failures) flags failed work: the failed-task rate
+// (failed ÷ all task ends) graded 0.05/0.10/0.15/0.20 when at least
+// min_tasks (20) tasks ended (a healthy cluster fails well under 5 % of its
+// tasks; each grade adds five points), and critical whenever a job failed or a
+// stage's last attempt failed (a failed attempt that a later attempt
+// repaired is fetch_failure's business, not this one's). The detail quotes
+// the first failure message. No config change is recommended: the cause is
+// in the messages (executor_loss covers memory kills).
+type taskFailures struct{ c TaskFailuresConfig }
+
+func (taskFailures) Name() string { return "task_failures" }
+
+func (d taskFailures) Detect(app *extract.App) []FindingRow {
+	r := ratio(float64(app.Row.FailedTasks), float64(app.Row.Tasks))
+	sev := None
+	if app.Row.Tasks >= max(d.c.MinTasks, 1) {
+		sev = d.c.Grades.asc(r)
+	}
+	jobs, msgs := failedJobs(app)
+	stages, smsgs := failedStages(app)
+	if jobs+stages > 0 {
+		sev = Critical
+	}
+	if sev == None {
+		return nil
+	}
+	msgs = append(msgs, smsgs...)
+	f := appFinding(d.Name(), sev, math.Max(d.c.Grades.scoreAsc(r), 1),
+		fmt.Sprintf("%d failed tasks, %d failed jobs, %d failed stages", app.Row.FailedTasks, jobs, stages))
+	f.Detail = fmt.Sprintf("%d of %d tasks failed (%.1f%%); %d jobs and %d stages failed for good. %s",
+		app.Row.FailedTasks, app.Row.Tasks, r*100, jobs, stages, strings.Join(msgs, " | "))
+	f.Evidence = []Evidence{
+		ev("failed_task_rate", r, d.c.Grades.at(d.c.Grades.asc(r))),
+		ev("failed_jobs", float64(jobs), 1),
+		ev("failed_stages", float64(stages), 1),
+	}
+	return []FindingRow{f}
+}
+
+// failedJobs counts failed jobs (the larger of the row's count and the
+// jobs list) and returns up to two of their messages.
+func failedJobs(app *extract.App) (int64, []string) {
+	var n int64
+	var msgs []string
+	for _, j := range app.Jobs {
+		if j.Result != "JobFailed" {
+			continue
+		}
+		n++
+		if len(msgs) < 2 && j.FailureMessage != "" {
+			msgs = append(msgs, fmt.Sprintf("job %d: %s", j.JobID, truncate(j.FailureMessage, 300)))
+		}
+	}
+	return max(n, app.Row.FailedJobs), msgs
+}
+
+// failedStages counts stage ids whose last attempt failed.
+func failedStages(app *extract.App) (int64, []string) {
+	ids, gs := groupStages(app)
+	var n int64
+	var msgs []string
+	for _, id := range ids {
+		if g := gs[id]; g.last.Status == "FAILED" {
+			n++
+			if len(msgs) < 2 && g.last.FailureReason != "" {
+				msgs = append(msgs, fmt.Sprintf("stage %d: %s", id, truncate(g.last.FailureReason, 300)))
+			}
+		}
+	}
+	return n, msgs
+}
+
+// wastedCoreMS is the failed tasks' share of task time.
+func (taskFailures) wastedCoreMS(app *extract.App, _ FindingRow) float64 {
+	return float64(app.Row.TaskTimeMS) * math.Min(1, ratio(float64(app.Row.FailedTasks), float64(app.Row.Tasks)))
+}
