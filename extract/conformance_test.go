@@ -21,8 +21,8 @@ var knownQuirks = map[string]string{}
 
 // tally counts the comparisons of one expectation file.
 type tally struct {
-	t                         *testing.T
-	file                      string
+	t                        *testing.T
+	file                     string
 	compared, equal, excused int
 }
 
@@ -308,4 +308,145 @@ func checkRowQuantiles(c *tally, where string, r *StageRow, want any) {
 			c.check(where, "row."+col.path+fmt.Sprintf("[%d]", i), x, col.got[i])
 		}
 	}
+}
+
+// executorCases are the executor-list expectation files and their logs.
+var executorCases = []struct{ file, log string }{
+	{"executor_list_json", "local-1422981780767"},
+	{"executor_list_with_executor_metrics_json", "application_1553914137147_0018"},
+	{"executor_node_excludeOnFailure", "app-20161116163331-0000"},
+	{"executor_node_excludeOnFailure_unexcluding", "app-20161115172038-0000"},
+	{"executor_memory_usage", "app-20161116163331-0000"},
+}
+
+func TestConformanceExecutors(t *testing.T) {
+	needEventlogs(t)
+	defer logTallies(t)
+	for _, tc := range executorCases {
+		b, app := buildLog(t, filepath.Join(eventlogs, "spark", tc.log))
+		want := readJSON(t, filepath.Join(eventlogs, "spark", "expectations", tc.file+"_expectation.json"))
+		c := newTally(t, tc.file)
+		rows := map[string]*ExecutorRow{}
+		for i := range app.Executors {
+			rows[app.Executors[i].ExecutorID] = &app.Executors[i]
+		}
+		for _, x := range want.([]any) {
+			checkExecutor(c, b, rows, x.(map[string]any))
+		}
+	}
+}
+
+func checkExecutor(c *tally, b *Builder, rows map[string]*ExecutorRow, want map[string]any) {
+	id := want["id"].(string)
+	where := "executor " + id
+	r := rows[id]
+	c.compared++
+	if r == nil {
+		c.t.Errorf("%s %s: no row", c.file, where)
+		return
+	}
+	c.equal++
+	host := want["hostPort"].(string)
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	c.check(where, "host", host, r.Host)
+	fields := []struct {
+		json string
+		got  any
+	}{
+		{"totalCores", r.Cores}, {"totalTasks", r.Tasks}, {"completedTasks", r.CompletedTasks},
+		{"failedTasks", r.FailedTasks}, {"totalDuration", r.TaskTimeMS}, {"totalGCTime", r.GCTimeMS},
+		{"totalInputBytes", r.InputBytes}, {"totalShuffleRead", r.ShuffleReadBytes},
+		{"totalShuffleWrite", r.ShuffleWriteBytes}, {"maxMemory", r.MaxMemory},
+		{"addTime", r.AddedTime}, {"removeTime", r.RemovedTime}, {"removeReason", r.RemovedReason},
+	}
+	for _, f := range fields {
+		w, ok := want[f.json]
+		if !ok {
+			switch f.got.(type) {
+			case *int64:
+				w = (*int64)(nil)
+			case string:
+				w = ""
+			default:
+				continue
+			}
+		}
+		c.check(where, f.json, w, f.got)
+	}
+	checkPeaks(c, where, b.execs[id], r, want["peakMemoryMetrics"])
+}
+
+// checkPeaks compares peakMemoryMetrics: its presence, every metric the
+// model keeps, and the row's peak columns.
+func checkPeaks(c *tally, where string, e *executor, r *ExecutorRow, want any) {
+	m, _ := want.(map[string]any)
+	c.check(where, "peakMemoryMetrics present", m != nil, e.peaks != nil)
+	if m == nil || e.peaks == nil {
+		return
+	}
+	for k, w := range m {
+		c.check(where, "peakMemoryMetrics."+k, w, e.peaks[k])
+	}
+	cols := map[string]*int64{
+		"JVMHeapMemory": r.PeakJVMHeapMemory, "JVMOffHeapMemory": r.PeakJVMOffHeapMemory,
+		"OnHeapExecutionMemory": r.PeakOnHeapExecutionMemory, "OffHeapExecutionMemory": r.PeakOffHeapExecutionMemory,
+		"ProcessTreeJVMRSSMemory": r.PeakProcessTreeJVMRSSMemory, "MajorGCTime": r.MajorGCTimeMS,
+	}
+	for k, got := range cols {
+		c.check(where, "row.peak."+k, m[k], got)
+	}
+}
+
+// TestConformanceApps compares the application fields of one_app_json and
+// of application_list_json (every log in spark/ that the list names).
+func TestConformanceApps(t *testing.T) {
+	needEventlogs(t)
+	defer logTallies(t)
+	logs, err := filepath.Glob(filepath.Join(eventlogs, "spark", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := readJSON(t, filepath.Join(eventlogs, "spark", "expectations", "application_list_json_expectation.json")).([]any)
+	one := readJSON(t, filepath.Join(eventlogs, "spark", "expectations", "one_app_json_expectation.json")).(map[string]any)
+	cl, co := newTally(t, "application_list_json"), newTally(t, "one_app_json")
+	for _, path := range logs {
+		if filepath.Base(path) == "expectations" {
+			continue
+		}
+		_, app := buildLog(t, path)
+		for _, x := range list {
+			checkApp(cl, app, x.(map[string]any))
+		}
+		checkApp(co, app, one)
+	}
+}
+
+func checkApp(c *tally, app *App, want map[string]any) {
+	if want["id"] != app.Row.AppID {
+		return
+	}
+	for _, a := range want["attempts"].([]any) {
+		att := a.(map[string]any)
+		if id, _ := att["attemptId"].(string); id != app.Row.AttemptID {
+			continue
+		}
+		where := app.Row.AppID + "/" + app.Row.AttemptID
+		c.check(where, "name", want["name"], app.Row.AppName)
+		c.check(where, "startTimeEpoch", att["startTimeEpoch"], app.Row.StartTime)
+		c.check(where, "endTimeEpoch", att["endTimeEpoch"], endEpoch(app.Row.EndTime))
+		c.check(where, "duration", att["duration"], app.Row.DurationMS)
+		c.check(where, "sparkUser", att["sparkUser"], app.Row.User)
+		c.check(where, "completed", att["completed"], app.Row.Status != AppIncomplete)
+		c.check(where, "appSparkVersion", att["appSparkVersion"], app.Row.SparkVersion)
+	}
+}
+
+// endEpoch is the History Server's endTimeEpoch: -1 without an end.
+func endEpoch(t *int64) int64 {
+	if t == nil {
+		return -1
+	}
+	return *t
 }
