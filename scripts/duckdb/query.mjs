@@ -46,8 +46,14 @@ async function main(statements) {
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   try {
-    for (const sql of statements) {
-      const reader = await conn.runAndReadAll(sql);
+    for (const [i, sql] of statements.entries()) {
+      let reader;
+      try {
+        reader = await conn.runAndReadAll(sql);
+      } catch (err) {
+        const head = sql.trim().split("\n")[0].slice(0, 80);
+        throw new Error(`statement ${i + 1} (${head}): ${err.message}`);
+      }
       process.stdout.write(JSON.stringify(reader.getRowObjectsJson()) + "\n");
     }
   } finally {
