@@ -59,6 +59,9 @@ type DiagnosisRow struct {
 	Configs      []ConfigAdvice `parquet:"configs,list" json:"configs"`
 	RejectedKeys []string       `parquet:"rejected_keys,list" json:"rejected_keys"`
 	CostUSD      float64        `parquet:"cost_usd" json:"cost_usd"` // tokens × the configured token prices
+	// Cached marks an answer served from the cache (status ok, zero tokens
+	// and cost): the same prompt was paid for by an earlier call.
+	Cached bool `parquet:"cached" json:"cached"`
 }
 
 // ConfigAdvice is one config change Gemini recommended, checked against the
