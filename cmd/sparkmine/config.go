@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/extract/redact"
+	"github.com/sparkmine/sparkmine/store"
+)
+
+// Config is the whole configuration: the config file (strict YAML), then
+// the flags on top. `sparkmine run --print-config` prints the effective one.
+type Config struct {
+	Source            string   `yaml:"source"`
+	Out               string   `yaml:"out"`
+	Since             Duration `yaml:"since"`
+	Workers           int      `yaml:"workers"`
+	Shard             string   `yaml:"shard"`
+	IncludeIncomplete bool     `yaml:"include_incomplete"`
+	S3                S3Config `yaml:"s3"`
+	// RedactPatterns are regular expressions added to Spark's
+	// spark.redaction.regex default for property keys and values.
+	RedactPatterns []string `yaml:"redact_patterns"`
+
+	analyze.Config `yaml:",inline"` // detectors:, cost:
+	Gemini         diagnose.Config  `yaml:"gemini"`
+}
+
+// S3Config reaches S3-compatible stores; credentials always come from the
+// AWS default chain, never from here.
+type S3Config struct {
+	Endpoint  string `yaml:"endpoint"`
+	PathStyle bool   `yaml:"path_style"`
+	Region    string `yaml:"region"`
+}
+
+func (c S3Config) options() store.Options {
+	return store.Options{Endpoint: c.Endpoint, PathStyle: c.PathStyle, Region: c.Region}
+}
+
+// Duration is a time.Duration written as "24h" in YAML.
+type Duration time.Duration
+
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+func defaultConfig() Config {
+	return Config{
+		Out:    "./sparkmine-out",
+		Config: analyze.DefaultConfig(),
+		Gemini: diagnose.DefaultConfig(),
+	}
+}
+
+// loadConfig reads the config file over the defaults. Unknown keys are
+// errors that name the key and its line.
+func loadConfig(path string) (Config, error) {
+	cfg := defaultConfig()
+	if path == "" {
+		return cfg, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, usagef("config: %v", err)
+	}
+	if err := decodeConfig(bytes.NewReader(b), &cfg); err != nil {
+		return cfg, usagef("config %s: %v", path, err)
+	}
+	return cfg, nil
+}
+
+func decodeConfig(r io.Reader, cfg *Config) error {
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return nil
+}
+
+// validate checks the effective config.
+func (c *Config) validate() error {
+	if c.Workers < 0 {
+		return usagef("workers must be ≥ 0, got %d", c.Workers)
+	}
+	if err := c.Config.Validate(); err != nil {
+		return usagef("config: %v", err)
+	}
+	if err := c.Gemini.Validate(); err != nil {
+		return usagef("config: gemini: %v", err)
+	}
+	if _, err := redact.New(c.RedactPatterns...); err != nil {
+		return usagef("config: redact_patterns: %v", err)
+	}
+	return nil
+}
+
+// print writes the effective config as YAML.
+func (c Config) print(w io.Writer) error {
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	defer enc.Close()
+	return enc.Encode(c)
+}

@@ -1,0 +1,190 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/sparkmine/sparkmine/store"
+)
+
+// Where the run's own bookkeeping lives in the output store.
+const (
+	metaDir     = "_sparkmine/"
+	ledgerDir   = metaDir + "ledger/"
+	runsDir     = metaDir + "runs/"
+	promptsDir  = metaDir + "prompts/"
+	cacheDir    = metaDir + "cache/gemini/"
+	statusOK    = "ok"
+	statusError = "failed"
+)
+
+// Tables are the tables the pipeline writes, one folder each.
+var Tables = []string{"apps", "stages", "executors", "findings", "diagnoses"}
+
+// Entry is the ledger's record of one processed log.
+type Entry struct {
+	Log         string   `json:"log"` // the log's key in the source store
+	Fingerprint string   `json:"fingerprint"`
+	Size        int64    `json:"size"`
+	ModTime     int64    `json:"mod_time_ms"`
+	Status      string   `json:"status"` // ok | failed (unreadable content: retried only when the log changes)
+	Reason      string   `json:"reason,omitempty"`
+	AppID       string   `json:"app_id,omitempty"`
+	AttemptID   string   `json:"attempt_id,omitempty"`
+	Files       []string `json:"files,omitempty"` // part files holding this log's rows
+}
+
+// ledgerFile is one run's ledger file.
+type ledgerFile struct {
+	RunID   string  `json:"run_id"`
+	Entries []Entry `json:"entries"`
+}
+
+// state is what the committed runs say about the dataset.
+type state struct {
+	latest     map[string]Entry    // log key → newest committed entry
+	live       map[string]bool     // part files referenced by a latest entry or a manifest's own files
+	superseded []string            // part files of entries that a newer entry replaced
+	runs       map[string]Manifest // committed runs by id
+}
+
+// loadState reads every manifest and the ledger file of each committed run.
+func loadState(ctx context.Context, out store.Store) (*state, error) {
+	st := &state{latest: map[string]Entry{}, live: map[string]bool{}, runs: map[string]Manifest{}}
+	var ids []string
+	err := out.List(ctx, runsDir, func(o store.ObjectInfo) error {
+		if !strings.HasSuffix(o.Key, ".json") {
+			return nil
+		}
+		var m Manifest
+		if err := readJSON(ctx, out, o.Key, &m); err != nil {
+			return err
+		}
+		st.runs[m.RunID] = m
+		ids = append(ids, m.RunID)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read run manifests: %w", err)
+	}
+	sort.Strings(ids) // run ids start with their UTC start time
+	for _, id := range ids {
+		m := st.runs[id]
+		for _, f := range m.RunFiles {
+			st.live[f] = true
+		}
+		var lf ledgerFile
+		if err := readJSON(ctx, out, ledgerDir+id+".json", &lf); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // a committed run that processed nothing may have no ledger
+			}
+			return nil, fmt.Errorf("read ledger of run %s: %w", id, err)
+		}
+		for _, e := range lf.Entries {
+			if old, ok := st.latest[e.Log]; ok {
+				st.superseded = append(st.superseded, old.Files...)
+			}
+			st.latest[e.Log] = e
+		}
+	}
+	for _, e := range st.latest {
+		for _, f := range e.Files {
+			st.live[f] = true
+		}
+	}
+	return st, nil
+}
+
+// done reports whether the ledger already holds this log as it is now.
+func (s *state) done(key, fingerprint string) bool {
+	e, ok := s.latest[key]
+	return ok && e.Fingerprint == fingerprint
+}
+
+// cleanup deletes superseded part files and the orphans of this shard: part
+// files no committed run references (left by a crash or an interrupted run).
+func (s *state) cleanup(ctx context.Context, out store.Store, shard Shard) (deleted int, err error) {
+	var doomed []string
+	for _, f := range s.superseded {
+		if !s.live[f] {
+			doomed = append(doomed, f)
+		}
+	}
+	for _, t := range Tables {
+		err := out.List(ctx, t+"/", func(o store.ObjectInfo) error {
+			if !s.live[o.Key] && partShard(o.Key) == shard.Tag() {
+				doomed = append(doomed, o.Key)
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("list %s: %w", t, err)
+		}
+	}
+	// Ledger files of runs that never committed are orphans too.
+	err = out.List(ctx, ledgerDir, func(o store.ObjectInfo) error {
+		id := strings.TrimSuffix(path.Base(o.Key), ".json")
+		if _, ok := s.runs[id]; !ok && strings.HasSuffix(id, "-"+shard.Tag()) {
+			doomed = append(doomed, o.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("list ledger: %w", err)
+	}
+	for _, k := range doomed {
+		if err := out.Delete(ctx, k); err != nil {
+			return deleted, fmt.Errorf("delete %s: %w", k, err)
+		}
+		deleted++
+	}
+	return deleted, nil
+}
+
+// partShard returns the shard tag of a part file name
+// part-<run>-<shard>-<n>.parquet, or "" for any other name.
+func partShard(key string) string {
+	base := path.Base(key)
+	if !strings.HasPrefix(base, "part-") || !strings.HasSuffix(base, ".parquet") {
+		return ""
+	}
+	f := strings.Split(strings.TrimSuffix(base, ".parquet"), "-")
+	if len(f) < 4 {
+		return ""
+	}
+	return f[len(f)-2]
+}
+
+func readJSON(ctx context.Context, st store.Store, key string, v any) error {
+	rc, err := st.Open(ctx, key, 0, -1)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 1<<30))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", st.URI(key), err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %s: %w", st.URI(key), err)
+	}
+	return nil
+}
+
+func writeJSON(ctx context.Context, st store.Store, key string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := st.Put(ctx, key, strings.NewReader(string(b)+"\n")); err != nil {
+		return fmt.Errorf("write %s: %w", st.URI(key), err)
+	}
+	return nil
+}

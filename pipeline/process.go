@@ -1,0 +1,144 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/extract/codec"
+	"github.com/sparkmine/sparkmine/extract/logfile"
+	"github.com/sparkmine/sparkmine/store/table"
+)
+
+// processOne reads one log, runs the detectors and writes its rows. A log
+// that cannot be read is recorded in the manifest (and, when its content is
+// at fault, in the ledger, so it is retried only once it changes); only a
+// failure to write the output stops the run.
+func (o *Options) processOne(ctx context.Context, l logfile.Log, res *results, m *Manifest, log *slog.Logger) error {
+	start := time.Now()
+	app, ls, err := ReadLog(ctx, o.Source, l, extract.Options{RunID: o.RunID, Redactor: o.Redactor})
+	res.mu.Lock()
+	m.BytesIn += ls.BytesIn
+	m.BytesOut += ls.BytesOut
+	res.mu.Unlock()
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		o.unreadable(l, err, res, m, log)
+		return nil
+	}
+	stamp(app, o.RunID)
+	findings := analyze.Analyze(app, o.Analyze)
+	day := table.Day(dayOf(app, l))
+	files, err := o.writeLog(ctx, app, findings, day, res)
+	if err != nil {
+		return fmt.Errorf("write rows of %s: %w", o.Source.URI(l.Key), err)
+	}
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	res.entries = append(res.entries, Entry{Log: l.Key, Fingerprint: l.Fingerprint, Size: l.Size,
+		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID, Files: files})
+	if len(findings) > 0 {
+		res.candidates = append(res.candidates, diagnose.Candidate{App: app, Findings: findings})
+		res.days[app.Row.AppID+"/"+app.Row.AttemptID] = day
+	}
+	m.Counts.Processed++
+	m.Counts.Apps++
+	m.Counts.Stages += len(app.Stages)
+	m.Counts.Executors += len(app.Executors)
+	m.Findings += int64(len(findings))
+	m.Warnings += app.Row.MalformedLines
+	log.Info("log processed", "log", o.Source.URI(l.Key), "app_id", app.Row.AppID, "attempt_id", app.Row.AttemptID,
+		"status", app.Row.Status, "bytes", ls.BytesIn, "uncompressed_bytes", ls.BytesOut,
+		"seconds", time.Since(start).Seconds(), "stages", len(app.Stages), "findings", len(findings),
+		"max_severity", app.Row.MaxSeverity, "malformed_lines", app.Row.MalformedLines)
+	for _, w := range app.Warnings {
+		log.Warn("malformed line", "log", o.Source.URI(l.Key), "where", w.String())
+	}
+	return nil
+}
+
+// unreadable records a log that could not be read.
+func (o *Options) unreadable(l logfile.Log, err error, res *results, m *Manifest, log *slog.Logger) {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	m.Counts.Failed++
+	m.Unreadable = append(m.Unreadable, Unreadable{Log: o.Source.URI(l.Key), Reason: err.Error()})
+	log.Error("log unreadable", "log", o.Source.URI(l.Key), "error", err.Error())
+	var ce *codec.CorruptError
+	if errors.As(err, &ce) {
+		// The content is at fault: do not retry until the log changes.
+		res.entries = append(res.entries, Entry{Log: l.Key, Fingerprint: l.Fingerprint, Size: l.Size,
+			ModTime: l.ModTime.UnixMilli(), Status: statusError, Reason: err.Error()})
+	}
+}
+
+// stamp sets the keys every row carries.
+func stamp(app *extract.App, runID string) {
+	r := &app.Row
+	r.RunID = runID
+	for i := range app.Stages {
+		s := &app.Stages[i]
+		s.AppID, s.AttemptID, s.RunID = r.AppID, r.AttemptID, runID
+	}
+	for i := range app.Executors {
+		e := &app.Executors[i]
+		e.AppID, e.AttemptID, e.RunID = r.AppID, r.AttemptID, runID
+	}
+}
+
+// dayOf is the time that decides an app's dt partition: its end, else its
+// last event, else the log's modification time.
+func dayOf(app *extract.App, l logfile.Log) int64 {
+	switch {
+	case app.Row.EndTime != nil:
+		return *app.Row.EndTime
+	case app.Row.LastEventTime != nil:
+		return *app.Row.LastEventTime
+	}
+	return l.ModTime.UnixMilli()
+}
+
+// writeLog writes one app's rows, one part file per table.
+func (o *Options) writeLog(ctx context.Context, app *extract.App, findings []analyze.FindingRow, day string, res *results) ([]string, error) {
+	var files []string
+	put := func(keys []string, err error) error {
+		files = append(files, keys...)
+		res.mu.Lock()
+		res.files = append(res.files, keys...)
+		res.mu.Unlock()
+		return err
+	}
+	if err := put(writeRows(ctx, o, "apps", []extract.AppRow{app.Row}, day, res)); err != nil {
+		return files, err
+	}
+	if err := put(writeRows(ctx, o, "stages", app.Stages, day, res)); err != nil {
+		return files, err
+	}
+	if err := put(writeRows(ctx, o, "executors", app.Executors, day, res)); err != nil {
+		return files, err
+	}
+	if err := put(writeRows(ctx, o, "findings", findings, day, res)); err != nil {
+		return files, err
+	}
+	return files, nil
+}
+
+// writeRows writes rows (none: nothing) of one table into day's partition.
+func writeRows[T any](ctx context.Context, o *Options, tbl string, rows []T, day string, res *results) ([]string, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	name := table.PartName{RunID: o.RunID, Seq: int(res.seq.Add(1))}
+	return table.WriteTable(ctx, o.Out, tbl, rows, func(T) string { return day }, name)
+}
+
+// itoa is strconv.Itoa, short.
+func itoa(n int) string { return strconv.Itoa(n) }

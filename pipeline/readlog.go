@@ -1,0 +1,56 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/extract/logfile"
+	"github.com/sparkmine/sparkmine/store"
+)
+
+// LogStats are the byte counts of one read log.
+type LogStats struct {
+	BytesIn, BytesOut int64
+}
+
+// ReadLog streams one log from st through its codec and the event decoder
+// into an app model. An error means the log is unreadable as a whole
+// (a corrupt block, a failed open); malformed lines are warnings in the model.
+func ReadLog(ctx context.Context, st store.Store, l logfile.Log, opts extract.Options) (*extract.App, LogStats, error) {
+	open := func(ctx context.Context, key string) (io.ReadCloser, error) {
+		return st.Open(ctx, key, 0, -1)
+	}
+	if opts.LastUpdated == 0 {
+		opts.LastUpdated = l.ModTime.UnixMilli()
+	}
+	opts.InProgress = opts.InProgress || l.InProgress
+	if opts.SourceURI == "" {
+		opts.SourceURI = st.URI(l.Key)
+	}
+	r := logfile.Open(ctx, l, open)
+	defer r.Close()
+	b := extract.NewBuilder(opts)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, LogStats{}, err
+		}
+		line, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, LogStats{r.BytesIn(), r.BytesOut()}, fmt.Errorf("read %s: %w", st.URI(l.Key), err)
+		}
+		b.Line(line, r.File(), r.Line())
+	}
+	app := b.Finish(r.Truncated())
+	if app.Row.AppID == "" {
+		app.Row.AppID = l.AppID
+	}
+	if app.Row.AttemptID == "" {
+		app.Row.AttemptID = l.AttemptID
+	}
+	return app, LogStats{r.BytesIn(), r.BytesOut()}, nil
+}
