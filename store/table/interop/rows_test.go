@@ -2,11 +2,17 @@ package interop_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/store"
+	"github.com/sparkmine/sparkmine/store/local"
 	"github.com/sparkmine/sparkmine/store/table"
 )
 
@@ -135,7 +141,10 @@ func appDay(a extract.AppRow) string {
 func writeDataset(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	st := dirStore{root}
+	st, err := local.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
 	days := appDays()
 	write(t, st, "apps", apps(), appDay)
 	write(t, st, "stages", stages(), func(r extract.StageRow) string { return days[[2]string{r.AppID, r.AttemptID}] })
@@ -149,5 +158,36 @@ func write[T any](t *testing.T, st store.Store, name string, rows []T, dayOf fun
 	t.Helper()
 	if _, err := table.WriteTable(context.Background(), st, name, rows, dayOf, run); err != nil {
 		t.Fatalf("write %s: %v", name, err)
+	}
+}
+
+// TestGoRoundTrip reads the planted dataset back with ReadTable from the
+// local store: what sparkmine report and diagnose do.
+func TestGoRoundTrip(t *testing.T) {
+	root := writeDataset(t)
+	st, err := local.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRead(t, st, "apps", apps(), appDay)
+	days := appDays()
+	checkRead(t, st, "findings", findings(), func(r analyze.FindingRow) string { return days[[2]string{r.AppID, r.AttemptID}] })
+	checkRead(t, st, "diagnoses", diagnoses(), func(r analyze.DiagnosisRow) string { return days[[2]string{r.AppID, r.AttemptID}] })
+	checkRead(t, st, "stages", stages(), func(r extract.StageRow) string { return days[[2]string{r.AppID, r.AttemptID}] })
+	checkRead(t, st, "executors", executors(), func(r extract.ExecutorRow) string { return days[[2]string{r.AppID, r.AttemptID}] })
+}
+
+// checkRead reads table back and compares it with the rows written, in the
+// order ReadTable promises: by day, then input order.
+func checkRead[T any](t *testing.T, st store.Store, name string, written []T, dayOf func(T) string) {
+	t.Helper()
+	got, err := table.ReadTable[T](context.Background(), st, name, nil)
+	if err != nil {
+		t.Fatalf("read %s: %v", name, err)
+	}
+	want := slices.Clone(written)
+	slices.SortStableFunc(want, func(a, b T) int { return strings.Compare(dayOf(a), dayOf(b)) })
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("%s read back (-written +read):\n%s", name, diff)
 	}
 }
