@@ -85,7 +85,7 @@ func (b *Builder) onBlockManagerAdded(v *fastjson.Value) {
 // executorTaskEnd applies a TaskEnd to its executor's totals as
 // AppStatusListener.onTaskEnd does: only while the executor is live; the
 // metric totals skip Resubmitted ends and ends without Task Metrics.
-func (b *Builder) executorTaskEnd(v *fastjson.Value, reason []byte, ti taskInfo, tm *fastjson.Value) {
+func (b *Builder) executorTaskEnd(v *fastjson.Value, reason []byte, ti taskInfo, m *[numMetrics]int64, hasMetrics bool) {
 	e := b.execs[driverID(string(ti.executor))]
 	if e == nil || !e.live {
 		return
@@ -97,14 +97,13 @@ func (b *Builder) executorTaskEnd(v *fastjson.Value, reason []byte, ti taskInfo,
 	if ti.finish != 0 {
 		e.duration += ti.finish - ti.launch
 	}
-	if string(reason) != "Resubmitted" && tm != nil {
-		e.gc += tm.GetInt64("JVM GC Time")
-		e.input += tm.GetInt64("Input Metrics", "Bytes Read")
-		e.shuffleRead += tm.GetInt64("Shuffle Read Metrics", "Local Bytes Read") +
-			tm.GetInt64("Shuffle Read Metrics", "Remote Bytes Read")
-		e.shuffleWrite += tm.GetInt64("Shuffle Write Metrics", "Shuffle Bytes Written")
-		e.memSpill += tm.GetInt64("Memory Bytes Spilled")
-		e.diskSpill += tm.GetInt64("Disk Bytes Spilled")
+	if string(reason) != "Resubmitted" && hasMetrics {
+		e.gc += m[mGCTime]
+		e.input += m[mInputBytes]
+		e.shuffleRead += m[mShuffleReadBytes]
+		e.shuffleWrite += m[mShuffleWriteBytes]
+		e.memSpill += m[mMemorySpilled]
+		e.diskSpill += m[mDiskSpilled]
 	}
 	// A missing Task Executor Metrics reads as an empty (all-zero) set,
 	// which still marks the peaks as present.

@@ -210,7 +210,7 @@ func (b *Builder) onTaskEnd(v *fastjson.Value) {
 	}
 	b.app.countTaskEnd(reason)
 	b.stageTaskEnd(k, reason, ti, rec, started && tm != nil)
-	b.executorTaskEnd(v, reason, ti, tm)
+	b.executorTaskEnd(v, reason, ti, &m, tm != nil)
 }
 
 // stageTaskEnd applies a TaskEnd to the counters of its live stage attempt.
