@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"slices"
 	"strconv"
 	"strings"
@@ -201,10 +202,18 @@ func finish(l Log) Log {
 	return l
 }
 
-func writeObject(h interface{ Write([]byte) (int, error) }, kind string, o Object) {
+// writeObject hashes an object's identity: length-prefixed fields, so no
+// two different objects write the same bytes.
+func writeObject(h hash.Hash, kind string, o Object) {
 	version := o.ETag
 	if version == "" {
 		version = "mtime:" + strconv.FormatInt(o.ModTime.UnixNano(), 10)
 	}
-	fmt.Fprintf(h, "%s %q %d %q\n", kind, o.Key, o.Size, version)
+	b := make([]byte, 0, 64+len(o.Key)+len(version))
+	for _, f := range []string{kind, o.Key, strconv.FormatInt(o.Size, 10), version} {
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
+	}
+	h.Write(append(b, '\n'))
 }

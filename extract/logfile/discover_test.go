@@ -125,3 +125,48 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// TestFingerprint checks that the fingerprint follows the log's content
+// and nothing else.
+func TestFingerprint(t *testing.T) {
+	const dir = "eventlog_v2_local-1/"
+	base := func() []Object {
+		return []Object{
+			{Key: dir + "appstatus_local-1.inprogress", ModTime: baseTime},
+			{Key: dir + "events_1_local-1.zstd", Size: 10, ModTime: baseTime, ETag: `"a"`},
+			{Key: dir + "events_2_local-1.zstd", Size: 20, ModTime: baseTime},
+		}
+	}
+	tests := []struct {
+		name    string
+		edit    func([]Object) []Object
+		changed bool
+	}{
+		{"same listing", func(o []Object) []Object { return o }, false},
+		{"listed in another order", func(o []Object) []Object { return []Object{o[2], o[0], o[1]} }, false},
+		{"mtime of a part with an ETag", func(o []Object) []Object { o[1].ModTime = baseTime.Add(time.Hour); return o }, false},
+		{"last part grew", func(o []Object) []Object { o[2].Size++; return o }, true},
+		{"ETag changed", func(o []Object) []Object { o[1].ETag = `"b"`; return o }, true},
+		{"mtime of a part without an ETag", func(o []Object) []Object { o[2].ModTime = baseTime.Add(time.Second); return o }, true},
+		{"new part", func(o []Object) []Object {
+			return append(o, Object{Key: dir + "events_3_local-1.zstd", Size: 1, ModTime: baseTime})
+		}, true},
+		{"completed", func(o []Object) []Object { o[0].Key = dir + "appstatus_local-1"; return o }, true},
+	}
+	want := fingerprintOf(t, base())
+	for _, tt := range tests {
+		got := fingerprintOf(t, tt.edit(base()))
+		if (got != want) != tt.changed {
+			t.Errorf("%s: fingerprint %s, base %s; want changed=%v", tt.name, got, want, tt.changed)
+		}
+	}
+}
+
+func fingerprintOf(t *testing.T, objs []Object) string {
+	t.Helper()
+	logs, _ := Discover(objs)
+	if len(logs) != 1 || len(logs[0].Fingerprint) != 32 {
+		t.Fatalf("Discover gave %d logs (%+v), want 1 with a 32-digit fingerprint", len(logs), logs)
+	}
+	return logs[0].Fingerprint
+}
