@@ -7,3 +7,17 @@
 // anomalous: callers hand it byte streams, and the analyze package judges
 // the resulting model.
 package extract
+
+// The decoder and the model
+//
+// A Builder takes the event lines of one application attempt (Line) and
+// reduces them to an App (Finish) in one pass. It mirrors the History
+// Server's AppStatusListener (Spark 3.4+ replay semantics) so that stage,
+// executor and application numbers equal what its REST API reports for the
+// same log; the conformance tests compare them with the History Server's
+// own expectation files. Per-task values are kept only for stage attempts
+// that are live or still have running tasks, and are dropped when the
+// attempt is reduced to its StageRow. Quantiles follow the History
+// Server's index rule (QuantileIndex, Quantiles), including its quirk of
+// indexing the duration list, which also holds failed, killed and
+// never-ended tasks, with the count of successful tasks.
