@@ -175,7 +175,7 @@ func DefaultDetectorConfig() DetectorConfig {
 		FetchFailure:  FetchFailureConfig{true, Grades{1, 5, 20, 50}, Grades{1, 2, 3, 4}},
 		TaskFailures:  TaskFailuresConfig{true, Grades{0.05, 0.10, 0.15, 0.20}, 20},
 		TinyTasks:     TinyTasksConfig{true, Grades{1000, 4000, 16000, 64000}, 50, 128 * MiB},
-		UnderParallel: UnderParallelConfig{true, Grades{2, 4, 8, 16}, 300_000, 128 * MiB},
+		UnderParallel: UnderParallelConfig{true, Grades{2, 4, 8, 16}, 120_000, 128 * MiB},
 		IdleExecutors: IdleExecutorsConfig{true, Grades{0.5, 0.35, 0.2, 0.1}, 1, 0.7},
 		DriverBound:   DriverBoundConfig{true, Grades{0.3, 0.5, 0.7, 0.85}, 300_000},
 		LargeResult:   LargeResultConfig{true, Grades{256 * MiB, 512 * MiB, 1 * GiB, 2 * GiB}},

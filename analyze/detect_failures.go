@@ -121,7 +121,9 @@ func (fetchFailure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // min_tasks (20) tasks ended (a healthy cluster fails well under 5 % of its
 // tasks; each grade adds five points), and critical whenever a job failed or a
 // stage's last attempt failed (a failed attempt that a later attempt
-// repaired is fetch_failure's business, not this one's). The detail quotes
+// repaired is fetch_failure's business, not this one's). A stage attempt
+// whose own rate grades worse than the app's is reported on its own, since
+// one failing stage is diluted in the app's rate. The detail quotes
 // the first failure message. No config change is recommended: the cause is
 // in the messages (executor_loss covers memory kills).
 type taskFailures struct{ c TaskFailuresConfig }
@@ -139,20 +141,48 @@ func (d taskFailures) Detect(app *extract.App) []FindingRow {
 	if jobs+stages > 0 {
 		sev = Critical
 	}
-	if sev == None {
-		return nil
+	var out []FindingRow
+	if sev > None {
+		msgs = append(msgs, smsgs...)
+		f := appFinding(d.Name(), sev, math.Max(d.c.Grades.scoreAsc(r), 1),
+			fmt.Sprintf("%d failed tasks, %d failed jobs, %d failed stages", app.Row.FailedTasks, jobs, stages))
+		f.Detail = fmt.Sprintf("%d of %d tasks failed (%.1f%%); %d jobs and %d stages failed for good. %s",
+			app.Row.FailedTasks, app.Row.Tasks, r*100, jobs, stages, strings.Join(msgs, " | "))
+		f.Evidence = []Evidence{
+			ev("failed_task_rate", r, d.c.Grades.at(d.c.Grades.asc(r))),
+			ev("failed_jobs", float64(jobs), 1),
+			ev("failed_stages", float64(stages), 1),
+		}
+		out = append(out, f)
 	}
-	msgs = append(msgs, smsgs...)
-	f := appFinding(d.Name(), sev, math.Max(d.c.Grades.scoreAsc(r), 1),
-		fmt.Sprintf("%d failed tasks, %d failed jobs, %d failed stages", app.Row.FailedTasks, jobs, stages))
-	f.Detail = fmt.Sprintf("%d of %d tasks failed (%.1f%%); %d jobs and %d stages failed for good. %s",
-		app.Row.FailedTasks, app.Row.Tasks, r*100, jobs, stages, strings.Join(msgs, " | "))
-	f.Evidence = []Evidence{
-		ev("failed_task_rate", r, d.c.Grades.at(d.c.Grades.asc(r))),
-		ev("failed_jobs", float64(jobs), 1),
-		ev("failed_stages", float64(stages), 1),
+	return append(out, d.stages(app, sev)...)
+}
+
+// stages reports stage attempts whose own failed-task rate grades worse
+// than the app's: failures concentrated in one stage are diluted in the
+// app's rate.
+func (d taskFailures) stages(app *extract.App, appSev Severity) []FindingRow {
+	var out []FindingRow
+	for i := range app.Stages {
+		st := &app.Stages[i]
+		ends := max(st.CompleteTasks, 0) + max(st.FailedTasks, 0) + max(st.KilledTasks, 0)
+		if ends == 0 {
+			ends = st.Tasks
+		}
+		if ends < max(d.c.MinTasks, 1) {
+			continue
+		}
+		r := ratio(float64(st.FailedTasks), float64(ends))
+		sev := d.c.Grades.asc(r)
+		if sev <= appSev {
+			continue
+		}
+		f := stageFinding(d.Name(), st, sev, d.c.Grades.scoreAsc(r), fmt.Sprintf("Stage %d: %.0f%% of tasks failed", st.StageID, r*100))
+		f.Detail = fmt.Sprintf("%d of %d task attempts of stage %d failed and were retried. %s", st.FailedTasks, ends, st.StageID, truncate(st.FailureReason, 300))
+		f.Evidence = []Evidence{ev("failed_task_rate", r, d.c.Grades.at(sev)), ev("task_ends", float64(ends), float64(d.c.MinTasks))}
+		out = append(out, f)
 	}
-	return []FindingRow{f}
+	return out
 }
 
 // failedJobs counts failed jobs (the larger of the row's count and the
@@ -188,7 +218,12 @@ func failedStages(app *extract.App) (int64, []string) {
 	return n, msgs
 }
 
-// wastedCoreMS is the failed tasks' share of task time.
-func (taskFailures) wastedCoreMS(app *extract.App, _ FindingRow) float64 {
-	return float64(app.Row.TaskTimeMS) * math.Min(1, ratio(float64(app.Row.FailedTasks), float64(app.Row.Tasks)))
+// wastedCoreMS is the failed tasks' share of task time (of the stage's run
+// time for a stage finding).
+func (taskFailures) wastedCoreMS(app *extract.App, f FindingRow) float64 {
+	if st := stageOf(app, f); st != nil {
+		ends := max(st.CompleteTasks+st.FailedTasks+st.KilledTasks, st.Tasks)
+		return pos(float64(st.ExecutorRunTimeMS)) * math.Min(1, ratio(float64(st.FailedTasks), float64(ends)))
+	}
+	return pos(float64(app.Row.TaskTimeMS)) * math.Min(1, ratio(float64(app.Row.FailedTasks), float64(app.Row.Tasks)))
 }

@@ -87,7 +87,7 @@ func (tinyTasks) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 	return float64(max(st.Tasks, 0)) * pos(st.TaskDurationMSP50-st.TaskRunTimeMSP50)
 }
 
-// underParallel (under_parallel) flags long stages (min_stage_ms, 5 min)
+// underParallel (under_parallel) flags long stages (min_stage_ms, 2 min)
 // that cannot use the cluster: fewer tasks than task slots (max executors ×
 // executor cores), graded on slots ÷ tasks; or shuffle partitions far above
 // target_partition_bytes (128 MiB, the size Spark's own
