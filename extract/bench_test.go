@@ -55,3 +55,21 @@ func BenchmarkBuilder(b *testing.B) {
 		}
 	}
 }
+
+// TestTaskDataDropped checks that completed stage attempts keep no per-task
+// data: after five stages of 1000 tasks end, no record and no live-task
+// entry remains before Finish.
+func TestTaskDataDropped(t *testing.T) {
+	b := NewBuilder(Options{})
+	for i, l := range benchLines(5000) {
+		b.Line(l, "gen", int64(i+1))
+	}
+	if len(b.stages) != 0 || len(b.tasks) != 0 || len(b.rows) != 5 {
+		t.Fatalf("open stages %d, live tasks %d, rows %d; want 0, 0, 5", len(b.stages), len(b.tasks), len(b.rows))
+	}
+	for k, r := range b.rows {
+		if r.dist != nil {
+			t.Errorf("stage %v kept its distribution", k)
+		}
+	}
+}
