@@ -13,7 +13,8 @@ import (
 	"github.com/sparkmine/sparkmine/extract/codec"
 )
 
-// Object is one listed object.
+// Object is one listed object. A store.ObjectInfo converts to it directly:
+// logfile.Object(info).
 type Object struct {
 	Key     string // '/'-separated, relative to the listing root
 	Size    int64  // bytes as stored (compressed)
