@@ -16,8 +16,8 @@ var baseColumns = []string{"order_id", "customer_id", "store_id", "amount", "cur
 // with attribute columns until the plan text reaches about planBytes.
 func planColumns(planBytes int) []string {
 	cols := append([]string(nil), baseColumns...)
-	const perColumn = 118 // bytes one column adds to the plan text
-	for i := 1; 2400+len(cols)*perColumn < planBytes; i++ {
+	const perColumn = 72 // bytes one column adds to the plan text
+	for i := 1; 2000+len(cols)*perColumn < planBytes; i++ {
 		cols = append(cols, fmt.Sprintf("attr_%05d", i))
 	}
 	return cols
