@@ -70,12 +70,12 @@ func (d *Diagnoser) requestConfig(p Prompt) *genai.GenerateContentConfig {
 	return &genai.GenerateContentConfig{
 		// One request per call, so the budget counts every billed request.
 		AutomaticContinuation: &noContinuation,
-		SystemInstruction: &genai.Content{Parts: []*genai.Part{{Text: p.System}}},
-		ResponseMIMEType:  "application/json",
-		ResponseSchema:    p.Schema,
-		MaxOutputTokens:   int32(d.cfg.OutputTokensPerCall),
-		Temperature:       &temp,
-		CandidateCount:    1,
+		SystemInstruction:     &genai.Content{Parts: []*genai.Part{{Text: p.System}}},
+		ResponseMIMEType:      "application/json",
+		ResponseSchema:        p.Schema,
+		MaxOutputTokens:       int32(d.cfg.OutputTokensPerCall),
+		Temperature:           &temp,
+		CandidateCount:        1,
 	}
 }
 

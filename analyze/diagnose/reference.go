@@ -173,7 +173,7 @@ func buildReference(c Candidate, s *scrubber) *reference {
 
 func counts(r *reference) map[string]int {
 	return map[string]int{"flagged_stages": len(r.Stages), "findings": len(r.Findings),
-		"failures": len(r.Failures.Stages) + len(r.Failures.Jobs) + len(r.Failures.SQL),
+		"failures":                 len(r.Failures.Stages) + len(r.Failures.Jobs) + len(r.Failures.SQL),
 		"executor removed_reasons": len(r.Executors.RemovedReasons), "conf": len(r.Conf)}
 }
 
