@@ -14,7 +14,14 @@
 // whole part or none. The row type decides the schema: int64 fields tagged
 // timestamp(millisecond:utc) become TIMESTAMP(MILLIS, UTC), strings become
 // STRING, pointer fields with "optional" become nullable columns, and slices
-// tagged "list" become standard three-level LIST columns.
+// tagged "list" become standard three-level LIST columns. Row types must not
+// embed structs: parquet-go (v0.32) reads a NULL optional field of an
+// embedded struct back as a pointer to zero, so WriteTable and ReadTable
+// refuse them.
+//
+// Package duckdbtest (under this folder) reads the tables with DuckDB for
+// tests; package interop checks all five real tables and the example
+// notebook with it.
 //
 // The package knows nothing of Spark; the row types belong to their
 // producers (packages extract and analyze).
