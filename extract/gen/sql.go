@@ -122,15 +122,16 @@ func (g *gen) sqlAccumulables(sr *stageRun, t *task) {
 		}
 		s.sums[i] += v[i]
 		s.set[i] = true
-		l.elemOpen('{')
-		l.int("ID", s.base+int64(i))
-		l.str("Name", sqlMetrics[i].name)
-		l.numStr("Update", v[i])
-		l.numStr("Value", s.sums[i])
-		l.bool("Internal", true)
-		l.bool("Count Failed Values", true)
-		l.str("Metadata", "sql")
-		l.close('}')
+		l.sep()
+		l.b = append(l.b, `{"ID":`...)
+		l.b = strconv.AppendInt(l.b, s.base+int64(i), 10)
+		l.b = append(l.b, `,"Name":"`...)
+		l.b = append(l.b, sqlMetrics[i].name...) // metric names need no escaping
+		l.b = append(l.b, `","Update":"`...)
+		l.b = strconv.AppendInt(l.b, v[i], 10)
+		l.b = append(l.b, `","Value":"`...)
+		l.b = strconv.AppendInt(l.b, s.sums[i], 10)
+		l.b = append(l.b, `","Internal":true,"Count Failed Values":true,"Metadata":"sql"}`...)
 	}
 }
 

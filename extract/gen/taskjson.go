@@ -1,5 +1,7 @@
 package gen
 
+import "strconv"
+
 // numInternal is the number of internal.metrics.* accumulators a stage
 // attempt registers; the offsets below are Spark 3.5's registration order.
 const numInternal = 35
@@ -187,16 +189,18 @@ func (g *gen) taskAccumulables(t *task, v *[numInternal]int64) {
 // accumulable writes one internal accumulable; withValue adds "Value".
 func (g *gen) accumulable(id int64, name string, update, value int64, withValue bool) {
 	l := &g.l
-	l.elemOpen('{')
-	l.int("ID", id)
-	l.str("Name", name)
-	l.int("Update", update)
+	l.sep()
+	l.b = append(l.b, `{"ID":`...)
+	l.b = strconv.AppendInt(l.b, id, 10)
+	l.b = append(l.b, `,"Name":"`...)
+	l.b = append(l.b, name...) // internal names need no escaping
+	l.b = append(l.b, `","Update":`...)
+	l.b = strconv.AppendInt(l.b, update, 10)
 	if withValue {
-		l.int("Value", value)
+		l.b = append(l.b, `,"Value":`...)
+		l.b = strconv.AppendInt(l.b, value, 10)
 	}
-	l.bool("Internal", true)
-	l.bool("Count Failed Values", true)
-	l.close('}')
+	l.b = append(l.b, `,"Internal":true,"Count Failed Values":true}`...)
 }
 
 // stageAccumulables writes a completed stage attempt's totals.
