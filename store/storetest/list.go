@@ -107,7 +107,7 @@ func testPagination(t *testing.T, s store.Store) {
 // testCancel checks cancellation before, during and after a listing, and
 // of the other calls.
 func testCancel(t *testing.T, s store.Store) {
-	putMany(t, s, paginationKeys)
+	putMany(t, s, 30)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	calls := 0
