@@ -74,7 +74,14 @@ func loadState(ctx context.Context, out store.Store) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read run manifests: %w", err)
 	}
-	sort.Strings(ids) // run ids start with their UTC start time
+	// Oldest first, so a newer entry for a log replaces an older one.
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := st.runs[ids[i]], st.runs[ids[j]]
+		if !a.Started.Equal(b.Started) {
+			return a.Started.Before(b.Started)
+		}
+		return ids[i] < ids[j]
+	})
 	for _, id := range ids {
 		m := st.runs[id]
 		for _, f := range m.RunFiles {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sparkmine/sparkmine/analyze"
@@ -136,9 +136,8 @@ func writeRows[T any](ctx context.Context, o *Options, tbl string, rows []T, day
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	name := table.PartName{RunID: o.RunID, Seq: int(res.seq.Add(1))}
+	// part-<run base>-<shard>-<n>.parquet reads as part-<run id>-<n>.parquet.
+	base := strings.TrimSuffix(o.RunID, "-"+o.Shard.Tag())
+	name := table.PartName{RunID: base, Shard: o.Shard.Tag(), Seq: int(res.seq.Add(1))}
 	return table.WriteTable(ctx, o.Out, tbl, rows, func(T) string { return day }, name)
 }
-
-// itoa is strconv.Itoa, short.
-func itoa(n int) string { return strconv.Itoa(n) }

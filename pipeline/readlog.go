@@ -26,6 +26,9 @@ func ReadLog(ctx context.Context, st store.Store, l logfile.Log, opts extract.Op
 		opts.LastUpdated = l.ModTime.UnixMilli()
 	}
 	opts.InProgress = opts.InProgress || l.InProgress
+	if opts.AppID == "" {
+		opts.AppID, opts.AttemptID = l.AppID, l.AttemptID
+	}
 	if opts.SourceURI == "" {
 		opts.SourceURI = st.URI(l.Key)
 	}
@@ -46,11 +49,5 @@ func ReadLog(ctx context.Context, st store.Store, l logfile.Log, opts extract.Op
 		b.Line(line, r.File(), r.Line())
 	}
 	app := b.Finish(r.Truncated())
-	if app.Row.AppID == "" {
-		app.Row.AppID = l.AppID
-	}
-	if app.Row.AttemptID == "" {
-		app.Row.AttemptID = l.AttemptID
-	}
 	return app, LogStats{r.BytesIn(), r.BytesOut()}, nil
 }

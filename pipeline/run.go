@@ -87,6 +87,11 @@ func Run(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.commit(ctx, res, m); err != nil {
 		return nil, err
 	}
+	// Committed: the rows this run replaced can go now. What a crash leaves
+	// here, the next run's start deletes.
+	if err := o.dropSuperseded(ctx, res, st); err != nil {
+		log.Warn("delete superseded part files", "error", err.Error())
+	}
 	log.Info("run done", "processed", m.Counts.Processed, "failed", m.Counts.Failed,
 		"skipped_done", m.Counts.SkippedDone, "findings", m.Findings, "seconds", m.Seconds,
 		"bytes_in", m.BytesIn, "bytes_out", m.BytesOut)
@@ -231,6 +236,23 @@ func (o *Options) abandon(res *results) {
 	for _, f := range res.files {
 		_ = o.Out.Delete(ctx, f)
 	}
+}
+
+// dropSuperseded deletes the part files of the earlier entries of the logs
+// this run processed again.
+func (o *Options) dropSuperseded(ctx context.Context, res *results, st *state) error {
+	for _, e := range res.entries {
+		old, ok := st.latest[e.Log]
+		if !ok {
+			continue
+		}
+		for _, f := range old.Files {
+			if err := o.Out.Delete(ctx, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // commit writes the ledger file, then the manifest.

@@ -1,0 +1,449 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/store"
+	"github.com/sparkmine/sparkmine/store/local"
+	"github.com/sparkmine/sparkmine/store/table"
+)
+
+// sharedLogs is where the real Spark logs are (read in place).
+const sharedLogs = "../../shared/eventlogs"
+
+// sampleSet is a mix of real logs: plain single files of several Spark
+// versions, multi-attempt apps, a zstd rolling folder, a Spark 1.2 folder,
+// zstd single files, and logs cut mid-line.
+var sampleSet = []string{
+	"spark/local-1422981780767",
+	"spark/local-1430917381534",
+	"spark/local-1430917381535_1",
+	"spark/local-1430917381535_2",
+	"spark/app-20200706201101-0003",
+	"spark/application_1553914137147_0018",
+	"rolling/eventlog_v2_local-1623876083964",
+	"spark-legacy/local-1426533911241",
+	"nvidia/eventlog_dsv1.zstd",
+	"nvidia/spark2-eventlog.zstd",
+	"sparkscope/app-20231025121456-0004-eventLog-running-incomplete",
+}
+
+func needShared(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(sharedLogs); err != nil {
+		t.Skipf("the shared Spark logs are not at %s (they sit beside the repo as ../shared): %v", sharedLogs, err)
+	}
+}
+
+// copyLogs copies the named shared logs (files or folders) into a new
+// source folder and returns it.
+func copyLogs(t testing.TB, names ...string) string {
+	t.Helper()
+	needShared(t)
+	dst := t.TempDir()
+	for _, n := range names {
+		addLog(t, dst, n)
+	}
+	return dst
+}
+
+func addLog(t testing.TB, dst, name string) {
+	t.Helper()
+	src := filepath.Join(sharedLogs, name)
+	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(sharedLogs, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func openLocal(t testing.TB, dir string) store.Store {
+	t.Helper()
+	st, err := local.Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func testOptions(src, out store.Store) Options {
+	return Options{Source: src, Out: out, Workers: 2, Analyze: analyze.DefaultConfig(), IncludeIncomplete: true}
+}
+
+// dataset reads every table of out back as sorted JSON lines with run_id
+// blanked, so two datasets compare row for row whatever runs made them.
+func dataset(t testing.TB, out store.Store) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	ds := map[string][]string{}
+	ds["apps"] = rowsOf[extract.AppRow](t, ctx, out, "apps")
+	ds["stages"] = rowsOf[extract.StageRow](t, ctx, out, "stages")
+	ds["executors"] = rowsOf[extract.ExecutorRow](t, ctx, out, "executors")
+	ds["findings"] = rowsOf[analyze.FindingRow](t, ctx, out, "findings")
+	return ds
+}
+
+func rowsOf[T any](t testing.TB, ctx context.Context, out store.Store, tbl string) []string {
+	t.Helper()
+	rows, err := table.ReadTable[T](ctx, out, tbl, nil)
+	if err != nil {
+		t.Fatalf("read %s: %v", tbl, err)
+	}
+	var lines []string
+	for _, r := range rows {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		delete(m, "run_id")
+		b, _ = json.Marshal(m)
+		lines = append(lines, string(b))
+	}
+	sort.Strings(lines)
+	return lines
+}
+
+func sameDataset(t *testing.T, what string, got, want map[string][]string) {
+	t.Helper()
+	for _, tbl := range []string{"apps", "stages", "executors", "findings"} {
+		g, w := got[tbl], want[tbl]
+		if len(g) != len(w) {
+			t.Errorf("%s: table %s has %d rows, want %d", what, tbl, len(g), len(w))
+			continue
+		}
+		for i := range g {
+			if g[i] != w[i] {
+				t.Errorf("%s: table %s row %d differs:\n got %s\nwant %s", what, tbl, i, g[i], w[i])
+				break
+			}
+		}
+	}
+}
+
+func TestRunIdempotentAndIncremental(t *testing.T) {
+	ctx := context.Background()
+	srcDir := copyLogs(t, sampleSet...)
+	src, out := openLocal(t, srcDir), openLocal(t, t.TempDir())
+
+	m1, err := Run(ctx, testOptions(src, out))
+	if err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if m1.Counts.Logs != len(sampleSet) || m1.Counts.Processed != len(sampleSet) {
+		t.Fatalf("first run: %d logs, %d processed; want %d each (%+v)", m1.Counts.Logs, m1.Counts.Processed, len(sampleSet), m1.Counts)
+	}
+	first := dataset(t, out)
+	if n := len(first["apps"]); n != len(sampleSet) {
+		t.Fatalf("apps table has %d rows, want %d", n, len(sampleSet))
+	}
+
+	m2, err := Run(ctx, testOptions(src, out))
+	if err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if m2.Counts.Processed != 0 || m2.Counts.SkippedDone != len(sampleSet) {
+		t.Errorf("second run processed %d, skipped %d as done; want 0 and %d", m2.Counts.Processed, m2.Counts.SkippedDone, len(sampleSet))
+	}
+	sameDataset(t, "after a rerun", dataset(t, out), first)
+
+	addLog(t, srcDir, "spark/local-1426533911241")
+	m3, err := Run(ctx, testOptions(src, out))
+	if err != nil {
+		t.Fatalf("third run: %v", err)
+	}
+	if m3.Counts.Processed != 1 {
+		t.Errorf("after adding one log the run processed %d logs, want 1", m3.Counts.Processed)
+	}
+	if n := len(dataset(t, out)["apps"]); n != len(sampleSet)+1 {
+		t.Errorf("apps table has %d rows after adding a log, want %d", n, len(sampleSet)+1)
+	}
+
+	// --reprocess replaces every log's rows: same dataset, no duplicates.
+	before := dataset(t, out)
+	o := testOptions(src, out)
+	o.Reprocess = true
+	m4, err := Run(ctx, o)
+	if err != nil {
+		t.Fatalf("reprocess run: %v", err)
+	}
+	if m4.Counts.Processed != len(sampleSet)+1 {
+		t.Errorf("reprocess run processed %d logs, want %d", m4.Counts.Processed, len(sampleSet)+1)
+	}
+	if _, err := Run(ctx, testOptions(src, out)); err != nil { // its start deletes the superseded parts
+		t.Fatal(err)
+	}
+	sameDataset(t, "after --reprocess", dataset(t, out), before)
+}
+
+func TestGrownLogIsReprocessed(t *testing.T) {
+	ctx := context.Background()
+	srcDir := copyLogs(t, "spark/local-1430917381534")
+	p := filepath.Join(srcDir, "spark/local-1430917381534")
+	full, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first run sees the first half of the log, as if still being written.
+	half := full[:bytes.LastIndexByte(full[:len(full)/2], '\n')+1]
+	if err := os.WriteFile(p, half, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, out := openLocal(t, srcDir), openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, out)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, full, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Run(ctx, testOptions(src, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Counts.Reprocessed != 1 {
+		t.Errorf("grown log: reprocessed %d, want 1", m.Counts.Reprocessed)
+	}
+	if _, err := Run(ctx, testOptions(src, out)); err != nil {
+		t.Fatal(err)
+	}
+	// The dataset equals a fresh run over the whole log.
+	fresh := openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, fresh)); err != nil {
+		t.Fatal(err)
+	}
+	sameDataset(t, "grown log", dataset(t, out), dataset(t, fresh))
+}
+
+func TestShardsEqualUnshardedRun(t *testing.T) {
+	ctx := context.Background()
+	src := openLocal(t, copyLogs(t, sampleSet...))
+	whole := openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, whole)); err != nil {
+		t.Fatal(err)
+	}
+	sharded := openLocal(t, t.TempDir())
+	total := 0
+	for k := 0; k < 3; k++ {
+		o := testOptions(src, sharded)
+		o.Shard = Shard{k, 3}
+		m, err := Run(ctx, o)
+		if err != nil {
+			t.Fatalf("shard %d/3: %v", k, err)
+		}
+		total += m.Counts.Processed
+	}
+	if total != len(sampleSet) {
+		t.Errorf("shards processed %d logs in all, want %d", total, len(sampleSet))
+	}
+	sameDataset(t, "shards 0/3+1/3+2/3", dataset(t, sharded), dataset(t, whole))
+}
+
+func TestBrokenLogAmongGoodOnes(t *testing.T) {
+	ctx := context.Background()
+	srcDir := copyLogs(t, "spark/local-1422981780767", "spark/local-1430917381534")
+	// An lz4 log whose first block's checksum is wrong.
+	bad := lz4Block([]byte(`{"Event":"SparkListenerLogStart","Spark Version":"3.5.0"}`+"\n"), true)
+	if err := os.WriteFile(filepath.Join(srcDir, "app-20260101000000-0001.lz4"), bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, out := openLocal(t, srcDir), openLocal(t, t.TempDir())
+	m, err := Run(ctx, testOptions(src, out))
+	if !errors.Is(err, ErrPartial) {
+		t.Fatalf("run with a corrupt log: err = %v, want ErrPartial", err)
+	}
+	if m == nil || len(m.Unreadable) != 1 || !strings.Contains(m.Unreadable[0].Log, "app-20260101000000-0001.lz4") ||
+		!strings.Contains(m.Unreadable[0].Reason, "checksum") {
+		t.Fatalf("manifest unreadable = %+v, want the lz4 log with a checksum reason", m)
+	}
+	if n := len(dataset(t, out)["apps"]); n != 2 {
+		t.Errorf("apps table has %d rows, want the 2 good logs", n)
+	}
+	// The manifest is in the store, and says the same.
+	var stored Manifest
+	if err := readJSON(ctx, out, runsDir+m.RunID+".json", &stored); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.Unreadable) != 1 || stored.Counts.Failed != 1 {
+		t.Errorf("stored manifest: unreadable %v, failed %d", stored.Unreadable, stored.Counts.Failed)
+	}
+}
+
+// crashStore fails every call once a budget of writes (puts and deletes) is
+// spent, as if the process had been killed there.
+type crashStore struct {
+	store.Store
+	budget atomic.Int64
+}
+
+var errCrash = errors.New("simulated crash")
+
+func (c *crashStore) spend() error {
+	if c.budget.Add(-1) < 0 {
+		return errCrash
+	}
+	return nil
+}
+
+func (c *crashStore) Put(ctx context.Context, key string, r io.Reader) error {
+	if err := c.spend(); err != nil {
+		return err
+	}
+	return c.Store.Put(ctx, key, r)
+}
+
+func (c *crashStore) Delete(ctx context.Context, key string) error {
+	if err := c.spend(); err != nil {
+		return err
+	}
+	return c.Store.Delete(ctx, key)
+}
+
+// TestCrashAtEveryWriteConverges stops a run at every write it makes (a
+// crash between any two writes), then reruns without a crash: the dataset
+// always equals an uninterrupted run's.
+func TestCrashAtEveryWriteConverges(t *testing.T) {
+	ctx := context.Background()
+	names := []string{"spark/local-1422981780767", "spark/local-1430917381534", "spark/local-1430917381535_1",
+		"nvidia/spark2-eventlog.zstd"}
+	src := openLocal(t, copyLogs(t, names...))
+	clean := openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, clean)); err != nil {
+		t.Fatal(err)
+	}
+	want := dataset(t, clean)
+	writes := 0
+	for n := 0; ; n++ {
+		dir := t.TempDir()
+		cs := &crashStore{Store: openLocal(t, dir)}
+		cs.budget.Store(int64(n))
+		o := testOptions(src, cs)
+		o.Workers = 1
+		_, err := Run(ctx, o)
+		if err == nil {
+			writes = n
+			break
+		}
+		if !errors.Is(err, errCrash) {
+			t.Fatalf("crash after %d writes: unexpected error %v", n, err)
+		}
+		// A second crash during the recovery run, then a clean rerun.
+		cs.budget.Store(int64(n / 2))
+		_, _ = Run(ctx, o)
+		cs.budget.Store(1 << 30)
+		if _, err := Run(ctx, o); err != nil {
+			t.Fatalf("rerun after a crash at write %d: %v", n, err)
+		}
+		sameDataset(t, fmt.Sprintf("crash at write %d", n), dataset(t, cs), want)
+		if leftovers := partFiles(t, cs); len(leftovers) != countRows(want) {
+			t.Errorf("crash at write %d: %d part files, want %d (one per table per log)", n, len(leftovers), countRows(want))
+		}
+	}
+	if writes < 10 {
+		t.Errorf("an uninterrupted run made only %d writes", writes)
+	}
+	t.Logf("crashed at each of %d writes; every rerun converged", writes)
+}
+
+// partFiles lists every part file in the data tables.
+func partFiles(t testing.TB, st store.Store) []string {
+	var keys []string
+	for _, tbl := range Tables {
+		_ = st.List(context.Background(), tbl+"/", func(o store.ObjectInfo) error {
+			keys = append(keys, o.Key)
+			return nil
+		})
+	}
+	return keys
+}
+
+// countRows is the number of part files a dataset needs: one per table per
+// app that has rows in it (apps always; stages, executors and findings when
+// the app has any).
+func countRows(ds map[string][]string) int {
+	n := 0
+	for _, tbl := range []string{"apps", "stages", "executors", "findings"} {
+		seen := map[string]bool{}
+		for _, line := range ds[tbl] {
+			var m map[string]any
+			_ = json.Unmarshal([]byte(line), &m)
+			seen[fmt.Sprint(m["app_id"], "/", m["attempt_id"])] = true
+		}
+		n += len(seen)
+	}
+	return n
+}
+
+func TestCancelledRunCommitsNothing(t *testing.T) {
+	src := openLocal(t, copyLogs(t, sampleSet...))
+	outDir := t.TempDir()
+	out := openLocal(t, outDir)
+	ctx, cancel := context.WithCancel(context.Background())
+	o := testOptions(src, out)
+	o.Workers = 1
+	o.Progress = func(p Progress) {
+		if p.Done == 2 {
+			cancel()
+		}
+	}
+	if _, err := Run(ctx, o); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: err = %v, want context.Canceled", err)
+	}
+	if files := partFiles(t, out); len(files) != 0 {
+		t.Errorf("a cancelled run left part files: %v", files)
+	}
+	var runs []string
+	_ = out.List(context.Background(), runsDir, func(o store.ObjectInfo) error { runs = append(runs, o.Key); return nil })
+	if len(runs) != 0 {
+		t.Errorf("a cancelled run committed a manifest: %v", runs)
+	}
+	_ = time.Second
+}
+
+// lz4Block frames data as one lz4-java LZ4Block RAW block plus the end
+// block; corrupt writes a wrong checksum.
+func lz4Block(data []byte, corrupt bool) []byte {
+	var b bytes.Buffer
+	hdr := func(token byte, clen, dlen int, sum uint32) {
+		b.WriteString("LZ4Block")
+		b.WriteByte(token)
+		for _, v := range []uint32{uint32(clen), uint32(dlen), sum} {
+			b.Write([]byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)})
+		}
+	}
+	sum := uint32(0x0123456)
+	if !corrupt {
+		panic("only corrupt blocks are needed here")
+	}
+	hdr(0x15, len(data), len(data), sum)
+	b.Write(data)
+	hdr(0x15, 0, 0, 0)
+	return b.Bytes()
+}
