@@ -50,7 +50,7 @@ var (
 // usageError is a user-fixable mistake in flags, arguments or config.
 type usageError struct{ msg string }
 
-func (e usageError) Error() string { return e.msg }
+func (e usageError) Error() string   { return e.msg }
 func (e usageError) Is(t error) bool { return t == errUsage }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }

@@ -45,8 +45,8 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	o := &runOptions{}
 	var (
 		source, out, shard, since, endpoint string
-		workers                            int
-		incomplete, pathStyle              bool
+		workers                             int
+		incomplete, pathStyle               bool
 	)
 	fs.StringVar(&o.configPath, "config", "", "config file (YAML; unknown keys are errors)")
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective config and exit")
