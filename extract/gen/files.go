@@ -38,20 +38,14 @@ func writeCompressed(w io.Writer, s Spec, c codec.Codec) (Stats, error) {
 	return st, err
 }
 
-// newCodecWriter wraps w in c's framing.
-//
-// TODO(codec): use codec.NewWriter(w, c) once the codec package exports
-// it; until then only the plain codec is supported.
+// newCodecWriter wraps w in c's framing, exactly as Spark writes it.
 func newCodecWriter(w io.Writer, c codec.Codec) (io.WriteCloser, error) {
-	if c == codec.Plain {
-		return nopCloser{w}, nil
+	cw, err := codec.NewWriter(w, c)
+	if err != nil {
+		return nil, fmt.Errorf("gen: %w", err)
 	}
-	return nil, fmt.Errorf("gen: codec %q: not supported yet (waiting for codec.NewWriter)", string(c))
+	return cw, nil
 }
-
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
 
 // WriteRolling writes the log as Spark's rolling layout under dir:
 // eventlog_v2_<appId>/events_<n>_<appId>[.<codec>], n from 1, each part an
@@ -97,10 +91,10 @@ type rollingSink struct {
 	written int64
 	f       *os.File
 	cw      io.WriteCloser
-	bw      *bufio.Writer
+	bw      writerSink
 }
 
-func (r *rollingSink) writeLine(b []byte) error {
+func (r *rollingSink) writeLine(b []byte, flush bool) error {
 	if r.f != nil && r.written+int64(len(b)) > r.max {
 		if err := r.closePart(); err != nil {
 			return err
@@ -112,8 +106,7 @@ func (r *rollingSink) writeLine(b []byte) error {
 		}
 	}
 	r.written += int64(len(b))
-	_, err := r.bw.Write(b)
-	return err
+	return r.bw.writeLine(b, flush)
 }
 
 func (r *rollingSink) openPart() error {
@@ -131,7 +124,9 @@ func (r *rollingSink) openPart() error {
 		f.Close()
 		return err
 	}
-	r.f, r.cw, r.bw, r.written = f, cw, bufio.NewWriterSize(cw, 256<<10), 0
+	fl, _ := cw.(flusher)
+	r.f, r.cw, r.written = f, cw, 0
+	r.bw = writerSink{bufio.NewWriterSize(cw, 256<<10), fl}
 	return nil
 }
 
@@ -139,7 +134,7 @@ func (r *rollingSink) closePart() error {
 	if r.f == nil {
 		return nil
 	}
-	err := r.bw.Flush()
+	err := r.bw.w.Flush()
 	if cerr := r.cw.Close(); err == nil {
 		err = cerr
 	}

@@ -9,9 +9,11 @@ import (
 )
 
 // lineSink receives complete lines, newline included. The slice is reused
-// after the call returns.
+// after the call returns. flush says Spark flushes its stream after this
+// line (every event but task events and StageSubmitted), which ends a
+// zstd frame or cuts a snappy or lzf chunk.
 type lineSink interface {
-	writeLine(b []byte) error
+	writeLine(b []byte, flush bool) error
 }
 
 // gen holds the state of one generation run.
@@ -21,6 +23,7 @@ type gen struct {
 	r     *rand.Rand
 	sink  lineSink
 	l     line
+	flush bool // Spark flushes after the line being built
 	stats Stats
 	err   error
 
@@ -49,7 +52,8 @@ type gen struct {
 // Write generates the log s describes into w, one line at a time.
 func Write(w io.Writer, s Spec) (Stats, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
-	st, err := generate(s, writerSink{bw})
+	fl, _ := w.(flusher)
+	st, err := generate(s, writerSink{bw, fl})
 	if err != nil {
 		return st, err
 	}
@@ -59,11 +63,28 @@ func Write(w io.Writer, s Spec) (Stats, error) {
 	return st, nil
 }
 
-type writerSink struct{ w *bufio.Writer }
+// flusher is a stream that can end a compressed block on demand, as
+// codec.Flusher does.
+type flusher interface{ Flush() error }
 
-func (s writerSink) writeLine(b []byte) error {
-	_, err := s.w.Write(b)
-	return err
+// writerSink buffers lines for w; on Spark's flush points it flushes the
+// buffer and then w, when w can flush.
+type writerSink struct {
+	w  *bufio.Writer
+	fl flusher
+}
+
+func (s writerSink) writeLine(b []byte, flush bool) error {
+	if _, err := s.w.Write(b); err != nil {
+		return err
+	}
+	if !flush || s.fl == nil {
+		return nil
+	}
+	if err := s.w.Flush(); err != nil {
+		return err
+	}
+	return s.fl.Flush()
 }
 
 func generate(s Spec, sink lineSink) (Stats, error) {
@@ -121,7 +142,7 @@ func (g *gen) emit() {
 	g.l.b = append(g.l.b, '\n')
 	g.stats.Lines++
 	g.stats.Bytes += int64(len(g.l.b))
-	g.err = g.sink.writeLine(g.l.b)
+	g.err = g.sink.writeLine(g.l.b, g.flush)
 }
 
 // begin starts a line for event name after writing every queued event
@@ -132,6 +153,7 @@ func (g *gen) begin(name string, t int64) {
 	g.l.reset()
 	g.l.open('{')
 	g.l.str("Event", name)
+	g.flush = name != "SparkListenerStageSubmitted"
 }
 
 func (g *gen) end() {

@@ -98,6 +98,7 @@ func taskType(st *stagePlan) string {
 func (g *gen) writeTaskStart(sr *stageRun, t *task) {
 	l := &g.l
 	g.l.reset()
+	g.flush = false
 	l.open('{')
 	l.str("Event", "SparkListenerTaskStart")
 	l.int("Stage ID", int64(sr.st.id))
@@ -146,6 +147,7 @@ func (g *gen) writeTaskEnd(sr *stageRun, t *task) {
 	t.internalValues(&v)
 	l := &g.l
 	l.reset()
+	g.flush = false
 	l.open('{')
 	l.str("Event", "SparkListenerTaskEnd")
 	l.int("Stage ID", int64(sr.st.id))
@@ -163,6 +165,7 @@ func (g *gen) writeTaskEnd(sr *stageRun, t *task) {
 func (g *gen) writeGettingResult(t *task) {
 	l := &g.l
 	l.reset()
+	g.flush = false
 	l.open('{')
 	l.str("Event", "SparkListenerTaskGettingResult")
 	g.taskInfo(t, false, nil)
