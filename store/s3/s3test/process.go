@@ -46,7 +46,7 @@ func Find() (string, error) {
 			}
 		}
 	}
-	dirs = append(dirs, filepath.Join(build.Default.GOPATH, "bin"))
+	dirs = append(dirs, filepath.Join(gopath(), "bin"))
 	for _, d := range dirs {
 		p := filepath.Join(d, binName)
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
@@ -54,6 +54,14 @@ func Find() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w (not on PATH, nor in $SPARKMINE_TOOLS/bin, .tools/bin or $GOPATH/bin)", ErrNotInstalled)
+}
+
+// gopath returns the first folder of GOPATH, or Go's default.
+func gopath() string {
+	if list := filepath.SplitList(os.Getenv("GOPATH")); len(list) > 0 && list[0] != "" {
+		return list[0]
+	}
+	return build.Default.GOPATH
 }
 
 // start starts versitygw in a new temporary folder and waits until it
