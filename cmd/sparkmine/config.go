@@ -14,7 +14,7 @@ import (
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/extract/redact"
-	"github.com/sparkmine/sparkmine/store"
+	"github.com/sparkmine/sparkmine/store/storeurl"
 )
 
 // Config is the whole configuration: the config file (strict YAML), then
@@ -43,8 +43,8 @@ type S3Config struct {
 	Region    string `yaml:"region"`
 }
 
-func (c S3Config) options() store.Options {
-	return store.Options{Endpoint: c.Endpoint, PathStyle: c.PathStyle, Region: c.Region}
+func (c S3Config) options() storeurl.Options {
+	return storeurl.Options{Endpoint: c.Endpoint, PathStyle: c.PathStyle, Region: c.Region}
 }
 
 // Duration is a time.Duration written as "24h" in YAML.

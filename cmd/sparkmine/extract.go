@@ -17,6 +17,7 @@ import (
 	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/store"
+	"github.com/sparkmine/sparkmine/store/storeurl"
 )
 
 // extractOptions are the flags of `sparkmine extract`.
@@ -84,7 +85,7 @@ func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer)
 // log file, a rolling or legacy log folder, or a folder of logs.
 func openLogs(ctx context.Context, arg string, s3 S3Config) (store.Store, []logfile.Log, error) {
 	root, name := splitArg(arg)
-	st, err := store.Open(ctx, root, s3.options())
+	st, err := storeurl.Open(ctx, root, s3.options())
 	if err != nil {
 		return nil, nil, err
 	}

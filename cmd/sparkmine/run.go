@@ -12,7 +12,7 @@ import (
 
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/sparkmine/sparkmine/pipeline"
-	"github.com/sparkmine/sparkmine/store"
+	"github.com/sparkmine/sparkmine/store/storeurl"
 )
 
 // errHelp is returned after -h printed the flags.
@@ -129,11 +129,13 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 		}
 		logger.Info("no --source: using the bundled sample logs", "source", sourceURL)
 	}
-	src, err := store.Open(ctx, sourceURL, cfg.S3.options())
+	src, err := storeurl.Open(ctx, sourceURL, cfg.S3.options())
 	if err != nil {
 		return usagef("run: --source: %v", err)
 	}
-	out, err := store.Open(ctx, cfg.Out, cfg.S3.options())
+	outOpts := cfg.S3.options()
+	outOpts.Create = true
+	out, err := storeurl.Open(ctx, cfg.Out, outOpts)
 	if err != nil {
 		return usagef("run: --out: %v", err)
 	}
