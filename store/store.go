@@ -3,6 +3,9 @@
 // (subpackage s3), both checked by one conformance suite (subpackage
 // storetest), and the Parquet tables written and read through it (subpackage
 // table). It knows nothing of Spark.
+//
+// Open a store from a user's location (s3://bucket/prefix/, file:///path or
+// a folder) with package storeurl.
 package store
 
 import (
@@ -28,19 +31,25 @@ type Store interface {
 	// List calls fn for every object whose key starts with prefix, in
 	// lexical key order, from the calling goroutine. It stops at the first
 	// error fn returns and returns it. Cancelling ctx stops the listing
-	// with ctx.Err(). Listing a prefix with no objects is not an error.
+	// with ctx.Err(), checked before each call of fn. Listing a prefix with
+	// no objects is not an error. The prefix is plain string matching: "a/b"
+	// lists "a/b/c" and "a/bc"; "a/b/" only the first. A prefix that could
+	// escape the root is refused (see CheckPrefix).
 	List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error
 
 	// Stat returns the object's info.
 	Stat(ctx context.Context, key string) (ObjectInfo, error)
 
 	// Open returns a stream of the object's bytes from offset off; length
-	// < 0 reads to the end. The caller closes it.
+	// < 0 reads to the end. A range past the end yields what is there,
+	// possibly nothing; a negative off is an error. The stream fails once
+	// ctx is done. The caller closes it.
 	Open(ctx context.Context, key string, off, length int64) (io.ReadCloser, error)
 
 	// Put stores everything r yields under key atomically: readers see the
 	// old object (or none) until the whole new one is there. When r or ctx
-	// fails midway, no object is left behind.
+	// fails midway, no object is left behind and the error wraps r's error
+	// or ctx's. Put reads r to its end and does not close it.
 	Put(ctx context.Context, key string, r io.Reader) error
 
 	// Delete removes the object; deleting a missing key is not an error.
