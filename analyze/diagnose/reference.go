@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -133,7 +134,7 @@ type failure struct {
 const (
 	maxText        = 600
 	maxConfValue   = 256
-	maxConfEntries = 150
+	maxConfEntries = 100
 	maxStages      = 20
 	maxFindings    = 30
 	maxFailures    = 8
@@ -151,17 +152,16 @@ func buildReference(c Candidate, s *scrubber) *reference {
 		Conf:          confRef(a.Conf, s),
 		Executors:     executorsRef(a, s),
 		QuantileOrder: []string{"min", "p25", "p50", "p75", "p95", "max"},
-		Findings:      findingsRef(c.Findings, s),
-		Failures:      failuresRef(a, s),
-		Stages:        stagesRef(a, c.Findings, s),
 	}
+	var nStages, nFindings, nFailures int
+	r.Stages, nStages = stagesRef(a, c.Findings, s)
+	r.Findings, nFindings = findingsRef(c.Findings, s)
+	r.Failures, nFailures = failuresRef(a, s)
 	plan := s.text(planExcerpt(a))
 	r.orig, r.origPlan = counts(r), len(plan)
+	r.orig["flagged_stages"], r.orig["findings"], r.orig["failures"] = nStages, nFindings, nFailures
 	r.Plan = cut(plan, maxPlan)
-	r.Stages, r.Findings = headOf(r.Stages, maxStages), headOf(r.Findings, maxFindings)
 	r.Executors.RemovedReasons = headOf(r.Executors.RemovedReasons, maxReasons)
-	f := &r.Failures
-	f.Stages, f.Jobs, f.SQL = headOf(f.Stages, maxFailures), headOf(f.Jobs, maxFailures), headOf(f.SQL, maxFailures)
 	for len(r.Conf) > maxConfEntries {
 		dropUncataloguedConf(r)
 		if len(r.Conf) > maxConfEntries && !dropAnyConf(r) {
@@ -240,7 +240,7 @@ func executorsRef(a *extract.App, s *scrubber) executorSummary {
 
 // stagesRef returns the stages the findings name, the most severely
 // flagged first, then the longest.
-func stagesRef(a *extract.App, fs []analyze.FindingRow, s *scrubber) []stageRef {
+func stagesRef(a *extract.App, fs []analyze.FindingRow, s *scrubber) ([]stageRef, int) {
 	worst := map[int64]int{}
 	for _, f := range fs {
 		if f.StageID != nil {
@@ -260,11 +260,11 @@ func stagesRef(a *extract.App, fs []analyze.FindingRow, s *scrubber) []stageRef 
 		}
 		return x.DurationMS > y.DurationMS
 	})
-	out := make([]stageRef, 0, len(picked))
-	for _, st := range picked {
+	out := make([]stageRef, 0, min(len(picked), maxStages))
+	for _, st := range headOf(picked, maxStages) {
 		out = append(out, stageOf(st, s))
 	}
-	return out
+	return out, len(picked)
 }
 
 func stageOf(st extract.StageRow, s *scrubber) stageRef {
@@ -287,7 +287,7 @@ func stageOf(st extract.StageRow, s *scrubber) stageRef {
 }
 
 // findingsRef orders findings by severity, then score.
-func findingsRef(fs []analyze.FindingRow, s *scrubber) []findingRef {
+func findingsRef(fs []analyze.FindingRow, s *scrubber) ([]findingRef, int) {
 	sorted := append([]analyze.FindingRow(nil), fs...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		x, y := sorted[i], sorted[j]
@@ -296,8 +296,8 @@ func findingsRef(fs []analyze.FindingRow, s *scrubber) []findingRef {
 		}
 		return x.Score > y.Score
 	})
-	out := make([]findingRef, 0, len(sorted))
-	for _, f := range sorted {
+	out := make([]findingRef, 0, min(len(sorted), maxFindings))
+	for _, f := range headOf(sorted, maxFindings) {
 		recs := make([]analyze.Recommendation, len(f.Recommendations))
 		for i, r := range f.Recommendations {
 			recs[i] = analyze.Recommendation{Key: r.Key, Current: s.conf(r.Key, r.Current),
@@ -307,27 +307,33 @@ func findingsRef(fs []analyze.FindingRow, s *scrubber) []findingRef {
 			StageID: f.StageID, Title: cut(s.text(f.Title), 200), Detail: cut(s.text(f.Detail), maxText),
 			EstWasteUSD: f.EstWasteUSD, Evidence: f.Evidence, Recommendations: recs})
 	}
-	return out
+	return out, len(sorted)
 }
 
-func failuresRef(a *extract.App, s *scrubber) failures {
+// failuresRef keeps the first maxFailures messages of each kind and
+// returns how many there were in all.
+func failuresRef(a *extract.App, s *scrubber) (failures, int) {
 	var f failures
-	for _, st := range a.Stages {
-		if st.FailureReason != "" {
-			f.Stages = append(f.Stages, failure{st.StageID, cut(s.text(st.FailureReason), maxText)})
+	total := 0
+	add := func(list *[]failure, id int64, msg string) {
+		if msg == "" {
+			return
 		}
+		total++
+		if len(*list) < maxFailures {
+			*list = append(*list, failure{id, cut(s.text(msg), maxText)})
+		}
+	}
+	for _, st := range a.Stages {
+		add(&f.Stages, st.StageID, st.FailureReason)
 	}
 	for _, j := range a.Jobs {
-		if j.FailureMessage != "" {
-			f.Jobs = append(f.Jobs, failure{j.JobID, cut(s.text(j.FailureMessage), maxText)})
-		}
+		add(&f.Jobs, j.JobID, j.FailureMessage)
 	}
 	for _, q := range a.SQL {
-		if q.ErrorMessage != "" {
-			f.SQL = append(f.SQL, failure{q.ExecutionID, cut(s.text(q.ErrorMessage), maxText)})
-		}
+		add(&f.SQL, q.ExecutionID, q.ErrorMessage)
 	}
-	return f
+	return f, total
 }
 
 // planExcerpt is AppRow.PlanExcerpt, or else the plan of the SQL
@@ -364,14 +370,24 @@ func fit(r *reference, limit int) ([]byte, error) {
 	for _, shrink := range shrinkers {
 		for {
 			r.Truncated = notes(r)
-			b, err := json.Marshal(r)
+			b, err := marshal(r)
 			if err != nil {
-				return nil, fmt.Errorf("marshal reference: %w", err)
+				return nil, err
 			}
 			if len(b) <= limit {
 				return b, nil
 			}
-			if !shrink(r) {
+			// Drop about one item per 2 KiB over, so a huge app does not
+			// cost a marshal per item; items are rarely larger than that.
+			n := 1 + (len(b)-limit)/2048
+			if shrink.once {
+				n = 1
+			}
+			done := 0
+			for done < n && shrink.fn(r) {
+				done++
+			}
+			if done == 0 {
 				break
 			}
 		}
@@ -381,20 +397,23 @@ func fit(r *reference, limit int) ([]byte, error) {
 
 // shrinkers each remove one item (or halve the plan) and report whether
 // they could; they run in order, each until it cannot or the JSON fits.
-var shrinkers = []func(*reference) bool{
-	func(r *reference) bool { return halvePlan(r, 1024) },
-	func(r *reference) bool { return dropLast(&r.Failures.SQL, 1) },
-	func(r *reference) bool { return dropLast(&r.Failures.Jobs, 2) },
-	func(r *reference) bool { return dropLast(&r.Failures.Stages, 2) },
-	func(r *reference) bool { return dropLast(&r.Executors.RemovedReasons, 2) },
-	func(r *reference) bool { return dropLast(&r.Stages, 3) },
-	func(r *reference) bool { return dropLast(&r.Findings, 3) },
-	dropUncataloguedConf,
-	func(r *reference) bool { return halvePlan(r, 0) },
-	func(r *reference) bool { return dropLast(&r.Stages, 1) },
-	func(r *reference) bool { return dropLast(&r.Findings, 1) },
-	func(r *reference) bool { return dropLast(&r.Failures.Stages, 0) || dropLast(&r.Failures.Jobs, 0) },
-	func(r *reference) bool { return dropLast(&r.Executors.RemovedReasons, 0) },
+var shrinkers = []struct {
+	fn   func(*reference) bool
+	once bool // one step per marshal (halving)
+}{
+	{fn: func(r *reference) bool { return halvePlan(r, 1024) }, once: true},
+	{fn: func(r *reference) bool { return dropLast(&r.Failures.SQL, 1) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Failures.Jobs, 2) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Failures.Stages, 2) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Executors.RemovedReasons, 2) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Stages, 3) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Findings, 3) }},
+	{fn: dropUncataloguedConf},
+	{fn: func(r *reference) bool { return halvePlan(r, 0) }, once: true},
+	{fn: func(r *reference) bool { return dropLast(&r.Stages, 1) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Findings, 1) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Failures.Stages, 0) || dropLast(&r.Failures.Jobs, 0) }},
+	{fn: func(r *reference) bool { return dropLast(&r.Executors.RemovedReasons, 0) }},
 }
 
 func dropLast[T any](s *[]T, keep int) bool {
@@ -462,4 +481,15 @@ func notes(r *reference) []string {
 		out = append(out, fmt.Sprintf("slowest_sql_plan_excerpt: kept %d of %d bytes", len(r.Plan), origPlan))
 	}
 	return out
+}
+
+// marshal is compact JSON without HTML escaping (<path_1> stays readable).
+func marshal(r *reference) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, fmt.Errorf("marshal reference: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

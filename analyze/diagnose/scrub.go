@@ -19,6 +19,7 @@ type scrubber struct {
 	names    bool
 	ids      map[string]string // original name → placeholder
 	counts   map[string]int    // placeholder kind → last number used
+	memo     map[string]string // text → scrubbed text
 }
 
 // newScrubber builds a scrubber; extra are the config's redact_patterns.
@@ -27,7 +28,8 @@ func newScrubber(extra []string, names bool) (*scrubber, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &scrubber{red: red, names: names, ids: map[string]string{}, counts: map[string]int{}}
+	s := &scrubber{red: red, names: names, ids: map[string]string{}, counts: map[string]int{},
+		memo: map[string]string{}}
 	for _, p := range append([]string{secretWords}, extra...) {
 		re, err := regexp.Compile(`(?i)([\w.\-]*(?:` + p + `)[\w.\-]*"?\s*[=:]\s*)(\*{9}\(redacted\)|"[^"]*"|'[^']*'|[^\s,;&)\]}>"']+)`)
 		if err != nil {
@@ -47,7 +49,7 @@ var (
 	awsKeyRE = regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)
 	// uriRE is a URI with a scheme and at least one slash (s3://b/k,
 	// hdfs://nn/p, file:/tmp/x, postgresql://host/db).
-	uriRE = regexp.MustCompile(`\b[a-zA-Z][a-zA-Z0-9+.\-]*:/{1,3}[^\s,;'"\][(){}<>]+`)
+	uriRE = regexp.MustCompile(`\b[a-zA-Z][a-zA-Z0-9+.\-]*:/{1,3}(?:[^\s,;'"\][(){}<>]|\*{9}\(redacted\))+`)
 	// absPathRE is an absolute path of two segments or more after a
 	// delimiter (/user/hive/warehouse/x.db).
 	absPathRE = regexp.MustCompile(`(^|[\s\[(,=:'"])(/[\w.\-]+(?:/[\w.\-$=]*)+)`)
@@ -63,8 +65,34 @@ func (s *scrubber) conf(key, value string) string {
 	return s.text(s.red.Value(key, value))
 }
 
+// maxScrubInput bounds the text scrubbed (the regexps backtrack); longer
+// text is cut first, back to a whitespace so no partial token (half a URL
+// with its credentials) survives the cut.
+const maxScrubInput = 16 << 10
+
 // text returns free text (a message, a plan, a name) as it may be sent.
+// The same input gives the same output within a prompt.
 func (s *scrubber) text(t string) string {
+	if out, ok := s.memo[t]; ok {
+		return out
+	}
+	out := s.scrub(cutAtSpace(t, maxScrubInput))
+	s.memo[t] = out
+	return out
+}
+
+func cutAtSpace(t string, n int) string {
+	if len(t) <= n {
+		return t
+	}
+	t = t[:n]
+	if i := strings.LastIndexAny(t, " \t\n"); i >= 0 {
+		return t[:i]
+	}
+	return ""
+}
+
+func (s *scrubber) scrub(t string) string {
 	t = redact.URLCredentials(t)
 	for _, re := range s.secretKV {
 		t = re.ReplaceAllString(t, "${1}"+redact.Redacted)

@@ -1,0 +1,115 @@
+package diagnose
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestConfigFromYAML(t *testing.T) {
+	tests := []struct {
+		name, yaml, wantErr string
+	}{
+		{"defaults", ``, ""},
+		{"good", "mode: gemini\nmodel: gemini-2.5-flash\nbase_url: http://localhost:8080/\nmin_severity: critical\n" +
+			"max_apps: 5\nmax_input_tokens: 100000\nmax_output_tokens: 20000\noutput_tokens_per_call: 2048\n" +
+			"max_configs: 3\nmax_reference_bytes: 16384\ncount_tokens: false\nconcurrency: 2\nretries: 2\n" +
+			"retry_base_delay: 500ms\ntimeout: 30s\nredact_patterns: ['(?i)tenant']\nredact_names: false\n" +
+			"input_per_mtok_usd: 0.3\noutput_per_mtok_usd: 2.5\n", ""},
+		{"unknown key", "mode: gemini\nmodle: x\n", "field modle not found"},
+		{"bad mode", "mode: sometimes\n", `mode "sometimes"`},
+		{"bad severity", "min_severity: high\n", "min_severity"},
+		{"bad base url", "base_url: localhost:8080\n", "base_url"},
+		{"bad pattern", "redact_patterns: ['(']\n", "redact_patterns"},
+		{"no concurrency", "concurrency: 0\n", "concurrency"},
+		{"tiny reference", "max_reference_bytes: 100\n", "max_reference_bytes"},
+		{"too many configs", "max_configs: 50\n", "max_configs"},
+		{"negative price", "input_per_mtok_usd: -1\n", "prices"},
+		{"bad duration", "timeout: soon\n", "soon"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			dec := yaml.NewDecoder(strings.NewReader(tt.yaml))
+			dec.KnownFields(true)
+			err := dec.Decode(&cfg)
+			if err != nil && err.Error() == "EOF" {
+				err = nil
+			}
+			if err == nil {
+				err = cfg.Validate()
+			}
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error %v, want %q", err, tt.wantErr)
+			}
+			if tt.name == "good" && (cfg.RetryBaseDelay != 500*time.Millisecond || cfg.MaxConfigs != 3 || cfg.RedactNames) {
+				t.Errorf("decoded %+v", cfg)
+			}
+		})
+	}
+}
+
+// Gemini mode without credentials fails with the fix in the message.
+func TestNewNeedsCredentials(t *testing.T) {
+	for _, v := range []string{"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_ENTERPRISE"} {
+		t.Setenv(v, "")
+	}
+	cfg := DefaultConfig()
+	cfg.Mode = ModeGemini
+	_, err := New(context.Background(), cfg, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "set GEMINI_API_KEY") {
+		t.Fatalf("New = %v, want a set GEMINI_API_KEY error", err)
+	}
+	cfg.Mode = ModeDryRun
+	if _, err := New(context.Background(), cfg, nil, nil); err == nil {
+		t.Error("dry-run without a prompt writer accepted")
+	}
+	cfg.Mode = ModeOff
+	d, err := New(context.Background(), cfg, nil, nil)
+	if err != nil || d.Run(context.Background(), "r", []Candidate{cand("a", 1, "critical")}) != nil {
+		t.Errorf("off mode: %v", err)
+	}
+}
+
+// With no base_url in the config, the SDK's GOOGLE_GEMINI_BASE_URL holds.
+func TestBaseURLFromSDKEnvironment(t *testing.T) {
+	f := newFake(t, func(int, genRequest) (int, any) { return 200, okAnswer(goodAnswer) })
+	t.Setenv("GOOGLE_GEMINI_BASE_URL", f.srv.URL)
+	cfg := testConfig(f)
+	cfg.BaseURL = ""
+	r := newTestDiagnoser(t, cfg, nil).DiagnoseOne(context.Background(), "run", cand("a", 1, "low"))
+	if gen, _, _ := f.stats(); r.Status != StatusOK || gen != 1 {
+		t.Fatalf("status %s %q, %d calls to the fake", r.Status, r.Error, gen)
+	}
+}
+
+// safeText drops the SDK's ClientConfig dump and any key value.
+func TestSafeText(t *testing.T) {
+	t.Setenv("GEMINI_API_KEY", "AIzaFakeKey123456")
+	got := safeText(`api key is required. ClientConfig: &genai.ClientConfig{APIKey:"AIzaFakeKey123456"}`)
+	if strings.Contains(got, "AIzaFakeKey123456") || strings.Contains(got, "APIKey") {
+		t.Errorf("safeText kept the key: %q", got)
+	}
+	if got := safeText("HTTP 400: key AIzaFakeKey123456 invalid"); strings.Contains(got, "AIzaFakeKey123456") {
+		t.Errorf("safeText kept the key: %q", got)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for attempt := 1; attempt <= 12; attempt++ {
+		d := backoff(attempt, 100*time.Millisecond, 0)
+		full := min(100*time.Millisecond<<(attempt-1), maxBackoff)
+		if d < full/2 || d > full {
+			t.Errorf("attempt %d: %v outside [%v, %v]", attempt, d, full/2, full)
+		}
+	}
+	if d := backoff(1, time.Millisecond, 2*time.Second); d != 2*time.Second {
+		t.Errorf("server hint ignored: %v", d)
+	}
+	if d := backoff(3, 0, 0); d != 0 {
+		t.Errorf("zero base gave %v", d)
+	}
+}
