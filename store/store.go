@@ -49,7 +49,7 @@ type Store interface {
 	// Put stores everything r yields under key atomically: readers see the
 	// old object (or none) until the whole new one is there. When r or ctx
 	// fails midway, no object is left behind and the error wraps r's error
-X
+	// or ctx's. Put does not close r.
 	Put(ctx context.Context, key string, r io.Reader) error
 
 	// Delete removes the object; deleting a missing key is not an error.
