@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# bench/run.sh — throughput and memory harness for sparkmine's extract path.
+#
+# Generates realistic event logs with sparkgen, compresses them in Spark's
+# codec framings, and times, in interleaved rounds on one pinned core:
+#   extract   bench/cmd/extractbench (logfile.Open → extract.Builder, as pipeline.ReadLog)
+#   base      the same program built against extract at -base REV (optional)
+#   zstd -dc  the reference: zstd -dc FILE.zstd > /dev/null
+#   jq        a filter pulling the task metrics from TaskEnd lines (plain log)
+#   python    a json.loads loop over every line (plain log)
+#   sparkmine `sparkmine extract --json` when ./cmd/sparkmine builds
+# MB/s are of uncompressed JSON per CPU second (user+sys, robust on a loaded
+# machine); "x zstd" is that figure over zstd -dc's on the same file (>1 =
+# faster than zstd -dc). Medians over -reps rounds. Peak RSS from
+# /usr/bin/time. Run from anywhere; needs go, zstd, jq, python3, taskset,
+# /usr/bin/time (Debian package "time").
+#
+# Usage: bench/run.sh [-stages 20] [-tasks 2500] [-plan-bytes 4000000]
+#          [-reps 3] [-base REV] [-work DIR] [-codecs "zstd lz4 snappy"]
+#          [-no-jq] [-no-python] [-mem] [-mem-stages 200] [-mem-tasks 5000]
+#          [-workers-logs 20] [-keep]
+# Defaults (50k tasks, ~300 MB of JSON) finish in a few minutes on 2 cores.
+# -mem adds the memory runs: a zstd log of mem-stages x mem-tasks tasks
+# (1M by default), and the same task count in mem-stages/10 stages (the
+# per-stage size of a 10x larger log), each streamed through extractbench.
+set -euo pipefail
+
+STAGES=20 TASKS=2500 PLAN_BYTES=4000000 REPS=3 BASE="" WORK="" CODECS="zstd lz4 snappy"
+JQ=1 PY=1 MEM=0 MEM_STAGES=200 MEM_TASKS=5000 WLOGS=20 KEEP=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-stages) STAGES=$2; shift ;;
+	-tasks) TASKS=$2; shift ;;
+	-plan-bytes) PLAN_BYTES=$2; shift ;;
+	-reps) REPS=$2; shift ;;
+	-base) BASE=$2; shift ;;
+	-work) WORK=$2; shift ;;
+	-codecs) CODECS=$2; shift ;;
+	-no-jq) JQ=0 ;;
+	-no-python) PY=0 ;;
+	-mem) MEM=1 ;;
+	-mem-stages) MEM_STAGES=$2; shift ;;
+	-mem-tasks) MEM_TASKS=$2; shift ;;
+	-workers-logs) WLOGS=$2; shift ;;
+	-keep) KEEP=1 ;;
+	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/sparkmine-bench.XXXXXX); fi
+mkdir -p "$WORK/bin"
+cleanup() { if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; fi; }
+trap cleanup EXIT
+PIN=""
+if command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then PIN="taskset -c 0"; fi
+[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+
+log() { echo "# $*" >&2; }
+
+# ---- build ---------------------------------------------------------------
+build() {
+	log "building tools in $WORK/bin"
+	(cd "$REPO" && go build -o "$WORK/bin/" ./extract/gen/cmd/sparkgen ./bench/cmd/extractbench ./bench/cmd/sparkcompress)
+	HAVE_SPARKMINE=0
+	if (cd "$REPO" && go build -o "$WORK/bin/sparkmine" ./cmd/sparkmine) 2>"$WORK/sparkmine-build.log"; then
+		HAVE_SPARKMINE=1
+	else
+		log "cmd/sparkmine does not build (see $WORK/sparkmine-build.log): skipping its rows"
+	fi
+	if [ -n "$BASE" ]; then
+		log "building the baseline extractbench against extract at $BASE"
+		mkdir -p "$WORK/base"
+		git -C "$REPO" archive "$BASE" | tar -x -C "$WORK/base"
+		mkdir -p "$WORK/base/bench/cmd"
+		cp -r "$REPO/bench/cmd/extractbench" "$WORK/base/bench/cmd/"
+		(cd "$WORK/base" && go build -o "$WORK/bin/extractbench-base" ./bench/cmd/extractbench)
+	fi
+}
+
+# ---- logs ----------------------------------------------------------------
+# gen NAME ARGS...: plain log NAME plus NAME.<codec> for each codec.
+gen() {
+	local name=$1; shift
+	log "generating $name ($*)"
+	"$WORK/bin/sparkgen" -seed 7 "$@" -o "$WORK/$name" 2>/dev/null
+	for c in $CODECS; do
+		# sparkgen -codec writes Spark's framing itself once gen supports it.
+		if ! "$WORK/bin/sparkgen" -seed 7 "$@" -codec "$c" -o "$WORK/$name.$c" 2>/dev/null; then
+			"$WORK/bin/sparkcompress" -codec "$c" "$WORK/$name" "$WORK/$name.$c"
+		fi
+	done
+	[ -f "$WORK/$name.zstd" ] || zstd -q -1 "$WORK/$name" -o "$WORK/$name.zstd"
+}
+
+# ---- measuring -----------------------------------------------------------
+declare -A WALL CPU RSS
+CASES=()
+# run KEY CMD...: one timed run on the pinned core; results appended.
+run() {
+	local key=$1; shift
+	local out="$WORK/time.out"
+	$PIN /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >"${RUN_OUT:-/dev/null}" 2>"$WORK/stderr.out" || {
+		echo "run.sh: $key failed:" >&2; cat "$WORK/stderr.out" >&2; return 1; }
+	local e u s m; read -r e u s m <"$out"
+	WALL[$key]+="$e "
+	CPU[$key]+="$(echo "$u + $s" | bc -l) "
+	RSS[$key]+="$m "
+}
+# div A B: A/B, with B at least the 0.01 s resolution of /usr/bin/time.
+div() { echo "d = $2; if (d < 0.01) d = 0.01; $1 / d" | bc -l; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+JQ_FILTER='select(.Event=="SparkListenerTaskEnd") | [."Stage ID", ."Stage Attempt ID", ."Task End Reason".Reason,
+ ."Task Info"."Task ID", ."Task Info"."Index", ."Task Info"."Launch Time", ."Task Info"."Finish Time",
+ ."Task Info"."Failed", ."Task Info"."Killed", ."Task Info"."Executor ID",
+ ."Task Metrics"."Executor Run Time", ."Task Metrics"."Executor CPU Time", ."Task Metrics"."JVM GC Time",
+ ."Task Metrics"."Peak Execution Memory", ."Task Metrics"."Memory Bytes Spilled", ."Task Metrics"."Disk Bytes Spilled",
+ ."Task Metrics"."Input Metrics"."Bytes Read", ."Task Metrics"."Output Metrics"."Bytes Written",
+ ."Task Metrics"."Shuffle Read Metrics"."Remote Bytes Read", ."Task Metrics"."Shuffle Read Metrics"."Local Bytes Read",
+ ."Task Metrics"."Shuffle Write Metrics"."Shuffle Bytes Written"]'
+PY_LOOP='import json, sys
+n = 0
+for line in open(sys.argv[1], "rb"):
+    if line.strip():
+        json.loads(line)
+        n += 1
+print(n)'
+
+# round NAME: one timed run of every case over log NAME.
+round() {
+	local n=$1 f="$WORK/$1"
+	run "$n|zstd -dc|zstd" zstd -dc "$f.zstd"
+	run "$n|extract|plain" "$WORK/bin/extractbench" "$f"
+	for c in $CODECS; do run "$n|extract|$c" "$WORK/bin/extractbench" "$f.$c"; done
+	if [ -n "$BASE" ]; then
+		run "$n|base $BASE|plain" "$WORK/bin/extractbench-base" "$f"
+		run "$n|base $BASE|zstd" "$WORK/bin/extractbench-base" "$f.zstd"
+	fi
+	if [ "$HAVE_SPARKMINE" = 1 ]; then run "$n|sparkmine extract --json|zstd" "$WORK/bin/sparkmine" extract --json "$f.zstd"; fi
+	if [ "$JQ" = 1 ]; then run "$n|jq|plain" jq -c "$JQ_FILTER" "$f"; fi
+	if [ "$PY" = 1 ]; then run "$n|python json.loads|plain" python3 -c "$PY_LOOP" "$f"; fi
+}
+
+# table NAME: the medians for log NAME.
+table() {
+	local n=$1 bytes zcpu
+	bytes=$(stat -c %s "$WORK/$n")
+	zcpu=$(echo "${CPU[$n|zstd -dc|zstd]}" | median)
+	printf '\n%s: %.1f MB of JSON, %s rounds, pinned: %s\n' "$n" "$(echo "$bytes/1000000" | bc -l)" "$REPS" "${PIN:-no}"
+	printf '%-34s %-7s %8s %8s %9s %8s %9s\n' tool input "wall s" "cpu s" "MB/s cpu" "x zstd" "RSS MiB"
+	for key in "${!CPU[@]}"; do
+		case $key in "$n|"*) ;; *) continue ;; esac
+		local tool=${key#*|} input cpu wall rss
+		input=${tool##*|}; tool=${tool%|*}
+		cpu=$(echo "${CPU[$key]}" | median); wall=$(echo "${WALL[$key]}" | median); rss=$(echo "${RSS[$key]}" | median)
+		printf '%-34s %-7s %8.2f %8.2f %9.0f %8.2f %9.0f\n' "$tool" "$input" "$wall" "$cpu" \
+			"$(div "$bytes/1000000" "$cpu")" "$(div "$zcpu" "$cpu")" "$(echo "$rss/1024" | bc -l)"
+	done | sort -t'|' -k1,1
+	local ex jq
+	ex=$(echo "${CPU[$n|extract|zstd]}" | median)
+	if [ "$JQ" = 1 ]; then
+		jq=$(echo "${CPU[$n|jq|plain]}" | median)
+		printf 'extract(zstd) vs jq(plain): %.1fx\n' "$(div "$jq" "$ex")"
+	fi
+}
+
+# ---- memory --------------------------------------------------------------
+memrun() {
+	local stages=$1 tasks=$2 name="mem-$1x$2"
+	log "memory: generating $name (zstd, streamed)"
+	"$WORK/bin/sparkgen" -seed 3 -stages "$stages" -tasks-per-stage "$tasks" 2>/dev/null |
+		"$WORK/bin/sparkcompress" -codec zstd /dev/stdin "$WORK/$name.zstd"
+	RUN_OUT="$WORK/summary.out" run "mem|$name" "$WORK/bin/extractbench" "$WORK/$name.zstd"
+	printf '%-22s %8d tasks %7.1f MB zstd  cpu %6.1fs  peak RSS %6.0f MiB  %s\n' "$name" $((stages * tasks)) \
+		"$(echo "$(stat -c %s "$WORK/$name.zstd")/1000000" | bc -l)" "$(echo "${CPU[mem|$name]}" | median)" \
+		"$(echo "$(echo "${RSS[mem|$name]}" | median)/1024" | bc -l)" "$(cut -d: -f2- "$WORK/summary.out")"
+	rm -f "$WORK/$name.zstd"
+}
+
+# ---- workers -------------------------------------------------------------
+workers() {
+	if [ "$HAVE_SPARKMINE" != 1 ]; then
+		echo "TODO: run --workers 1 vs 2 over $WLOGS logs: cmd/sparkmine does not build yet"
+		return
+	fi
+	mkdir -p "$WORK/fleet"
+	for i in $(seq 1 "$WLOGS"); do
+		"$WORK/bin/sparkgen" -seed "$i" -stages 10 -tasks-per-stage 500 2>/dev/null |
+			"$WORK/bin/sparkcompress" -codec zstd /dev/stdin "$WORK/fleet/application_1700000000000_$(printf %04d "$i").zstd"
+	done
+	for w in 1 2; do
+		rm -rf "$WORK/out$w"
+		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.out" "$WORK/bin/sparkmine" run --source "$WORK/fleet" \
+			--out "$WORK/out$w" --workers "$w" --llm off >/dev/null 2>&1 || echo "sparkmine run --workers $w failed"
+		read -r e u s m <"$WORK/time.out"
+		printf 'sparkmine run --workers %d: %5.2fs wall, %5.2fs cpu, peak RSS %.0f MiB (%d logs)\n' "$w" "$e" \
+			"$(echo "$u + $s" | bc -l)" "$(echo "$m/1024" | bc -l)" "$WLOGS"
+	done
+}
+
+main() {
+	build
+	gen main -stages "$STAGES" -tasks-per-stage "$TASKS"
+	gen plan -stages 10 -tasks-per-stage 200 -plan-bytes "$PLAN_BYTES"
+	for r in $(seq 1 "$REPS"); do
+		log "round $r/$REPS"
+		round main
+		round plan
+	done
+	table main
+	table plan
+	if [ "$MEM" = 1 ]; then
+		echo
+		memrun "$MEM_STAGES" "$MEM_TASKS"
+		memrun $((MEM_STAGES / 10)) $((MEM_TASKS * 10))
+	fi
+	echo
+	workers
+}
+main
