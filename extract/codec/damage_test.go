@@ -276,3 +276,19 @@ func TestSniff(t *testing.T) {
 }
 
 var errCorrupt = errors.New("corrupt")
+
+// TestAbandon reads a little of each stream and drops the reader: TestMain's
+// goleak check fails if a decoder left a goroutine behind.
+func TestAbandon(t *testing.T) {
+	plain := readFixture(t, "local-1700000000000")
+	for _, c := range []Codec{Plain, LZ4, Snappy, Zstd, LZF, Gzip} {
+		r, _, err := NewReader(bytes.NewReader(writeSpark(t, plain, c)), "app."+string(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 100)
+		if _, err := io.ReadFull(r, buf); err != nil || !bytes.Equal(buf, plain[:100]) {
+			t.Fatalf("%s: first bytes %q, err %v", c, buf, err)
+		}
+	}
+}
