@@ -310,3 +310,15 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestTinyShapes: every anomaly on the smallest apps must still give a
+// consistent log (no panics, no impossible times).
+func TestTinyShapes(t *testing.T) {
+	for _, shape := range []struct{ stages, tasks, execs, cores int }{{1, 1, 1, 1}, {2, 1, 1, 2}, {3, 3, 2, 1}, {1, 50, 3, 2}} {
+		s := allAnomalies(91)
+		s.Stages, s.TasksPerStage, s.Executors, s.ExecutorCores = shape.stages, shape.tasks, shape.execs, shape.cores
+		s.Anomalies.DriverBound = 0.5
+		log, _ := gen1(t, s)
+		checkInvariants(t, parseApp(t, log))
+	}
+}

@@ -161,8 +161,10 @@ func (p *appPlan) placeAnomalies(s Spec, r *rand.Rand) {
 		pick("task_failures", any).failRate = a.TaskFailures
 	}
 	if a.FetchFailures > 0 {
-		st := pick("fetch_failures", func(st *stagePlan) bool { return st.kind == kindReduce })
-		st.fetchFailures = min(a.FetchFailures, st.tasks)
+		st := pick("fetch_failures", isReduce)
+		if st.kind == kindReduce { // only a stage reading shuffle can fail fetching
+			st.fetchFailures = min(a.FetchFailures, st.tasks)
+		}
 	}
 	if a.TinyTasks {
 		st := pick("tiny_tasks", isScan)

@@ -18,7 +18,6 @@ type stageRun struct {
 	aborted   bool
 	abortMsg  string
 	lastEnd   int64
-	firstTask int64
 }
 
 type retry struct {
@@ -58,7 +57,6 @@ func (sr *stageRun) take() retry {
 // their start and end events in time order. It returns when all ended.
 func (g *gen) runTasks(sr *stageRun) {
 	g.stageRun = sr
-	sr.firstTask = g.nextTask
 	if sr.attempt == 0 {
 		g.firstTask[sr.st.id] = g.nextTask
 	}

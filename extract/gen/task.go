@@ -204,11 +204,14 @@ func (t *task) cut(at int64, end endKind) {
 	t.outBytes, t.outRecords, t.outFiles = 0, 0, 0
 	t.memSpill, t.diskSpill = scale(t.memSpill), scale(t.diskSpill)
 	t.resultSize = 0
+	t.deser = min(t.deser, done)
+	t.resultSer = min(t.resultSer, done-t.deser)
+	t.deserCPU = min(t.deserCPU, t.deser*1_000_000)
 	if t.run+t.deser+t.resultSer > done {
 		t.run = max(done-t.deser-t.resultSer, 0)
-		t.cpu = min(t.cpu, t.run*1_000_000)
-		t.gc = min(t.gc, t.run)
 	}
+	t.cpu = min(t.cpu, t.run*1_000_000) // rounding must not lift CPU over run time
+	t.gc = min(t.gc, t.run)
 }
 
 // hasMetrics reports whether Spark writes Task Metrics for the attempt.
