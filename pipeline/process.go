@@ -94,6 +94,16 @@ func stamp(app *extract.App, runID string) {
 	}
 }
 
+// logFallback stands in for the log of a stored app (whose row always has
+// a start time) when its dt is recomputed.
+func logFallback(app *extract.App) logfile.Log {
+	var l logfile.Log
+	if app.Row.StartTime != nil {
+		l.ModTime = time.UnixMilli(*app.Row.StartTime)
+	}
+	return l
+}
+
 // dayOf is the time that decides an app's dt partition: its end, else its
 // last event, else the log's modification time.
 func dayOf(app *extract.App, l logfile.Log) int64 {

@@ -106,6 +106,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	if set["llm"] {
 		cfg.Gemini.Mode = o.llm
 	}
+	cfg.Gemini.RedactPatterns = append(cfg.Gemini.RedactPatterns, cfg.RedactPatterns...)
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sparkmine runs the command in-process and returns its exit code and output.
+func sparkmine(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestRunOnBundledSamples(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	out := t.TempDir()
+	code, _, stderr := sparkmine(t, "run", "--out", out)
+	if code != 0 {
+		t.Fatalf("run on the samples: exit %d\n%s", code, stderr)
+	}
+	for _, tbl := range []string{"apps", "stages", "executors", "findings"} {
+		parts, _ := filepath.Glob(filepath.Join(out, tbl, "dt=*", "*.parquet"))
+		if len(parts) == 0 {
+			t.Errorf("no %s parts written", tbl)
+		}
+	}
+	if !strings.Contains(stderr, `"msg":"run done"`) || !strings.Contains(stderr, "1 in progress skipped") {
+		t.Errorf("stderr lacks the JSON log lines or the summary:\n%s", stderr)
+	}
+	// A rerun finds nothing new.
+	code, _, stderr = sparkmine(t, "run", "--out", out)
+	if code != 0 || !strings.Contains(stderr, "0 processed") {
+		t.Errorf("rerun: exit %d, want 0 and nothing processed:\n%s", code, stderr)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	broken := t.TempDir()
+	good, err := os.ReadFile(filepath.Join("samples", "application_1764000000000_0001.zstd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(broken, "application_1764000000000_0001.zstd"), good, 0o644)
+	// A zstd log whose frame is garbage after its magic.
+	os.WriteFile(filepath.Join(broken, "application_1764000000000_0009.zstd"), []byte("\x28\xb5\x2f\xfd\xff\xff\xff\xff\xff\xff garbage"), 0o644)
+
+	for _, c := range []struct {
+		name string
+		args []string
+		want int
+		msg  string
+	}{
+		{"no command", nil, 2, "Usage"},
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"bad flag", []string{"run", "--nope"}, 2, "flag provided but not defined"},
+		{"bad shard", []string{"run", "--shard", "3/3"}, 2, "shard"},
+		{"bad since", []string{"run", "--since", "yesterday"}, 2, "--since"},
+		{"unknown config key", []string{"run", "--config", "testdata/config/unknown-key.bad.yaml"}, 2, "line 4: field gradez not found"},
+		{"bad grades", []string{"run", "--config", "testdata/config/bad-grades.bad.yaml"}, 2, "detectors.task_skew"},
+		{"missing config", []string{"run", "--config", "testdata/config/nope.yaml"}, 2, "no such file"},
+		{"broken log among good", []string{"run", "--source", broken, "--out", t.TempDir()}, 3, "unreadable"},
+		{"extract of a missing log", []string{"extract", filepath.Join(broken, "nope")}, 3, "no such log"},
+		{"diagnose without app", []string{"diagnose", "--out", t.TempDir()}, 2, "--app"},
+	} {
+		code, stdout, stderr := sparkmine(t, c.args...)
+		if code != c.want || !strings.Contains(stdout+stderr, c.msg) {
+			t.Errorf("%s: exit %d, want %d with %q in the output:\n%s%s", c.name, code, c.want, c.msg, stdout, stderr)
+		}
+	}
+}
+
+func TestPrintConfig(t *testing.T) {
+	code, stdout, stderr := sparkmine(t, "run", "--config", "testdata/config/good.yaml", "--workers", "7", "--print-config")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"source: s3://logs-bucket/spark-logs/", "workers: 7", "since: 36h0m0s", "region: eu-west-1",
+		"- 3\n", "vcpu_hour_usd: 0.05", "mode: dry-run", "max_apps: 5",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--print-config lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestExtractJSONEqualsHistoryServer checks that `sparkmine extract --json`
+// prints, under the Parquet column names, the numbers the History Server's
+// REST API gives for the same log.
+func TestExtractJSONEqualsHistoryServer(t *testing.T) {
+	const shared = "../../../shared/eventlogs"
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("the shared Spark logs are not at %s: %v", shared, err)
+	}
+	code, stdout, stderr := sparkmine(t, "extract", "--json", filepath.Join(shared, "spark", "local-1422981780767"))
+	if code != 0 {
+		t.Fatalf("extract: exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		App    map[string]any   `json:"app"`
+		Stages []map[string]any `json:"stages"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("extract --json printed no JSON document: %v\n%s", err, stdout)
+	}
+	b, err := os.ReadFile(filepath.Join(shared, "spark", "expectations", "stage_list_json_expectation.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []map[string]any
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{ // History Server field → column
+		"numTasks": "tasks", "numCompleteTasks": "complete_tasks", "numFailedTasks": "failed_tasks",
+		"executorRunTime": "executor_run_time_ms", "inputBytes": "input_bytes", "outputBytes": "output_bytes",
+		"shuffleReadBytes": "shuffle_read_bytes", "shuffleWriteBytes": "shuffle_write_bytes",
+		"memoryBytesSpilled": "memory_spilled_bytes", "diskBytesSpilled": "disk_spilled_bytes",
+		"status": "status", "name": "name",
+	}
+	compared := 0
+	for _, w := range want {
+		var got map[string]any
+		for _, s := range doc.Stages {
+			if s["stage_id"] == w["stageId"] && s["stage_attempt_id"] == w["attemptId"] {
+				got = s
+			}
+		}
+		if got == nil {
+			t.Errorf("stage %v attempt %v missing from extract --json", w["stageId"], w["attemptId"])
+			continue
+		}
+		for hs, col := range fields {
+			compared++
+			if got[col] != w[hs] {
+				t.Errorf("stage %v: %s = %v, History Server %s = %v", w["stageId"], col, got[col], hs, w[hs])
+			}
+		}
+	}
+	if compared < 4*len(fields) {
+		t.Errorf("compared only %d fields", compared)
+	}
+	if doc.App["app_id"] != "local-1422981780767" || doc.App["status"] != "succeeded" {
+		t.Errorf("app = %v %v", doc.App["app_id"], doc.App["status"])
+	}
+}
