@@ -152,8 +152,9 @@ func StartServer(tb testing.TB) *Server {
 
 var shared struct {
 	sync.Mutex
-	srv *Server
-	err error
+	main bool // Main is running the tests
+	srv  *Server
+	err  error
 }
 
 // Shared returns the test binary's server, starting it on first use; Main
@@ -164,6 +165,9 @@ func Shared(tb testing.TB) *Server {
 	bin := require(tb)
 	shared.Lock()
 	defer shared.Unlock()
+	if !shared.main {
+		tb.Fatal("s3test.Shared needs s3test.Main(m) in the package's TestMain, to stop the server")
+	}
 	if shared.srv == nil && shared.err == nil {
 		shared.srv, shared.err = start(context.Background(), bin)
 	}
@@ -175,6 +179,9 @@ func Shared(tb testing.TB) *Server {
 
 // Main runs the tests and stops the shared server, if one was started.
 func Main(m *testing.M) {
+	shared.Lock()
+	shared.main = true
+	shared.Unlock()
 	code := m.Run()
 	shared.Lock()
 	if shared.srv != nil {
