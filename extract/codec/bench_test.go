@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
 )
 
 var benchInput = sync.OnceValue(func() []byte { return synthLog(7, 20<<20, 0) })
@@ -26,7 +29,6 @@ func BenchmarkDecode(b *testing.B) {
 		}
 		b.Run(c.String(), func(b *testing.B) {
 			b.SetBytes(int64(len(plain)))
-			b.ReportMetric(float64(len(enc))/float64(len(plain)), "ratio")
 			buf := make([]byte, 64<<10)
 			for b.Loop() {
 				r, _, err := NewReader(bytes.NewReader(enc), "bench."+string(c))
@@ -48,6 +50,50 @@ func BenchmarkDecode(b *testing.B) {
 					b.Fatalf("decoded %d bytes, want %d", n, len(plain))
 				}
 			}
+			b.ReportMetric(float64(len(enc))/float64(len(plain)), "ratio")
 		})
 	}
+}
+
+// BenchmarkLibrary decodes the same inputs with the bare libraries (lz4 block
+// loop without checksums, zstd stream decoder), the floor the readers aim at.
+func BenchmarkLibrary(b *testing.B) {
+	plain := benchInput()
+	b.Run("lz4", func(b *testing.B) {
+		enc := writeSpark(b, plain, LZ4)
+		blocks := lz4Blocks(b, enc)
+		dst := make([]byte, lz4BlockSize)
+		b.SetBytes(int64(len(plain)))
+		for b.Loop() {
+			for _, blk := range blocks {
+				p := enc[blk.off+lz4HeaderLen : blk.off+lz4HeaderLen+int(blk.clen)]
+				if blk.token == 0x25 {
+					if _, err := lz4.UncompressBlock(p, dst); err != nil {
+						b.Fatal(err)
+					}
+				} else {
+					copy(dst, p)
+				}
+			}
+		}
+	})
+	b.Run("zstd", func(b *testing.B) {
+		enc := writeSpark(b, plain, Zstd)
+		b.SetBytes(int64(len(plain)))
+		buf := make([]byte, 64<<10)
+		for b.Loop() {
+			d, err := zstd.NewReader(bytes.NewReader(enc), zstd.WithDecoderConcurrency(1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for {
+				if _, err := d.Read(buf); err == io.EOF {
+					break
+				} else if err != nil {
+					b.Fatal(err)
+				}
+			}
+			d.Close()
+		}
+	})
 }

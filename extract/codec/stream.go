@@ -86,7 +86,7 @@ func newZstdReader(br *bufio.Reader, name string) (io.Reader, error) {
 	src := &countingReader{r: br}
 	// Concurrency 1 decodes synchronously: no goroutines to leak, as the
 	// caller gets an io.Reader with no Close.
-	dec, err := zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	dec, err := zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(false))
 	if err != nil {
 		return nil, fmt.Errorf("%s: zstd reader: %w", name, err)
 	}
