@@ -3,7 +3,10 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Severity grades a finding, Dr. Elephant style: None means the rule did not
@@ -138,4 +141,13 @@ func clean(x float64) float64 {
 		return 0
 	}
 	return x
+}
+
+// MarshalYAML writes grades on one line ([2, 4, 8, 16]), as a person would.
+func (g Grades) MarshalYAML() (any, error) {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+	for _, v := range g {
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: strconv.FormatFloat(v, 'g', -1, 64)})
+	}
+	return n, nil
 }

@@ -84,7 +84,7 @@ func TestPrintConfig(t *testing.T) {
 	}
 	for _, want := range []string{
 		"source: s3://logs-bucket/spark-logs/", "workers: 7", "since: 36h0m0s", "region: eu-west-1",
-		"- 3\n", "vcpu_hour_usd: 0.05", "mode: dry-run", "max_apps: 5",
+		"grades: [3, 6, 12, 24]", "vcpu_hour_usd: 0.05", "mode: dry-run", "max_apps: 5",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--print-config lacks %q:\n%s", want, stdout)
@@ -150,5 +150,17 @@ func TestExtractJSONEqualsHistoryServer(t *testing.T) {
 	}
 	if doc.App["app_id"] != "local-1422981780767" || doc.App["status"] != "succeeded" {
 		t.Errorf("app = %v %v", doc.App["app_id"], doc.App["status"])
+	}
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	code, stdout, stderr := sparkmine(t, "run", "--config", "../../examples/sparkmine.yaml", "--print-config")
+	if code != 0 {
+		t.Fatalf("examples/sparkmine.yaml: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"instance_type: m5.2xlarge", "mode: dry-run", "since: 48h0m0s"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("effective config lacks %q", want)
+		}
 	}
 }
