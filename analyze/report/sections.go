@@ -50,7 +50,9 @@ func (r *Report) ratesNote() string {
 		rate(r.Rates.VCPUHourUSD), rate(r.Rates.GiBHourUSD), d, rate(r.Rates.LLMInputPerMTokUSD), rate(r.Rates.LLMOutputPerMTokUSD))
 }
 
-func rate(v float64) string { return "$" + strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".") }
+func rate(v float64) string {
+	return "$" + strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+}
 
 // sections lists the report's parts; an empty week has only its history.
 func (r *Report) sections(charts bool) []section {
