@@ -3,14 +3,19 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// usd formats money: "$1,234" from 1,000 up, "$12.34" below.
+// usd formats money: "$1,234" from 1,000 up, "$12.34" down to 1, then
+// three significant digits ("$0.0131").
 func usd(v float64) string {
-	if math.Abs(v) >= 1000 {
+	switch {
+	case math.Abs(v) >= 1000:
 		return "$" + thousands(int64(math.Round(v)))
+	case v != 0 && math.Abs(v) < 1:
+		return "$" + strconv.FormatFloat(v, 'g', 3, 64)
 	}
 	return fmt.Sprintf("$%.2f", v)
 }

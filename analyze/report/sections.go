@@ -51,7 +51,7 @@ func (r *Report) ratesNote() string {
 }
 
 func rate(v float64) string {
-	return "$" + strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+	return "$" + strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.6f", v), "0"), ".")
 }
 
 // sections lists the report's parts; an empty week has only its history.
@@ -110,7 +110,7 @@ func (r *Report) groupSection(id, title, what string, gs []Group, chart bool, in
 func (r *Report) trendSection(charts bool) section {
 	s := section{ID: "trends", Title: "Growing jobs", Grid: r.trendsGrid(),
 		Intro: fmt.Sprintf("Weekly mean per run over the weeks available (up to %s), fitted with a least-squares line; "+
-			"listed when it rose by %.0f %% or more with R² ≥ %.1f. The projection extends the line to the next round value.",
+			"listed when the fitted line rose by %.0f %% or more over those weeks, with R² ≥ %.1f. The projection extends the line to the next round value.",
 			r.Week, 100*minTrendGrowth, minTrendR2),
 		Empty: fmt.Sprintf("No job grew over the weeks available (a trend needs runs in %d weeks including this one).", minTrendWeeks)}
 	if charts {

@@ -132,7 +132,7 @@ func wasteBars(groups []Group) string {
 	gs := slices.Clone(groups)
 	slices.SortStableFunc(gs, func(a, b Group) int { return cmp.Compare(b.WasteUSD, a.WasteUSD) })
 	gs = gs[:min(len(gs), maxBars)]
-	const w, left, right, top, row = 720, 230, 640, 30, 24
+	const w, left, right, top, row = 720, 230, 590, 30, 24
 	h := top + row*len(gs) + 10
 	var s svg
 	s.open(w, h, "Waste by job")

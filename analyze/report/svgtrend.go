@@ -42,7 +42,7 @@ func (u unit) tick(v float64) string {
 func trendChart(t Trend) string {
 	const w, h, left, right, top, bottom = 340, 230, 62, 322, 44, 200
 	x0 := float64(t.Points[0].X)
-	x1 := float64(min(t.WeeksToThreshold, maxProjection))
+	x1 := float64(min(t.WeeksToThreshold+1, maxProjection))
 	peak := max(t.Threshold, t.Fitted(x1))
 	for _, p := range t.Points {
 		peak = max(peak, p.Value)
@@ -58,9 +58,13 @@ func trendChart(t Trend) string {
 	x := func(v float64) float64 { return left + (right-left)*(v-x0)/math.Max(x1-x0, 1) }
 	s.weekLabels(t, x0, x1, x, bottom)
 	s.line(left, y(t.Threshold), right, y(t.Threshold), colWaste, 1.2, "2 3")
-	s.text(right, y(t.Threshold)-5, "end", colWaste, metricValue(t.Metric, t.Threshold))
+	s.text(left+4, y(t.Threshold)-5, "start", colWaste, metricValue(t.Metric, t.Threshold))
 	s.line(x(x0), y(t.Fitted(x0)), x(0), y(t.Fitted(0)), colTrend, 2, "")
 	s.line(x(0), y(t.Fitted(0)), x(x1), y(t.Fitted(x1)), colTrend, 2, "6 4")
+	if xr := float64(t.WeeksToThreshold); xr <= x1 {
+		s.f(`<circle cx="%.1f" cy="%.1f" r="4" fill="none" stroke="%s" stroke-width="1.5"><title>%s</title></circle>`,
+			x(xr), y(t.Fitted(xr)), colWaste, esc(t.Sentence()))
+	}
 	for _, p := range t.Points {
 		s.f(`<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s: %s (%d runs)</title></circle>`,
 			x(float64(p.X)), y(p.Value), colUsed, p.Week, esc(metricValue(t.Metric, p.Value)), p.Runs)
