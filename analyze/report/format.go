@@ -127,7 +127,7 @@ func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
 	}
-	return fmt.Sprintf("%d %ss", n, what)
+	return thousands(int64(n)) + " " + what + "s"
 }
 
 // when formats an epoch-ms time as "Mon 16 Nov 14:05".

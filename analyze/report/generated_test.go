@@ -90,7 +90,11 @@ func nightlyRuns() []nightly {
 // store and the rows as stored.
 func dataset(t *testing.T) (store.Store, []nightly, []extract.AppRow, []analyze.FindingRow, []analyze.DiagnosisRow) {
 	t.Helper()
-	st, err := local.Create(t.TempDir())
+	dir := *keep
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	st, err := local.Create(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +122,10 @@ func dataset(t *testing.T) (store.Store, []nightly, []extract.AppRow, []analyze.
 // -out writes the generated report as <out>.html and <out>.md (for
 // scripts/report-screenshot.sh).
 var out = flag.String("out", "", "write the generated test's report to `path`.html and .md")
+
+// -keep writes the generated dataset to a folder that stays, for trying
+// `sparkmine report` on it.
+var keep = flag.String("keep", "", "write the generated dataset to `dir` (must be empty or missing)")
 
 func writeOut(t *testing.T, r *report.Report) {
 	if *out == "" {

@@ -27,8 +27,8 @@ func (r *Report) headline() string {
 		return fmt.Sprintf("No application ended in week %s (%s, UTC): the dataset has no runs for it. "+
 			"Nothing to report; check --week and --out, or whether the nightly run wrote that week.", r.Week, r.Week.period())
 	}
-	s := fmt.Sprintf("%s runs of %d jobs cost %s (%s on %s), of which %s (%s) was executor time allocated but idle.",
-		thousands(int64(c.Runs)), c.Jobs, usd(c.CostUSD), change(c.CostUSD, r.PrevTotals.CostUSD), r.Prev,
+	s := fmt.Sprintf("%s of %s cost %s (%s on %s), of which %s (%s) was executor time allocated but idle.",
+		plural(c.Runs, "run"), plural(c.Jobs, "job"), usd(c.CostUSD), change(c.CostUSD, r.PrevTotals.CostUSD), r.Prev,
 		usd(c.WasteUSD), pct(c.WasteShare()))
 	if c.Failed > 0 {
 		s += fmt.Sprintf(" %s failed.", plural(c.Failed, "run"))
