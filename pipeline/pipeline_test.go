@@ -447,3 +447,18 @@ func lz4Block(data []byte, corrupt bool) []byte {
 	hdr(0x15, 0, 0, 0)
 	return b.Bytes()
 }
+
+func TestLegacyFolderVersion(t *testing.T) {
+	src := openLocal(t, copyLogs(t, "spark-legacy/local-1426533911241"))
+	out := openLocal(t, t.TempDir())
+	if _, err := Run(context.Background(), testOptions(src, out)); err != nil {
+		t.Fatal(err)
+	}
+	apps, err := table.ReadTable[extract.AppRow](context.Background(), out, "apps", nil)
+	if err != nil || len(apps) != 1 {
+		t.Fatalf("apps: %v, %v", apps, err)
+	}
+	if apps[0].SparkVersion != "1.2.0" || apps[0].Status != "succeeded" {
+		t.Errorf("Spark 1.2 folder: version %q status %q, want 1.2.0 succeeded", apps[0].SparkVersion, apps[0].Status)
+	}
+}

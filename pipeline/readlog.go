@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
+	"strings"
 
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/logfile"
@@ -49,5 +51,19 @@ func ReadLog(ctx context.Context, st store.Store, l logfile.Log, opts extract.Op
 		b.Line(line, r.File(), r.Line())
 	}
 	app := b.Finish(r.Truncated())
+	if app.Row.SparkVersion == "" {
+		app.Row.SparkVersion = legacyVersion(l)
+	}
 	return app, LogStats{r.BytesIn(), r.BytesOut()}, nil
+}
+
+// legacyVersion is the version a Spark 1.2 log folder names in its
+// SPARK_VERSION_<v> marker (those logs have no SparkListenerLogStart).
+func legacyVersion(l logfile.Log) string {
+	for _, o := range l.Extra {
+		if v, ok := strings.CutPrefix(path.Base(o.Key), "SPARK_VERSION_"); ok {
+			return v
+		}
+	}
+	return ""
 }

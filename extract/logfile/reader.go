@@ -180,7 +180,10 @@ func (r *Reader) endPart() {
 // finish ends the log.
 func (r *Reader) finish() {
 	e := &r.endState
-	if e.delivered && !e.endedNL || e.sawNonBlnk && !e.lastBrace {
+	// A missing final newline alone is no cut: Spark's own test logs
+	// (local-1430917381535_1) end "}" without one, and the History Server
+	// lists them as completed.
+	if e.sawNonBlnk && !e.lastBrace {
 		e.truncated = true
 	}
 	r.err = io.EOF
@@ -235,9 +238,9 @@ func (r *Reader) Line() int64 { return r.line }
 
 // Truncated reports, once Next has returned io.EOF, whether the log looks
 // cut short: a codec stream of the last part stopped mid-block or
-// mid-header, the last part did not end with '\n', or the last non-blank
-// line does not end with '}' (every line Spark writes is a JSON object, so
-// such a line was cut, even when a newline follows it). A log whose lines
+// mid-header, or the last non-blank line does not end with '}' (every line
+// Spark writes is a JSON object, so such a line was cut, even when a
+// newline follows it; a last line ending in '}' without a newline is whole). A log whose lines
 // are all whole but that lacks SparkListenerApplicationEnd is not
 // truncated here: that is for the event decoder to see.
 func (r *Reader) Truncated() bool { return r.truncated }
