@@ -1,0 +1,125 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sparkmine/sparkmine/store/table/duckdbtest"
+)
+
+// designColumns are key columns of ../shared/design.md's dataset table with
+// the DuckDB type each must read as: sizes and durations BIGINT, ratios
+// DOUBLE, enums and names VARCHAR, times TIMESTAMP(MILLIS, UTC).
+var designColumns = map[string]map[string]string{
+	"apps": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "app_name": "VARCHAR", "user": "VARCHAR",
+		"spark_version": "VARCHAR", "start_time": "TIMESTAMP WITH TIME ZONE", "end_time": "TIMESTAMP WITH TIME ZONE",
+		"duration_ms": "BIGINT", "status": "VARCHAR", "jobs": "BIGINT", "failed_jobs": "BIGINT", "stages": "BIGINT",
+		"failed_stages": "BIGINT", "tasks": "BIGINT", "failed_tasks": "BIGINT", "max_executors": "BIGINT",
+		"executor_cores": "BIGINT", "executor_memory_mb": "BIGINT", "executor_time_ms": "BIGINT", "task_time_ms": "BIGINT",
+		"utilization": "DOUBLE", "input_bytes": "BIGINT", "output_bytes": "BIGINT", "shuffle_read_bytes": "BIGINT",
+		"shuffle_write_bytes": "BIGINT", "memory_spilled_bytes": "BIGINT", "disk_spilled_bytes": "BIGINT",
+		"gc_time_ms": "BIGINT", "est_cost_usd": "DOUBLE", "max_severity": "VARCHAR", "findings": "BIGINT",
+		"source_uri": "VARCHAR", "spark_conf": "VARCHAR", "dt": "DATE",
+	},
+	"stages": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "stage_id": "BIGINT", "stage_attempt_id": "BIGINT",
+		"name": "VARCHAR", "status": "VARCHAR", "tasks": "BIGINT", "complete_tasks": "BIGINT", "failed_tasks": "BIGINT",
+		"killed_tasks": "BIGINT", "submission_time": "TIMESTAMP WITH TIME ZONE", "completion_time": "TIMESTAMP WITH TIME ZONE",
+		"duration_ms": "BIGINT", "failure_reason": "VARCHAR", "executor_run_time_ms": "BIGINT", "executor_cpu_time_ms": "BIGINT",
+		"gc_time_ms": "BIGINT", "input_bytes": "BIGINT", "input_records": "BIGINT", "output_bytes": "BIGINT",
+		"output_records": "BIGINT", "shuffle_read_bytes": "BIGINT", "shuffle_remote_bytes": "BIGINT",
+		"shuffle_local_bytes": "BIGINT", "shuffle_read_records": "BIGINT", "shuffle_fetch_wait_ms": "BIGINT",
+		"shuffle_write_bytes": "BIGINT", "shuffle_write_records": "BIGINT", "memory_spilled_bytes": "BIGINT",
+		"disk_spilled_bytes": "BIGINT", "peak_execution_memory_max": "BIGINT",
+		"task_duration_ms_min": "DOUBLE", "task_duration_ms_p25": "DOUBLE", "task_duration_ms_p50": "DOUBLE",
+		"task_duration_ms_p75": "DOUBLE", "task_duration_ms_p95": "DOUBLE", "task_duration_ms_max": "DOUBLE",
+		"task_run_time_ms_min": "DOUBLE", "task_run_time_ms_p50": "DOUBLE", "task_run_time_ms_max": "DOUBLE",
+		"task_shuffle_read_bytes_p50": "DOUBLE", "task_shuffle_read_bytes_p95": "DOUBLE", "task_shuffle_read_bytes_max": "DOUBLE",
+		"task_input_bytes_p50": "DOUBLE", "task_input_bytes_p95": "DOUBLE", "task_input_bytes_max": "DOUBLE",
+		"duration_skew": "DOUBLE", "shuffle_skew": "DOUBLE", "dt": "DATE",
+	},
+	"executors": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "executor_id": "VARCHAR", "host": "VARCHAR",
+		"cores": "BIGINT", "added_time": "TIMESTAMP WITH TIME ZONE", "removed_time": "TIMESTAMP WITH TIME ZONE",
+		"removed_reason": "VARCHAR", "tasks": "BIGINT", "failed_tasks": "BIGINT", "task_time_ms": "BIGINT",
+		"gc_time_ms": "BIGINT", "shuffle_read_bytes": "BIGINT", "shuffle_write_bytes": "BIGINT",
+		"peak_jvm_heap_memory": "BIGINT", "peak_jvm_off_heap_memory": "BIGINT", "dt": "DATE",
+	},
+	"findings": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "stage_id": "BIGINT", "detector": "VARCHAR",
+		"severity": "VARCHAR", "score": "DOUBLE", "title": "VARCHAR",
+		"evidence":        `STRUCT(metric VARCHAR, "value" DOUBLE, threshold DOUBLE)[]`,
+		"recommendations": `STRUCT("key" VARCHAR, "current" VARCHAR, proposed VARCHAR, reason VARCHAR)[]`,
+		"dt":              "DATE",
+	},
+}
+
+// TestDuckDBReadsTheDatasetOfRealLogs writes the tables from real Spark
+// logs and reads them as a notebook user would: DuckDB's read_parquet with
+// Hive partitioning. Schemas must match the design; row counts must match
+// what the History Server lists for the same logs.
+func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
+	db := duckdbtest.Open(t)
+	logs := []string{"spark/local-1422981780767", "spark/app-20200706201101-0003", "spark/application_1553914137147_0018",
+		"spark/app-20161116163331-0000"}
+	src := openLocal(t, copyLogs(t, logs...))
+	outDir := t.TempDir()
+	if _, err := Run(context.Background(), testOptions(src, openLocal(t, outDir))); err != nil {
+		t.Fatal(err)
+	}
+	read := func(tbl string) string {
+		return fmt.Sprintf("read_parquet('%s', hive_partitioning = true)", filepath.Join(outDir, tbl, "*", "*.parquet"))
+	}
+	for tbl, cols := range designColumns {
+		res := db.Query(t, "DESCRIBE SELECT * FROM "+read(tbl))
+		got := map[string]string{}
+		for _, r := range res[0] {
+			got[fmt.Sprint(r["column_name"])] = fmt.Sprint(r["column_type"])
+		}
+		for col, typ := range cols {
+			if got[col] != typ {
+				t.Errorf("%s.%s reads as %q in DuckDB, want %q", tbl, col, got[col], typ)
+			}
+		}
+	}
+	// Row counts against the History Server's lists for the same logs.
+	want := map[string]int{ // query → rows
+		"SELECT count(*) AS n FROM " + read("apps"):                                                           len(logs),
+		"SELECT count(*) AS n FROM " + read("stages") + " WHERE app_id = 'local-1422981780767'":               expectationLen(t, "stage_list_json"),
+		"SELECT count(*) AS n FROM " + read("stages") + " WHERE app_id = 'app-20200706201101-0003'":           expectationLen(t, "stage_list_with_peak_metrics"),
+		"SELECT count(*) AS n FROM " + read("executors") + " WHERE app_id = 'local-1422981780767'":            expectationLen(t, "executor_list_json"),
+		"SELECT count(*) AS n FROM " + read("executors") + " WHERE app_id = 'application_1553914137147_0018'": expectationLen(t, "executor_list_with_executor_metrics_json"),
+		"SELECT count(*) AS n FROM " + read("executors") + " WHERE app_id = 'app-20161116163331-0000'":        expectationLen(t, "executor_node_excludeOnFailure"),
+	}
+	for q, n := range want {
+		res := db.Query(t, q)
+		if got := fmt.Sprint(res[0][0]["n"]); got != fmt.Sprint(n) {
+			t.Errorf("%s = %s, want %d", q, got, n)
+		}
+	}
+	// A timestamp survives to the millisecond: the History Server's
+	// submissionTime of local-1422981780767 stage 0 is 2015-02-03T16:43:04.228GMT.
+	res := db.Query(t, "SELECT epoch_ms(submission_time) AS ms FROM "+read("stages")+
+		" WHERE app_id = 'local-1422981780767' AND stage_id = 0")
+	if got := fmt.Sprint(res[0][0]["ms"]); got != "1422981784228" {
+		t.Errorf("stage 0 submission_time = %s ms, want 1422981784228", got)
+	}
+}
+
+func expectationLen(t *testing.T, name string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sharedLogs, "spark", "expectations", name+"_expectation.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(b, &list); err != nil {
+		t.Fatal(err)
+	}
+	return len(list)
+}
