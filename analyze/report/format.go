@@ -8,13 +8,13 @@ import (
 	"time"
 )
 
-// usd formats money: "$1,234" from 1,000 up, "$12.34" down to 1, then
-// three significant digits ("$0.0131").
+// usd formats money: "$1,234" from 1,000 up, "$12.34" down to 0.10, then
+// three significant digits below 0.10 ("$0.0131").
 func usd(v float64) string {
 	switch {
 	case math.Abs(v) >= 1000:
 		return "$" + thousands(int64(math.Round(v)))
-	case v != 0 && math.Abs(v) < 1:
+	case v != 0 && math.Abs(v) < 0.1:
 		return "$" + strconv.FormatFloat(v, 'g', 3, 64)
 	}
 	return fmt.Sprintf("$%.2f", v)

@@ -27,7 +27,7 @@ type svg struct{ b strings.Builder }
 func (s *svg) f(format string, a ...any) { fmt.Fprintf(&s.b, format, a...) }
 
 func (s *svg) open(w, h int, title string) {
-	s.f(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" %s font-size="12">`, w, h, w, h, fontStack)
+	s.f(`<svg width="%d" height="%d" viewBox="0 0 %d %d" role="img" %s font-size="12">`, w, h, w, h, fontStack)
 	s.f(`<title>%s</title>`, esc(title))
 }
 

@@ -1,0 +1,130 @@
+package report_test
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/report"
+	"github.com/sparkmine/sparkmine/extract"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// smallInput is two weeks of two jobs, written by hand: one job with a
+// name that needs escaping in HTML and Markdown, one failed run, a finding
+// with a recommendation and a diagnosis.
+func smallInput() report.Input {
+	at := func(day string, h int) *int64 {
+		t, _ := time.Parse(time.DateOnly, day)
+		ms := t.Add(time.Duration(h) * time.Hour).UnixMilli()
+		return &ms
+	}
+	app := func(id, name, day, status string, execH, taskH float64) extract.AppRow {
+		return extract.AppRow{
+			AppID: id, AttemptID: "1", AppName: name, User: "ana", Queue: "etl", Status: status,
+			EndTime: at(day, 3), DurationMS: 3_600_000, ExecutorCores: 4, ExecutorMemoryMB: 16384,
+			ExecutorTimeMS: int64(execH * 3.6e6), ExecutorLifetimeMS: int64(execH / 4 * 3.6e6),
+			TaskTimeMS: int64(taskH * 3.6e6), ShuffleReadBytes: 1 << 30, EstCostUSD: 1,
+		}
+	}
+	return report.Input{
+		Apps: []extract.AppRow{
+			app("a1", "orders <daily> | etl", "2026-11-10", "succeeded", 40, 30),
+			app("a2", "orders <daily> | etl", "2026-11-17", "succeeded", 40, 10),
+			app("b1", "ml_train", "2026-11-18", "failed", 100, 80),
+			// No end time: its last event decides the week.
+			{AppID: "c1", AttemptID: "1", AppName: "adhoc", User: "bo", Status: "incomplete", LastEventTime: at("2026-11-22", 23)},
+		},
+		Findings: []analyze.FindingRow{{
+			AppID: "a2", AttemptID: "1", AppName: "orders <daily> | etl", Detector: "idle_executors", Severity: "severe",
+			Title: "Executors busy 25% of their allocated time", EstWasteUSD: 0.5,
+			Recommendations: []analyze.Recommendation{{Key: "spark.dynamicAllocation.enabled", Current: "false", Proposed: "true"}},
+		}},
+		Diagnoses: []analyze.DiagnosisRow{{AppID: "a2", AttemptID: "1", Status: "ok", InputTokens: 20_000, OutputTokens: 2_000}},
+	}
+}
+
+// TestGolden renders the small input, and an empty week, in both formats.
+// go test ./analyze/report -run Golden -update rewrites testdata/.
+func TestGolden(t *testing.T) {
+	cost := analyze.DefaultCostConfig()
+	cases := map[string]*report.Report{
+		"small": report.Build(smallInput(), report.Week{Year: 2026, Week: 47}, cost),
+		"empty": report.Build(smallInput(), report.Week{Year: 2026, Week: 49}, cost),
+	}
+	for name, r := range cases {
+		for ext, write := range map[string]func(io.Writer) error{".html": r.WriteHTML, ".md": r.WriteMarkdown} {
+			var b bytes.Buffer
+			if err := write(&b); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", name+ext), b.Bytes())
+			if ext == ".html" {
+				selfContained(t, name, b.String())
+			}
+		}
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (run with -update and review the diff)", path)
+	}
+}
+
+// selfContained checks that the page fetches nothing and runs nothing.
+func selfContained(t *testing.T, name, page string) {
+	t.Helper()
+	for _, bad := range []string{"<script", "<link", "@import", "src=", "url(", "http://", "https://www"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("%s.html contains %q", name, bad)
+		}
+	}
+	if strings.Contains(page, "<daily>") {
+		t.Errorf("%s.html: a job name is not escaped", name)
+	}
+}
+
+func TestSmallNumbers(t *testing.T) {
+	r := report.Build(smallInput(), report.Week{Year: 2026, Week: 47}, analyze.DefaultCostConfig())
+	// a2: 40 core-h at 0.042 + 10 h × 16 GiB at 0.0045 = 1.68 + 0.72 = 2.40;
+	// used 10 of 40 core-h: waste 0.75 × 2.40 = 1.80.
+	// b1: 100 × 0.042 + 25 × 16 × 0.0045 = 4.2 + 1.8 = 6.00; waste 0.2 × 6 = 1.20.
+	// c1 has no executors: 0. a1 (W46): 2.40, waste 0.25 × 2.40 = 0.60.
+	tot, prev := r.Totals, r.PrevTotals
+	if tot.Runs != 3 || tot.Failed != 1 || !near(tot.CostUSD, 8.4) || !near(tot.WasteUSD, 3.0) {
+		t.Errorf("totals %+v, want 3 runs, 1 failed, $8.40, waste $3.00", tot)
+	}
+	if prev.Runs != 1 || !near(prev.CostUSD, 2.4) || !near(prev.WasteUSD, 0.6) {
+		t.Errorf("previous week %+v, want 1 run, $2.40, waste $0.60", prev)
+	}
+	// The finding's stored waste 0.5 at a stored cost of 1: × 2.40.
+	if len(r.TopFindings) != 1 || !near(r.TopFindings[0].WasteUSD, 1.2) {
+		t.Errorf("top findings %+v, want one of $1.20", r.TopFindings)
+	}
+	// 20k × 0.30 / 1e6 + 2k × 2.50 / 1e6 = 0.006 + 0.005.
+	if !near(r.LLM.CostUSD, 0.011) || !near(r.LLM.AddressedWasteUSD, 1.8) {
+		t.Errorf("llm %+v, want $0.011 against $1.80", r.LLM)
+	}
+	if r.Days[6].Runs != 1 || r.Days[1].Runs != 1 || r.Days[2].Runs != 1 {
+		t.Errorf("days %+v, want a run on Tue 17, Wed 18 and Sun 22", r.Days)
+	}
+}
