@@ -142,7 +142,7 @@ func writeOut(t *testing.T, r *report.Report) {
 	}
 }
 
-func write[T any](t *testing.T, ctx context.Context, st store.Store, tbl string, rows []T, dayOf func(T) string, name table.PartName) {
+func write[T any](t testing.TB, ctx context.Context, st store.Store, tbl string, rows []T, dayOf func(T) string, name table.PartName) {
 	t.Helper()
 	if _, err := table.WriteTable(ctx, st, tbl, rows, dayOf, name); err != nil {
 		t.Fatalf("write %s: %v", tbl, err)
