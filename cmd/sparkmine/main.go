@@ -32,7 +32,7 @@ Usage:
   sparkmine run      [--source URL] [--out URL] [--since 24h] [--workers N] [--shard K/N]
                      [--llm off|dry-run|gemini] [--config FILE] [--reprocess] [--include-incomplete]
   sparkmine extract  [--json] LOG...
-  sparkmine report   --out DATASET [--week 2026-W47] [--format html|md] [-o FILE]
+  sparkmine report   --out DATASET [--week 2026-W47] [--format html|md] [-o FILE] [--weeks 12] [--config FILE]
   sparkmine diagnose --out DATASET --app APP_ID [--attempt ID]
   sparkmine version
 

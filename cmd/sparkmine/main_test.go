@@ -164,3 +164,35 @@ func TestExampleConfigLoads(t *testing.T) {
 		}
 	}
 }
+
+func TestReportOnTheDemoDataset(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	out := t.TempDir()
+	if code, _, stderr := sparkmine(t, "run", "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	html := filepath.Join(t.TempDir(), "w45.html")
+	// The sample apps ran on 2026-11-02, in ISO week 2026-W45.
+	if code, _, stderr := sparkmine(t, "report", "--out", out, "--week", "2026-W45", "-o", html); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2026-W45", "<svg", "payments_reconcile_daily", "ads_attribution_daily"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if bytes.Contains(b, []byte("<script")) || bytes.Contains(b, []byte("src=\"http")) {
+		t.Error("the report fetches or runs something")
+	}
+	code, stdout, stderr := sparkmine(t, "report", "--out", out, "--week", "2026-W30", "--format", "md")
+	if code != 0 || !strings.Contains(strings.ToLower(stdout+stderr), "no ") {
+		t.Errorf("empty week: exit %d, want 0 and a 'no data' message:\n%s%s", code, stdout, stderr)
+	}
+	if code, _, _ := sparkmine(t, "report", "--out", out, "--week", "2026-W99"); code != 2 {
+		t.Errorf("bad week: exit %d, want 2", code)
+	}
+}
