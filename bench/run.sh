@@ -4,6 +4,7 @@
 # Generates realistic event logs with sparkgen, compresses them in Spark's
 # codec framings, and times, in interleaved rounds on one pinned core:
 #   extract   bench/cmd/extractbench (logfile.Open → extract.Builder, as pipeline.ReadLog)
+#   lines     the same without the Builder: the codec + line reader floor
 #   base      the same program built against extract at -base REV (optional)
 #   zstd -dc  the reference: zstd -dc FILE.zstd > /dev/null
 #   jq        a filter pulling the task metrics from TaskEnd lines (plain log)
@@ -135,6 +136,8 @@ round() {
 	run "$n|zstd -dc|zstd" zstd -dc "$f.zstd"
 	run "$n|extract|plain" "$WORK/bin/extractbench" "$f"
 	for c in $CODECS; do run "$n|extract|$c" "$WORK/bin/extractbench" "$f.$c"; done
+	run "$n|lines only (codec+reader)|plain" "$WORK/bin/extractbench" -lines "$f"
+	run "$n|lines only (codec+reader)|zstd" "$WORK/bin/extractbench" -lines "$f.zstd"
 	if [ -n "$BASE" ]; then
 		run "$n|base $BASE|plain" "$WORK/bin/extractbench-base" "$f"
 		run "$n|base $BASE|zstd" "$WORK/bin/extractbench-base" "$f.zstd"

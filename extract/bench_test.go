@@ -1,8 +1,11 @@
 package extract
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
+
+	"github.com/sparkmine/sparkmine/extract/gen"
 )
 
 // benchLines returns n realistic TaskStart/TaskEnd pairs over stages of
@@ -70,6 +73,57 @@ func TestTaskDataDropped(t *testing.T) {
 	for k, r := range b.rows {
 		if r.dist != nil {
 			t.Errorf("stage %v kept its distribution", k)
+		}
+	}
+}
+
+// genLines returns the lines of a realistic generated log (extract/gen):
+// stages × tasks tasks, ~5 KB TaskEnd lines with accumulables and executor
+// metrics, SQL events, executors; anomalies plant failed and killed tasks.
+func genLines(tb testing.TB, stages, tasks int, anomalies gen.Anomalies) [][]byte {
+	tb.Helper()
+	lines, err := generate(stages, tasks, anomalies)
+	if err != nil {
+		tb.Fatalf("gen: %v", err)
+	}
+	return lines
+}
+
+func generate(stages, tasks int, anomalies gen.Anomalies) ([][]byte, error) {
+	var buf bytes.Buffer
+	spec := gen.Spec{Seed: 5, Stages: stages, TasksPerStage: tasks, Anomalies: anomalies}
+	if _, err := gen.Write(&buf, spec); err != nil {
+		return nil, err
+	}
+	return bytes.Split(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n")), nil
+}
+
+// BenchmarkBuilderGen measures Line + Finish over a realistic generated log
+// of 10 stages × 1000 tasks (MB/s of event lines).
+// Sub-benchmarks: fast (the fast path) and fastjson (every line parsed by
+// fastjson, as before the fast path), so their ratio comes from one run.
+func BenchmarkBuilderGen(b *testing.B) {
+	for _, path := range []string{"fast", "fastjson"} {
+		b.Run(path, func(b *testing.B) { benchBuilderGen(b, path == "fastjson") })
+	}
+}
+
+func benchBuilderGen(b *testing.B, noFast bool) {
+	lines := benchGen()
+	var size int64
+	for _, l := range lines {
+		size += int64(len(l)) + 1
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		bl := NewBuilder(Options{LastUpdated: 1})
+		bl.noFast = noFast
+		for i, l := range lines {
+			bl.Line(l, "bench", int64(i+1))
+		}
+		if app := bl.Finish(false); len(app.Stages) != 10 {
+			b.Fatalf("%d stages", len(app.Stages))
 		}
 	}
 }

@@ -53,6 +53,9 @@ type Builder struct {
 	sqlOrder []int64
 
 	keepDist bool // keep each stage's sorted task values (tests)
+	noFast   bool // decode every line with fastjson (tests: the reference path)
+
+	scratch taskEndEvent // reused by every TaskEnd
 
 	warnings  []Warning
 	malformed int64
@@ -87,6 +90,9 @@ func NewBuilder(opts Options) *Builder {
 func (b *Builder) Line(line []byte, file string, lineNo int64) {
 	b.logBytes += int64(len(line)) + 1
 	line = bytes.TrimRight(line, "\r")
+	if !b.noFast && b.fastLine(line) {
+		return
+	}
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}

@@ -85,19 +85,20 @@ func (b *Builder) onBlockManagerAdded(v *fastjson.Value) {
 // executorTaskEnd applies a TaskEnd to its executor's totals as
 // AppStatusListener.onTaskEnd does: only while the executor is live; the
 // metric totals skip Resubmitted ends and ends without Task Metrics.
-func (b *Builder) executorTaskEnd(v *fastjson.Value, reason []byte, ti taskInfo, m *[numMetrics]int64, hasMetrics bool) {
+func (b *Builder) executorTaskEnd(ev *taskEndEvent) {
+	ti, m := &ev.ti, &ev.m
 	e := b.execs[driverID(string(ti.executor))]
 	if e == nil || !e.live {
 		return
 	}
-	complete, failed, _ := endDeltas(reason)
+	complete, failed, _ := endDeltas(ev.reason)
 	e.active--
 	e.completed += complete
 	e.failed += failed
 	if ti.finish != 0 {
 		e.duration += ti.finish - ti.launch
 	}
-	if string(reason) != "Resubmitted" && hasMetrics {
+	if string(ev.reason) != "Resubmitted" && ev.hasMetrics {
 		e.gc += m[mGCTime]
 		e.input += m[mInputBytes]
 		e.shuffleRead += m[mShuffleReadBytes]
@@ -107,14 +108,29 @@ func (b *Builder) executorTaskEnd(v *fastjson.Value, reason []byte, ti taskInfo,
 	}
 	// A missing Task Executor Metrics reads as an empty (all-zero) set,
 	// which still marks the peaks as present.
-	e.updatePeaks(v.Get("Task Executor Metrics"))
+	e.ensurePeaks()
+	for _, p := range ev.peaks {
+		e.setPeak(p.name, p.v)
+	}
+}
+
+func (e *executor) ensurePeaks() {
+	if e.peaks == nil {
+		e.peaks = make(map[string]int64, 24)
+	}
+}
+
+// setPeak keeps the maximum of an executor metric (the first value seen
+// sets it). The map is written only for a new name or a new maximum.
+func (e *executor) setPeak(name []byte, n int64) {
+	if old, ok := e.peaks[string(name)]; !ok || n > old {
+		e.peaks[string(name)] = n
+	}
 }
 
 // updatePeaks keeps the maximum of each executor metric.
 func (e *executor) updatePeaks(m *fastjson.Value) {
-	if e.peaks == nil {
-		e.peaks = make(map[string]int64, 24)
-	}
+	e.ensurePeaks()
 	if m == nil {
 		return
 	}
@@ -123,12 +139,8 @@ func (e *executor) updatePeaks(m *fastjson.Value) {
 		return
 	}
 	o.Visit(func(k []byte, x *fastjson.Value) {
-		n, err := x.Int64()
-		if err != nil {
-			return
-		}
-		if old, ok := e.peaks[string(k)]; !ok || n > old {
-			e.peaks[string(k)] = n
+		if n, err := x.Int64(); err == nil {
+			e.setPeak(k, n)
 		}
 	})
 }

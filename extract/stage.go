@@ -135,8 +135,12 @@ func (b *Builder) leaveLive(s *stageAttempt) {
 }
 
 func (b *Builder) onTaskStart(v *fastjson.Value) {
-	k := stageKey{v.GetInt64("Stage ID"), v.GetInt64("Stage Attempt ID")}
-	ti := taskInfoFromJSON(v.Get("Task Info"))
+	e := taskStartFromJSON(v)
+	b.taskStart(&e)
+}
+
+func (b *Builder) taskStart(ev *taskStartEvent) {
+	k, ti := ev.key, &ev.ti
 	b.touchValue(ti.launch)
 	if e := b.execs[string(ti.executor)]; e != nil && e.live {
 		e.active++
@@ -182,35 +186,38 @@ func endDeltas(reason []byte) (complete, failed, killed int64) {
 }
 
 func (b *Builder) onTaskEnd(v *fastjson.Value) {
-	k := stageKey{v.GetInt64("Stage ID"), v.GetInt64("Stage Attempt ID")}
-	reason := v.GetStringBytes("Task End Reason", "Reason")
-	ti := taskInfoFromJSON(v.Get("Task Info"))
+	e := &b.scratch
+	e.reset()
+	taskEndFromJSON(v, e)
+	b.taskEnd(e)
+}
+
+func (b *Builder) taskEnd(e *taskEndEvent) {
+	ti := &e.ti
 	b.touchValue(ti.finish)
-	tm := v.Get("Task Metrics")
-	if tm != nil && tm.Type() != fastjson.TypeObject {
-		tm = nil
-	}
-	var m [numMetrics]int64
-	if tm != nil {
-		metricsFromJSON(tm, &m)
-		for i := range m {
-			b.app.sums[i] += m[i]
+	if e.hasMetrics {
+		for i := range e.m {
+			b.app.sums[i] += e.m[i]
 		}
 	}
 	lt, started := b.tasks[ti.id]
 	var rec *taskRecord
+	var owner *stageAttempt
 	if started {
 		delete(b.tasks, ti.id)
 		if s := b.stages[lt.key]; s != nil && lt.pos < len(s.tasks) {
 			rec = &s.tasks[lt.pos]
-			finishRecord(rec, ti, &m)
+			finishRecord(rec, *ti, &e.m)
 			s.running--
-			defer b.maybeReduce(s)
+			owner = s
 		}
 	}
-	b.app.countTaskEnd(reason)
-	b.stageTaskEnd(k, reason, ti, rec, started && tm != nil)
-	b.executorTaskEnd(v, reason, ti, &m, tm != nil)
+	b.app.countTaskEnd(e.reason)
+	b.stageTaskEnd(e.key, e.reason, *ti, rec, started && e.hasMetrics)
+	b.executorTaskEnd(e)
+	if owner != nil {
+		b.maybeReduce(owner)
+	}
 }
 
 // stageTaskEnd applies a TaskEnd to the counters of its live stage attempt.

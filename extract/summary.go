@@ -40,7 +40,9 @@ type taskDist struct {
 // successful tasks with metrics for most metrics; every task with a
 // non-negative value for duration, getting-result time and scheduler delay
 // (the History Server's quirk, see metric.unfiltered).
-func distOf(tasks []taskRecord) *taskDist {
+// With all false only the metrics the stage row quantiles (rowMetrics) are
+// sorted; the others stay nil.
+func distOf(tasks []taskRecord, all bool) *taskDist {
 	d := &taskDist{}
 	for i := range tasks {
 		if tasks[i].state == taskSucceeded && tasks[i].hasMetrics {
@@ -48,6 +50,9 @@ func distOf(tasks []taskRecord) *taskDist {
 		}
 	}
 	for m := metric(0); m < numMetrics; m++ {
+		if !all && !rowMetrics[m] {
+			continue
+		}
 		vals := make([]int64, 0, d.n)
 		for i := range tasks {
 			t := &tasks[i]
@@ -70,6 +75,10 @@ func (d *taskDist) quantiles(m metric, qs ...float64) []float64 {
 	return Quantiles(d.vals[m], d.n, qs...)
 }
 
+// rowMetrics are the metrics fillQuantiles reads.
+var rowMetrics = [numMetrics]bool{mDuration: true, mRunTime: true, mGCTime: true, mShuffleReadBytes: true,
+	mShuffleWriteBytes: true, mInputBytes: true, mMemorySpilled: true}
+
 // rowQuantiles are the quantiles the stage row carries.
 var rowQuantiles = []float64{0, 0.25, 0.5, 0.75, 0.95, 1}
 
@@ -89,7 +98,7 @@ func (b *Builder) reduce(s *stageAttempt) {
 		// the stage attempt): the tasks, and so the summary, stay.
 		*res = *old
 	} else {
-		d := distOf(s.tasks)
+		d := distOf(s.tasks, b.keepDist)
 		fillQuantiles(&res.row, d)
 		if b.keepDist {
 			res.dist = d

@@ -106,6 +106,61 @@ func shuffleReadFromJSON(sr *fastjson.Value, m *[numMetrics]int64) {
 	m[mShuffleTotalBlocks] = m[mShuffleLocalBlocks] + m[mShuffleRemoteBlocks]
 }
 
+// taskEndEvent is the part of a TaskEnd the model uses, decoded by either
+// the fast path (scanTaskEnd) or the fastjson path (taskEndFromJSON).
+type taskEndEvent struct {
+	key        stageKey
+	reason     []byte // Task End Reason.Reason; valid until the next line
+	ti         taskInfo
+	hasMetrics bool // Task Metrics is an object
+	m          [numMetrics]int64
+	// peaks are the integer members of Task Executor Metrics, in order
+	// (names valid until the next line).
+	peaks []peakValue
+}
+
+type peakValue struct {
+	name []byte
+	v    int64
+}
+
+// reset clears e for the next line, keeping the peaks' storage.
+func (e *taskEndEvent) reset() {
+	p := e.peaks[:0]
+	*e = taskEndEvent{peaks: p}
+}
+
+// taskEndFromJSON fills a reset e from a parsed TaskEnd.
+func taskEndFromJSON(v *fastjson.Value, e *taskEndEvent) {
+	e.key = stageKey{v.GetInt64("Stage ID"), v.GetInt64("Stage Attempt ID")}
+	e.reason = v.GetStringBytes("Task End Reason", "Reason")
+	e.ti = taskInfoFromJSON(v.Get("Task Info"))
+	if tm := v.Get("Task Metrics"); tm != nil && tm.Type() == fastjson.TypeObject {
+		e.hasMetrics = true
+		metricsFromJSON(tm, &e.m)
+	}
+	if o := v.GetObject("Task Executor Metrics"); o != nil {
+		o.Visit(func(k []byte, x *fastjson.Value) {
+			if n, err := x.Int64(); err == nil {
+				e.peaks = append(e.peaks, peakValue{name: k, v: n})
+			}
+		})
+	}
+}
+
+// taskStartEvent is the part of a TaskStart the model uses.
+type taskStartEvent struct {
+	key stageKey
+	ti  taskInfo
+}
+
+func taskStartFromJSON(v *fastjson.Value) taskStartEvent {
+	return taskStartEvent{
+		key: stageKey{v.GetInt64("Stage ID"), v.GetInt64("Stage Attempt ID")},
+		ti:  taskInfoFromJSON(v.Get("Task Info")),
+	}
+}
+
 // taskInfo is the part of a Task Info object the model uses.
 type taskInfo struct {
 	id, index, launch, finish, gettingResult int64

@@ -1,0 +1,423 @@
+package extract
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// A validating JSON scanner for the fast path (fastpath.go). Every function
+// takes the line and an index and returns the index just past what it read,
+// or -1 when the bytes there are not strict RFC 8259 JSON. It checks the
+// whole grammar of every value it skips (structure, string escapes, control
+// characters, number syntax, literals), so a line the fast path accepts is
+// a line fastjson accepts too; anything it rejects goes to the fastjson
+// path, which decides whether the line is malformed. UTF-8 is not checked,
+// as fastjson does not check it either.
+
+// maxScanDepth bounds nesting; deeper values go to the fastjson path.
+const maxScanDepth = 64
+
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// stringStop has the bits of the first byte of x that is a quote, a
+// backslash or a control character set at or below the highest one (SWAR:
+// only the lowest flagged byte is exact, which is all the caller uses).
+func stringStop(x uint64) uint64 {
+	q := x ^ (swarOnes * '"')
+	s := x ^ (swarOnes * '\\')
+	return ((q-swarOnes)&^q | (s-swarOnes)&^s | (x-swarOnes*0x20)&^x) & swarHigh
+}
+
+// skipWS skips JSON whitespace.
+func skipWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// strPlain marks the bytes a string holds as they are: not a quote, a
+// backslash or a control character.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// scanString reads a string whose opening quote is at i-1 and returns the
+// index past its closing quote, and whether it holds an escape. Short
+// strings (most keys and values) go byte by byte; long runs eight bytes at
+// a time.
+func scanString(b []byte, i int) (int, bool) {
+	esc := false
+	for {
+		start := i
+		for i < len(b) && strPlain[b[i]] {
+			if i-start == 16 {
+				i = scanPlainRun(b, i)
+				break
+			}
+			i++
+		}
+		if i >= len(b) {
+			return -1, false
+		}
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1, esc
+		case c == '\\':
+			esc = true
+			if i = skipEscape(b, i+1); i < 0 {
+				return -1, false
+			}
+		default: // a control character
+			return -1, false
+		}
+	}
+}
+
+// knownKeys are member names Spark writes in task lines, by first byte. A
+// key that equals one of them, closing quote included, is a valid string
+// without escapes: scanKey then skips it with one comparison instead of a
+// byte loop.
+var knownKeys = func() (t [256][]string) {
+	for _, k := range []string{"ID", "Name", "Update", "Value", "Internal", "Count Failed Values", "Metadata",
+		"Task ID", "Index", "Attempt", "Partition ID", "Launch Time", "Executor ID", "Host", "Locality",
+		"Speculative", "Getting Result Time", "Finish Time", "Failed", "Killed", "Accumulables",
+		"JVMHeapMemory", "JVMOffHeapMemory", "OnHeapExecutionMemory", "OffHeapExecutionMemory",
+		"OnHeapStorageMemory", "OffHeapStorageMemory", "OnHeapUnifiedMemory", "OffHeapUnifiedMemory",
+		"DirectPoolMemory", "MappedPoolMemory", "ProcessTreeJVMVMemory", "ProcessTreeJVMRSSMemory",
+		"ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory",
+		"ProcessTreeOtherRSSMemory", "MinorGCCount", "MinorGCTime", "MajorGCCount", "MajorGCTime", "TotalGCTime"} {
+		t[k[0]] = append(t[k[0]], k)
+	}
+	return t
+}()
+
+// scanKey is scanString for a member name.
+func scanKey(b []byte, i int) (int, bool) {
+	if i < len(b) {
+		for _, k := range knownKeys[b[i]] {
+			if e := i + len(k); e < len(b) && b[e] == '"' && string(b[i:e]) == k {
+				return e + 1, false
+			}
+		}
+	}
+	return scanString(b, i)
+}
+
+// scanPlainRun skips plain string bytes eight at a time (SWAR).
+func scanPlainRun(b []byte, i int) int {
+	for i+8 <= len(b) {
+		if m := stringStop(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < len(b) && strPlain[b[i]] {
+		i++
+	}
+	return i
+}
+
+// skipEscape checks the escape whose backslash is at i-1.
+func skipEscape(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return i + 1
+	case 'u':
+		if i+5 > len(b) {
+			return -1
+		}
+		for _, c := range b[i+1 : i+5] {
+			if hexVal[c] < 0 {
+				return -1
+			}
+		}
+		return i + 5
+	}
+	return -1
+}
+
+var hexVal = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = int8(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c], t[c-'a'+'A'] = int8(c-'a'+10), int8(c-'a'+10)
+	}
+	return t
+}()
+
+// skipNumber checks -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? at i.
+func skipNumber(b []byte, i int) int {
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(b):
+		return -1
+	case b[i] == '0':
+		i++
+	case b[i] >= '1' && b[i] <= '9':
+		i = skipDigits(b, i+1)
+	default:
+		return -1
+	}
+	if i < len(b) && b[i] == '.' {
+		if i = skipDigits(b, i+1); b[i-1] == '.' {
+			return -1
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := skipDigits(b, i)
+		if j == i {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+func skipDigits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// scanInt reads a plain integer (no fraction or exponent, at most 18
+// digits: exactly what fastjson's ParseInt64 reads the same way) at i.
+// ok is false for any other number, which the caller hands to fastjson.
+func scanInt(b []byte, i int) (n int64, next int, ok bool) {
+	neg := i < len(b) && b[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		n = n*10 + int64(b[i]-'0')
+		i++
+	}
+	digits := i - start
+	if digits == 0 || digits > 18 || digits > 1 && b[start] == '0' {
+		return 0, -1, false
+	}
+	if i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
+		return 0, -1, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, i, true
+}
+
+// skipLiteral checks the literal lit at i.
+func skipLiteral(b []byte, i int, lit string) int {
+	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
+		return -1
+	}
+	return i + len(lit)
+}
+
+// skipValue checks the value at i (no leading whitespace).
+func skipValue(b []byte, i, depth int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch c := b[i]; {
+	case c == '"':
+		i, _ = scanString(b, i+1)
+		return i
+	case c == '{':
+		return skipObject(b, i+1, depth+1)
+	case c == '[':
+		return skipArray(b, i+1, depth+1)
+	case c == 't':
+		return skipLiteral(b, i, "true")
+	case c == 'f':
+		return skipLiteral(b, i, "false")
+	case c == 'n':
+		return skipLiteral(b, i, "null")
+	case c == '-' || c >= '0' && c <= '9':
+		return skipNumber(b, i)
+	}
+	return -1
+}
+
+// ws skips whitespace, calling skipWS only when there is some (Spark
+// writes none).
+func ws(b []byte, i int) int {
+	if i < len(b) && b[i] <= ' ' {
+		return skipWS(b, i)
+	}
+	return i
+}
+
+// skipObject checks an object whose '{' is at i-1.
+func skipObject(b []byte, i, depth int) int {
+	if depth > maxScanDepth {
+		return -1
+	}
+	if i = ws(b, i); i < len(b) && b[i] == '}' {
+		return i + 1
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return -1
+		}
+		if i, _ = scanKey(b, i+1); i < 0 {
+			return -1
+		}
+		if i = ws(b, i); i >= len(b) || b[i] != ':' {
+			return -1
+		}
+		if i = skipValue(b, ws(b, i+1), depth); i < 0 {
+			return -1
+		}
+		if i = ws(b, i); i >= len(b) {
+			return -1
+		}
+		switch b[i] {
+		case ',':
+			i = ws(b, i+1)
+		case '}':
+			return i + 1
+		default:
+			return -1
+		}
+	}
+}
+
+// skipArray checks an array whose '[' is at i-1.
+func skipArray(b []byte, i, depth int) int {
+	if depth > maxScanDepth {
+		return -1
+	}
+	if i = ws(b, i); i < len(b) && b[i] == ']' {
+		return i + 1
+	}
+	for {
+		if i = skipValue(b, i, depth); i < 0 {
+			return -1
+		}
+		if i = ws(b, i); i >= len(b) {
+			return -1
+		}
+		switch b[i] {
+		case ',':
+			i = ws(b, i+1)
+		case ']':
+			return i + 1
+		default:
+			return -1
+		}
+	}
+}
+
+// objIter walks the members of an object:
+//
+//	var it objIter
+//	it.init(b, i) // i just past '{'
+//	for it.next() {
+//		// it.key is the raw key (it.keyEsc says it has escapes);
+//		// read the value at it.i and set it.i past it (or to -1).
+//	}
+//	i = it.end() // past '}', or -1 if the object was malformed
+type objIter struct {
+	b      []byte
+	i      int
+	key    []byte
+	keyEsc bool
+	first  bool
+}
+
+func (it *objIter) init(b []byte, i int) {
+	if i >= 0 {
+		i = skipWS(b, i)
+	}
+	*it = objIter{b: b, i: i, first: true}
+}
+
+// next moves to the next member's value; false at the end or on an error.
+func (it *objIter) next() bool {
+	b, i := it.b, it.i
+	if i < 0 || i >= len(b) {
+		it.i = -1
+		return false
+	}
+	if !it.first {
+		if i = skipWS(b, i); i >= len(b) {
+			it.i = -1
+			return false
+		}
+		if b[i] == '}' {
+			return false
+		}
+		if b[i] != ',' {
+			it.i = -1
+			return false
+		}
+		i = skipWS(b, i+1)
+	} else if b[i] == '}' {
+		it.first = false
+		return false
+	}
+	it.first = false
+	return it.member(i)
+}
+
+// member reads `"key" :` at i.
+func (it *objIter) member(i int) bool {
+	b := it.b
+	if i >= len(b) || b[i] != '"' {
+		it.i = -1
+		return false
+	}
+	j, esc := scanKey(b, i+1)
+	if j < 0 {
+		it.i = -1
+		return false
+	}
+	it.key, it.keyEsc = b[i+1:j-1], esc
+	if j < len(b) && b[j] == ':' {
+		j++
+	} else if j = skipWS(b, j); j >= len(b) || b[j] != ':' {
+		it.i = -1
+		return false
+	} else {
+		j++
+	}
+	it.i = skipWS(b, j)
+	return true
+}
+
+// end returns the index past the object's '}', or -1.
+func (it *objIter) end() int {
+	if it.i < 0 {
+		return -1
+	}
+	if i := skipWS(it.b, it.i); i < len(it.b) && it.b[i] == '}' {
+		return i + 1
+	}
+	return -1
+}

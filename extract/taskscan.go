@@ -1,0 +1,398 @@
+package extract
+
+// The fast path's decoders of TaskStart and TaskEnd lines (see fastpath.go).
+// Each returns false, with the line left to the fastjson path, on anything
+// it does not read exactly as fastjson's getters would.
+
+// Members of a TaskEnd or TaskStart the model reads.
+const (
+	mbStageID = iota + 1
+	mbStageAttempt
+	mbReason
+	mbTaskInfo
+	mbTaskMetrics
+	mbExecMetrics
+	mbEvent
+)
+
+func taskMember(key []byte) int {
+	switch string(key) {
+	case "Stage ID":
+		return mbStageID
+	case "Stage Attempt ID":
+		return mbStageAttempt
+	case "Task End Reason":
+		return mbReason
+	case "Task Info":
+		return mbTaskInfo
+	case "Task Metrics":
+		return mbTaskMetrics
+	case "Task Executor Metrics":
+		return mbExecMetrics
+	case "Event":
+		return mbEvent
+	}
+	return 0
+}
+
+// scanTaskEnd decodes the members of a TaskEnd after "Event" (i just past
+// the event name) into e.
+func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
+	it := objIter{b: b, i: i}
+	var seen fields
+	for it.next() {
+		m := taskMember(it.key)
+		if it.keyEsc || m != 0 && !seen.add(m) {
+			return false
+		}
+		switch m {
+		case mbStageID:
+			e.key.id, it.i = readInt(b, it.i)
+		case mbStageAttempt:
+			e.key.attempt, it.i = readInt(b, it.i)
+		case mbReason:
+			it.i = scanEndReason(b, it.i, e)
+		case mbTaskInfo:
+			it.i = scanTaskInfo(b, it.i, &e.ti)
+		case mbTaskMetrics:
+			it.i = scanTaskMetrics(b, it.i, e)
+		case mbExecMetrics:
+			it.i = scanPeaks(b, it.i, e)
+		case mbEvent:
+			return false
+		default:
+			it.i = skipValue(b, it.i, 1)
+		}
+	}
+	return atEnd(b, it.end())
+}
+
+// scanTaskStart decodes the members of a TaskStart after "Event".
+func scanTaskStart(b []byte, i int, s *taskStartEvent) bool {
+	it := objIter{b: b, i: i}
+	var seen fields
+	for it.next() {
+		m := taskMember(it.key)
+		if it.keyEsc || m != 0 && !seen.add(m) {
+			return false
+		}
+		switch m {
+		case mbStageID:
+			s.key.id, it.i = readInt(b, it.i)
+		case mbStageAttempt:
+			s.key.attempt, it.i = readInt(b, it.i)
+		case mbTaskInfo:
+			it.i = scanTaskInfo(b, it.i, &s.ti)
+		case mbEvent:
+			return false
+		default:
+			it.i = skipValue(b, it.i, 1)
+		}
+	}
+	return atEnd(b, it.end())
+}
+
+// readInt reads a plain integer at i; -1 for anything else.
+func readInt(b []byte, i int) (int64, int) {
+	n, next, ok := scanInt(b, i)
+	if !ok {
+		return 0, -1
+	}
+	return n, next
+}
+
+// readString reads a string without escapes at i (its bytes alias b).
+func readString(b []byte, i int) ([]byte, int) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, -1
+	}
+	j, esc := scanString(b, i+1)
+	if j < 0 || esc {
+		return nil, -1
+	}
+	return b[i+1 : j-1], j
+}
+
+// readBool reads true or false at i.
+func readBool(b []byte, i int) (bool, int) {
+	if i < len(b) && b[i] == 't' {
+		return true, skipLiteral(b, i, "true")
+	}
+	return false, skipLiteral(b, i, "false")
+}
+
+// openObject returns the index past the '{' at i, or -1.
+func openObject(b []byte, i int) int {
+	if i < len(b) && b[i] == '{' {
+		return i + 1
+	}
+	return -1
+}
+
+func scanEndReason(b []byte, i int, e *taskEndEvent) int {
+	it := objIter{}
+	it.init(b, openObject(b, i))
+	seen := false
+	for it.next() {
+		if it.keyEsc {
+			return -1
+		}
+		if string(it.key) != "Reason" {
+			it.i = skipValue(b, it.i, 2)
+			continue
+		}
+		if seen {
+			return -1
+		}
+		seen = true
+		e.reason, it.i = readString(b, it.i)
+	}
+	return it.end()
+}
+
+// Task Info members the model reads.
+const (
+	tiTaskID = iota + 1
+	tiIndex
+	tiLaunch
+	tiFinish
+	tiGettingResult
+	tiExecutor
+	tiFailed
+	tiKilled
+	tiSpeculative
+)
+
+func taskInfoMember(key []byte) int {
+	switch string(key) {
+	case "Task ID":
+		return tiTaskID
+	case "Index":
+		return tiIndex
+	case "Launch Time":
+		return tiLaunch
+	case "Finish Time":
+		return tiFinish
+	case "Getting Result Time":
+		return tiGettingResult
+	case "Executor ID":
+		return tiExecutor
+	case "Failed":
+		return tiFailed
+	case "Killed":
+		return tiKilled
+	case "Speculative":
+		return tiSpeculative
+	}
+	return 0
+}
+
+func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
+	it := objIter{}
+	it.init(b, openObject(b, i))
+	var seen fields
+	for it.next() {
+		m := taskInfoMember(it.key)
+		if it.keyEsc || m != 0 && !seen.add(m) {
+			return -1
+		}
+		switch m {
+		case tiTaskID:
+			ti.id, it.i = readInt(b, it.i)
+		case tiIndex:
+			ti.index, it.i = readInt(b, it.i)
+		case tiLaunch:
+			ti.launch, it.i = readInt(b, it.i)
+		case tiFinish:
+			ti.finish, it.i = readInt(b, it.i)
+		case tiGettingResult:
+			ti.gettingResult, it.i = readInt(b, it.i)
+		case tiExecutor:
+			ti.executor, it.i = readString(b, it.i)
+		case tiFailed:
+			ti.failed, it.i = readBool(b, it.i)
+		case tiKilled:
+			ti.killed, it.i = readBool(b, it.i)
+		case tiSpeculative:
+			ti.speculative, it.i = readBool(b, it.i)
+		default:
+			it.i = skipValue(b, it.i, 2)
+		}
+	}
+	return it.end()
+}
+
+// scanPeaks reads Task Executor Metrics: integer members become peaks,
+// other non-numbers are skipped (fastjson's Int64 fails on them), null is
+// an empty set.
+func scanPeaks(b []byte, i int, e *taskEndEvent) int {
+	if j := skipLiteral(b, i, "null"); j > 0 {
+		return j
+	}
+	it := objIter{}
+	it.init(b, openObject(b, i))
+	for it.next() {
+		if it.keyEsc {
+			return -1
+		}
+		if it.i >= len(b) {
+			return -1
+		}
+		if c := b[it.i]; c != '-' && (c < '0' || c > '9') {
+			it.i = skipValue(b, it.i, 2)
+			continue
+		}
+		var n int64
+		key := it.key
+		if n, it.i = readInt(b, it.i); it.i > 0 {
+			e.peaks = append(e.peaks, peakValue{name: key, v: n})
+		}
+	}
+	return it.end()
+}
+
+// Nested objects of Task Metrics, numbered after the metrics.
+const (
+	tmInput = int(numMetrics) + iota + 1
+	tmOutput
+	tmShuffleRead
+	tmShuffleWrite
+)
+
+// taskMetricMember maps a Task Metrics member to its metric (or nested
+// object); -1 for members the model does not read.
+func taskMetricMember(key []byte) int {
+	switch string(key) {
+	case "Executor Run Time":
+		return int(mRunTime)
+	case "Executor CPU Time":
+		return int(mCPUTime)
+	case "Executor Deserialize Time":
+		return int(mDeserTime)
+	case "Executor Deserialize CPU Time":
+		return int(mDeserCPUTime)
+	case "Result Size":
+		return int(mResultSize)
+	case "JVM GC Time":
+		return int(mGCTime)
+	case "Result Serialization Time":
+		return int(mResultSerTime)
+	case "Peak Execution Memory":
+		return int(mPeakExecMemory)
+	case "Memory Bytes Spilled":
+		return int(mMemorySpilled)
+	case "Disk Bytes Spilled":
+		return int(mDiskSpilled)
+	case "Input Metrics":
+		return tmInput
+	case "Output Metrics":
+		return tmOutput
+	case "Shuffle Read Metrics":
+		return tmShuffleRead
+	case "Shuffle Write Metrics":
+		return tmShuffleWrite
+	}
+	return -1
+}
+
+func inputMember(key []byte) int {
+	switch string(key) {
+	case "Bytes Read":
+		return int(mInputBytes)
+	case "Records Read":
+		return int(mInputRecords)
+	}
+	return -1
+}
+
+func outputMember(key []byte) int {
+	switch string(key) {
+	case "Bytes Written":
+		return int(mOutputBytes)
+	case "Records Written":
+		return int(mOutputRecords)
+	}
+	return -1
+}
+
+func shuffleReadMember(key []byte) int {
+	switch string(key) {
+	case "Remote Blocks Fetched":
+		return int(mShuffleRemoteBlocks)
+	case "Local Blocks Fetched":
+		return int(mShuffleLocalBlocks)
+	case "Fetch Wait Time":
+		return int(mShuffleFetchWait)
+	case "Remote Bytes Read":
+		return int(mShuffleRemoteBytes)
+	case "Remote Bytes Read To Disk":
+		return int(mShuffleRemoteToDisk)
+	case "Local Bytes Read":
+		return int(mShuffleLocalBytes)
+	case "Total Records Read":
+		return int(mShuffleReadRecords)
+	case "Remote Requests Duration":
+		return int(mShuffleRemoteReqsDuration)
+	}
+	return -1
+}
+
+func shuffleWriteMember(key []byte) int {
+	switch string(key) {
+	case "Shuffle Bytes Written":
+		return int(mShuffleWriteBytes)
+	case "Shuffle Records Written":
+		return int(mShuffleWriteRecords)
+	case "Shuffle Write Time":
+		return int(mShuffleWriteTime)
+	}
+	return -1
+}
+
+// scanTaskMetrics reads Task Metrics (null: none) into e.m.
+func scanTaskMetrics(b []byte, i int, e *taskEndEvent) int {
+	if j := skipLiteral(b, i, "null"); j > 0 {
+		return j
+	}
+	var seen fields
+	i = scanMetricObject(b, i, taskMetricMember, e, &seen)
+	m := &e.m
+	m[mShuffleReadBytes] = m[mShuffleLocalBytes] + m[mShuffleRemoteBytes]
+	m[mShuffleTotalBlocks] = m[mShuffleLocalBlocks] + m[mShuffleRemoteBlocks]
+	e.hasMetrics = true
+	return i
+}
+
+// scanMetricObject reads an object of integer metrics named by member,
+// recursing into the nested metric objects.
+func scanMetricObject(b []byte, i int, member func([]byte) int, e *taskEndEvent, seen *fields) int {
+	it := objIter{}
+	it.init(b, openObject(b, i))
+	for it.next() {
+		m := member(it.key)
+		if it.keyEsc || m >= 0 && !seen.add(m) {
+			return -1
+		}
+		switch {
+		case m < 0:
+			it.i = skipValue(b, it.i, 3)
+		case m < int(numMetrics):
+			e.m[m], it.i = readInt(b, it.i)
+		default:
+			it.i = scanMetricObject(b, it.i, nestedMember(m), e, seen)
+		}
+	}
+	return it.end()
+}
+
+func nestedMember(m int) func([]byte) int {
+	switch m {
+	case tmInput:
+		return inputMember
+	case tmOutput:
+		return outputMember
+	case tmShuffleRead:
+		return shuffleReadMember
+	}
+	return shuffleWriteMember
+}
