@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/pipeline/pipelinetest"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/local"
 	"github.com/sparkmine/sparkmine/store/table"
@@ -97,57 +97,11 @@ func testOptions(src, out store.Store) Options {
 	return Options{Source: src, Out: out, Workers: 2, Analyze: analyze.DefaultConfig(), IncludeIncomplete: true}
 }
 
-// dataset reads every table of out back as sorted JSON lines with run_id
-// blanked, so two datasets compare row for row whatever runs made them.
-func dataset(t testing.TB, out store.Store) map[string][]string {
-	t.Helper()
-	ctx := context.Background()
-	ds := map[string][]string{}
-	ds["apps"] = rowsOf[extract.AppRow](t, ctx, out, "apps")
-	ds["stages"] = rowsOf[extract.StageRow](t, ctx, out, "stages")
-	ds["executors"] = rowsOf[extract.ExecutorRow](t, ctx, out, "executors")
-	ds["findings"] = rowsOf[analyze.FindingRow](t, ctx, out, "findings")
-	return ds
-}
-
-func rowsOf[T any](t testing.TB, ctx context.Context, out store.Store, tbl string) []string {
-	t.Helper()
-	rows, err := table.ReadTable[T](ctx, out, tbl, nil)
-	if err != nil {
-		t.Fatalf("read %s: %v", tbl, err)
-	}
-	var lines []string
-	for _, r := range rows {
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		_ = json.Unmarshal(b, &m)
-		delete(m, "run_id")
-		b, _ = json.Marshal(m)
-		lines = append(lines, string(b))
-	}
-	sort.Strings(lines)
-	return lines
-}
-
-func sameDataset(t *testing.T, what string, got, want map[string][]string) {
-	t.Helper()
-	for _, tbl := range []string{"apps", "stages", "executors", "findings"} {
-		g, w := got[tbl], want[tbl]
-		if len(g) != len(w) {
-			t.Errorf("%s: table %s has %d rows, want %d", what, tbl, len(g), len(w))
-			continue
-		}
-		for i := range g {
-			if g[i] != w[i] {
-				t.Errorf("%s: table %s row %d differs:\n got %s\nwant %s", what, tbl, i, g[i], w[i])
-				break
-			}
-		}
-	}
-}
+// dataset and sameDataset compare datasets row for row.
+var (
+	dataset     = pipelinetest.Dataset
+	sameDataset = pipelinetest.Equal
+)
 
 func TestRunIdempotentAndIncremental(t *testing.T) {
 	ctx := context.Background()

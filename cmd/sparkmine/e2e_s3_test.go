@@ -13,12 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sparkmine/sparkmine/analyze"
-	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/pipeline"
+	"github.com/sparkmine/sparkmine/pipeline/pipelinetest"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/s3/s3test"
-	"github.com/sparkmine/sparkmine/store/table"
 )
 
 func TestMain(m *testing.M) { s3test.Main(m) }
@@ -62,46 +60,11 @@ func upload(t *testing.T, st store.Store, prefix string, names ...string) {
 	}
 }
 
-// tables reads the dataset as sorted JSON rows with run_id blanked.
-func tables(t *testing.T, out store.Store) map[string][]string {
-	t.Helper()
-	ctx := context.Background()
-	return map[string][]string{
-		"apps":      jsonRows[extract.AppRow](t, ctx, out, "apps"),
-		"stages":    jsonRows[extract.StageRow](t, ctx, out, "stages"),
-		"executors": jsonRows[extract.ExecutorRow](t, ctx, out, "executors"),
-		"findings":  jsonRows[analyze.FindingRow](t, ctx, out, "findings"),
-	}
-}
-
-func jsonRows[T any](t *testing.T, ctx context.Context, out store.Store, tbl string) []string {
-	t.Helper()
-	rows, err := table.ReadTable[T](ctx, out, tbl, nil)
-	if err != nil {
-		t.Fatalf("read %s: %v", tbl, err)
-	}
-	var lines []string
-	for _, r := range rows {
-		b, _ := json.Marshal(r)
-		var m map[string]any
-		_ = json.Unmarshal(b, &m)
-		delete(m, "run_id")
-		b, _ = json.Marshal(m)
-		lines = append(lines, string(b))
-	}
-	sort.Strings(lines)
-	return lines
-}
-
-func equalTables(t *testing.T, what string, got, want map[string][]string) {
-	t.Helper()
-	for tbl, w := range want {
-		g := got[tbl]
-		if strings.Join(g, "\n") != strings.Join(w, "\n") {
-			t.Errorf("%s: table %s differs: %d rows, want %d", what, tbl, len(g), len(w))
-		}
-	}
-}
+// tables and equalTables compare datasets row for row.
+var (
+	tables      = pipelinetest.Dataset
+	equalTables = pipelinetest.Equal
+)
 
 func manifests(t *testing.T, out store.Store) []pipeline.Manifest {
 	t.Helper()
