@@ -387,7 +387,7 @@ func checkPeaks(c *tally, where string, e *executor, r *ExecutorRow, want any) {
 		return
 	}
 	for k, w := range m {
-		c.check(where, "peakMemoryMetrics."+k, w, e.peaks[k])
+		c.check(where, "peakMemoryMetrics."+k, w, e.peakValue(k))
 	}
 	cols := map[string]*int64{
 		"JVMHeapMemory": r.PeakJVMHeapMemory, "JVMOffHeapMemory": r.PeakJVMOffHeapMemory,

@@ -76,7 +76,7 @@ func (b *Builder) driverAtEnd() {
 		return
 	}
 	d.duration = *b.app.end - *b.app.start
-	d.gc = d.peaks["TotalGCTime"]
+	d.gc = d.peakValue("TotalGCTime")
 }
 
 func (b *Builder) onEnvironmentUpdate(v *fastjson.Value) {

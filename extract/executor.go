@@ -26,7 +26,9 @@ type executor struct {
 	// peaks are the executor-level peak memory metrics; nil until any
 	// TaskEnd, stage executor metrics or metrics update set them (the
 	// History Server's peakMemoryMetrics then appears, zeros included).
-	peaks map[string]int64
+	// Values are pointers so that a new maximum is stored without
+	// allocating the key again.
+	peaks map[string]*int64
 }
 
 func (b *Builder) executor(id string, t int64) *executor {
@@ -116,16 +118,29 @@ func (b *Builder) executorTaskEnd(ev *taskEndEvent) {
 
 func (e *executor) ensurePeaks() {
 	if e.peaks == nil {
-		e.peaks = make(map[string]int64, 24)
+		e.peaks = make(map[string]*int64, 24)
 	}
 }
 
 // setPeak keeps the maximum of an executor metric (the first value seen
-// sets it). The map is written only for a new name or a new maximum.
+// sets it). Only a new name allocates.
 func (e *executor) setPeak(name []byte, n int64) {
-	if old, ok := e.peaks[string(name)]; !ok || n > old {
-		e.peaks[string(name)] = n
+	switch p := e.peaks[string(name)]; {
+	case p == nil:
+		v := new(int64)
+		*v = n
+		e.peaks[string(name)] = v
+	case n > *p:
+		*p = n
 	}
+}
+
+// peakValue returns an executor metric's peak, 0 when never reported.
+func (e *executor) peakValue(name string) int64 {
+	if p := e.peaks[name]; p != nil {
+		return *p
+	}
+	return 0
 }
 
 // updatePeaks keeps the maximum of each executor metric.
@@ -178,7 +193,7 @@ func (e *executor) peak(name string) *int64 {
 	if e.peaks == nil {
 		return nil
 	}
-	n := e.peaks[name]
+	n := e.peakValue(name)
 	return &n
 }
 
