@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/store"
 )
 
@@ -53,6 +54,14 @@ type state struct {
 	live       map[string]bool     // part files referenced by a latest entry or a manifest's own files
 	superseded []string            // part files of entries that a newer entry replaced
 	runs       map[string]Manifest // committed runs by id
+}
+
+// ledgerKey is the key a log is known by in the ledger: its key without
+// ".inprogress", so that when Spark renames app.lz4.inprogress to app.lz4 at
+// the end, the finished log replaces the rows of the in-progress one
+// instead of adding a second copy of the app.
+func ledgerKey(l logfile.Log) string {
+	return strings.TrimSuffix(l.Key, ".inprogress")
 }
 
 // loadState reads every manifest and the ledger file of each committed run.

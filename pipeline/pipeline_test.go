@@ -416,3 +416,46 @@ func TestLegacyFolderVersion(t *testing.T) {
 		t.Errorf("Spark 1.2 folder: version %q status %q, want 1.2.0 succeeded", apps[0].SparkVersion, apps[0].Status)
 	}
 }
+
+// TestFinishedLogReplacesItsInProgressRows: Spark renames app.inprogress to
+// app when the app ends; the finished log replaces the rows of the
+// in-progress one read earlier (with --include-incomplete).
+func TestFinishedLogReplacesItsInProgressRows(t *testing.T) {
+	ctx := context.Background()
+	srcDir := copyLogs(t, "spark/local-1430917381534")
+	p := filepath.Join(srcDir, "spark/local-1430917381534")
+	full, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := full[:bytes.LastIndexByte(full[:len(full)/2], '\n')+1]
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p+".inprogress", half, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, out := openLocal(t, srcDir), openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, out)); err != nil {
+		t.Fatal(err)
+	}
+	if got := dataset(t, out)["apps"]; len(got) != 1 || !strings.Contains(got[0], `"status":"incomplete"`) {
+		t.Fatalf("in-progress run: apps = %v", got)
+	}
+	if err := os.Remove(p + ".inprogress"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, full, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Run(ctx, testOptions(src, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Counts.Reprocessed != 1 {
+		t.Errorf("finished log: reprocessed %d, want 1", m.Counts.Reprocessed)
+	}
+	if got := dataset(t, out)["apps"]; len(got) != 1 || !strings.Contains(got[0], `"status":"succeeded"`) {
+		t.Errorf("after the rename: apps = %v, want the one finished app", got)
+	}
+}

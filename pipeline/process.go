@@ -43,7 +43,7 @@ func (o *Options) processOne(ctx context.Context, l logfile.Log, res *results, m
 	}
 	res.mu.Lock()
 	defer res.mu.Unlock()
-	res.entries = append(res.entries, Entry{Log: l.Key, Fingerprint: l.Fingerprint, Size: l.Size,
+	res.entries = append(res.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
 		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID, Files: files})
 	if len(findings) > 0 {
 		res.candidates = append(res.candidates, diagnose.Candidate{App: app, Findings: findings})
@@ -75,7 +75,7 @@ func (o *Options) unreadable(l logfile.Log, err error, res *results, m *Manifest
 	var ce *codec.CorruptError
 	if errors.As(err, &ce) {
 		// The content is at fault: do not retry until the log changes.
-		res.entries = append(res.entries, Entry{Log: l.Key, Fingerprint: l.Fingerprint, Size: l.Size,
+		res.entries = append(res.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
 			ModTime: l.ModTime.UnixMilli(), Status: statusError, Reason: err.Error()})
 	}
 }

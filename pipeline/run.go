@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -155,18 +156,28 @@ func (o *Options) selectLogs(logs []logfile.Log, st *state, m *Manifest) []logfi
 	if o.Since > 0 {
 		cutoff = o.Now().Add(-o.Since)
 	}
+	finished := map[string]bool{}
+	for _, l := range logs {
+		if !strings.HasSuffix(l.Key, ".inprogress") {
+			finished[l.Key] = true
+		}
+	}
 	for _, l := range logs {
 		switch {
+		case l.Key != ledgerKey(l) && finished[ledgerKey(l)]:
+			// Caught mid-rename (S3 copies, then deletes): the finished
+			// copy is the log.
+			m.Counts.SkippedIncomplete++
 		case !o.Shard.Owns(l.AppID):
 			m.Counts.OtherShards++
 		case l.InProgress && !o.IncludeIncomplete:
 			m.Counts.SkippedIncomplete++
 		case !cutoff.IsZero() && l.ModTime.Before(cutoff):
 			m.Counts.SkippedSince++
-		case !o.Reprocess && st.done(l.Key, l.Fingerprint):
+		case !o.Reprocess && st.done(ledgerKey(l), l.Fingerprint):
 			m.Counts.SkippedDone++
 		default:
-			if _, ok := st.latest[l.Key]; ok {
+			if _, ok := st.latest[ledgerKey(l)]; ok {
 				m.Counts.Reprocessed++
 			}
 			todo = append(todo, l)
