@@ -7,19 +7,24 @@
 //
 // Commit protocol (what makes a crash or a rerun safe):
 //
-//  1. Each log's rows are written as their own part files
-//     (<table>/dt=<day>/part-<run>-<shard>-<n>.parquet); every Put is atomic.
-//  2. After every log is done, the run writes its ledger file
+//  1. Rows are collected per day across logs and written as part files
+//     (<table>/dt=<day>/part-<run>-<n>.parquet) of about Options.BatchBytes
+//     each; every Put is atomic. A part never holds two logs of the same app
+//     attempt.
+//  2. A log read again (it grew, it finished, --reprocess) replaces its old
+//     rows: a part file it shared with untouched logs is rewritten without
+//     them, and those logs get entries pointing at the new part.
+//  3. After every log is done, the run writes its ledger file
 //     _sparkmine/ledger/<run>.json (one entry per log: fingerprint and the
 //     part files holding its rows), then the manifest
 //     _sparkmine/runs/<run>.json. The manifest is the commit point: a ledger
 //     file without its manifest belongs to a run that never committed.
-//  3. At the start of every run, part files of this shard that no committed
-//     run references (a crash before the manifest, or an interrupted run)
-//     are deleted, and so are the part files of ledger entries that a later
-//     committed entry for the same log superseded.
+//  4. After the commit, and again at the start of every run, part files that
+//     no newest ledger entry references are deleted: the parts a newer entry
+//     replaced, and this shard's parts of runs that never committed (a crash,
+//     an interrupted run).
 //
 // So the dataset is always the union of the part files referenced by the
-// newest committed entry of each log, and after the start-of-run cleanup it
-// holds nothing else.
+// newest committed entry of each log, and after the cleanup it holds
+// nothing else.
 package pipeline

@@ -53,6 +53,7 @@ type state struct {
 	latest     map[string]Entry    // log key → newest committed entry
 	live       map[string]bool     // part files referenced by a latest entry or a manifest's own files
 	superseded []string            // part files of entries that a newer entry replaced
+	holders    map[string][]string // part file → ledger keys of the latest entries that reference it
 	runs       map[string]Manifest // committed runs by id
 }
 
@@ -110,10 +111,15 @@ func loadState(ctx context.Context, out store.Store) (*state, error) {
 			st.latest[e.Log] = e
 		}
 	}
-	for _, e := range st.latest {
+	st.holders = map[string][]string{}
+	for key, e := range st.latest {
 		for _, f := range e.Files {
 			st.live[f] = true
+			st.holders[f] = append(st.holders[f], key)
 		}
+	}
+	for _, hs := range st.holders {
+		sort.Strings(hs)
 	}
 	return st, nil
 }

@@ -37,17 +37,18 @@ func (o *Options) processOne(ctx context.Context, l logfile.Log, res *results, m
 	stamp(app, o.RunID)
 	findings := analyze.Analyze(app, o.Analyze)
 	day := table.Day(dayOf(app, l))
-	files, err := o.writeLog(ctx, app, findings, day, res)
-	if err != nil {
-		return fmt.Errorf("write rows of %s: %w", o.Source.URI(l.Key), err)
+	for _, bt := range res.batcher.add(day, ledgerKey(l), app, findings) {
+		if err := o.writeBatch(ctx, bt, res); err != nil {
+			return fmt.Errorf("write rows: %w", err)
+		}
 	}
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	res.entries = append(res.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
-		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID, Files: files})
-	if len(findings) > 0 {
+		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID})
+	if o.wantsDiagnosis(app) {
 		res.candidates = append(res.candidates, diagnose.Candidate{App: app, Findings: findings})
-		res.days[app.Row.AppID+"/"+app.Row.AttemptID] = day
+		res.days[appKey(app.Row.AppID, app.Row.AttemptID)] = day
 	}
 	m.Counts.Processed++
 	m.Counts.Apps++
@@ -75,8 +76,13 @@ func (o *Options) unreadable(l logfile.Log, err error, res *results, m *Manifest
 	var ce *codec.CorruptError
 	if errors.As(err, &ce) {
 		// The content is at fault: do not retry until the log changes.
-		res.entries = append(res.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
-			ModTime: l.ModTime.UnixMilli(), Status: statusError, Reason: err.Error()})
+		// Rows an earlier, readable version of the log left stay.
+		e := Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
+			ModTime: l.ModTime.UnixMilli(), Status: statusError, Reason: err.Error()}
+		if old, ok := res.st.latest[e.Log]; ok {
+			e.AppID, e.AttemptID, e.Files = old.AppID, old.AttemptID, old.Files
+		}
+		res.entries = append(res.entries, e)
 	}
 }
 
@@ -116,31 +122,6 @@ func dayOf(app *extract.App, l logfile.Log) int64 {
 	return l.ModTime.UnixMilli()
 }
 
-// writeLog writes one app's rows, one part file per table.
-func (o *Options) writeLog(ctx context.Context, app *extract.App, findings []analyze.FindingRow, day string, res *results) ([]string, error) {
-	var files []string
-	put := func(keys []string, err error) error {
-		files = append(files, keys...)
-		res.mu.Lock()
-		res.files = append(res.files, keys...)
-		res.mu.Unlock()
-		return err
-	}
-	if err := put(writeRows(ctx, o, "apps", []extract.AppRow{app.Row}, day, res)); err != nil {
-		return files, err
-	}
-	if err := put(writeRows(ctx, o, "stages", app.Stages, day, res)); err != nil {
-		return files, err
-	}
-	if err := put(writeRows(ctx, o, "executors", app.Executors, day, res)); err != nil {
-		return files, err
-	}
-	if err := put(writeRows(ctx, o, "findings", findings, day, res)); err != nil {
-		return files, err
-	}
-	return files, nil
-}
-
 // writeRows writes rows (none: nothing) of one table into day's partition.
 func writeRows[T any](ctx context.Context, o *Options, tbl string, rows []T, day string, res *results) ([]string, error) {
 	if len(rows) == 0 {
@@ -150,4 +131,16 @@ func writeRows[T any](ctx context.Context, o *Options, tbl string, rows []T, day
 	base := strings.TrimSuffix(o.RunID, "-"+o.Shard.Tag())
 	name := table.PartName{RunID: base, Shard: o.Shard.Tag(), Seq: int(res.seq.Add(1))}
 	return table.WriteTable(ctx, o.Out, tbl, rows, func(T) string { return day }, name)
+}
+
+// wantsDiagnosis reports whether an app goes to the diagnosis step: only
+// when one is asked for, and only with a finding at or above its severity,
+// so the models kept in memory for it are few.
+func (o *Options) wantsDiagnosis(app *extract.App) bool {
+	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || app.Row.MaxSeverity == "" {
+		return false
+	}
+	have, err1 := analyze.ParseSeverity(app.Row.MaxSeverity)
+	min, err2 := analyze.ParseSeverity(o.Diagnose.MinSeverity)
+	return err1 == nil && (err2 != nil || have >= min)
 }

@@ -37,6 +37,10 @@ type Options struct {
 	Diagnose diagnose.Config
 	Redactor *redact.Redactor
 
+	// BatchBytes is the estimated size of the rows of one day that a part
+	// file collects before it is written (0: DefaultBatchBytes).
+	BatchBytes int
+
 	Logger   *slog.Logger   // nil: discard
 	Progress func(Progress) // called after each log (for a terminal's progress line); nil: none
 	Now      func() time.Time
@@ -191,7 +195,10 @@ func (o *Options) selectLogs(logs []logfile.Log, st *state, m *Manifest) []logfi
 // results collects what the workers produced.
 type results struct {
 	mu         sync.Mutex
+	st         *state // what the committed runs say
+	batcher    *batcher
 	entries    []Entry
+	logFiles   map[string][]string // ledger key → part files holding its rows
 	candidates []diagnose.Candidate
 	days       map[string]string // app key (id/attempt) → dt, for the diagnoses table
 	files      []string          // every part file written (for cleanup on failure)
@@ -200,7 +207,7 @@ type results struct {
 
 // processAll reads the logs, W at a time.
 func (o *Options) processAll(ctx context.Context, todo []logfile.Log, st *state, m *Manifest, log *slog.Logger) (*results, error) {
-	res := &results{days: map[string]string{}}
+	res := &results{st: st, batcher: newBatcher(o.BatchBytes), logFiles: map[string][]string{}, days: map[string]string{}}
 	ch := make(chan logfile.Log)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -230,9 +237,20 @@ func (o *Options) processAll(ctx context.Context, todo []logfile.Log, st *state,
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err := g.Wait()
+	for _, bt := range res.batcher.rest() {
+		if err == nil {
+			err = o.writeBatch(ctx, bt, res)
+		}
+	}
+	if err != nil {
 		o.abandon(res)
 		return nil, err
+	}
+	for i := range res.entries {
+		if e := &res.entries[i]; e.Status == statusOK {
+			e.Files = res.logFiles[e.Log]
+		}
 	}
 	return res, nil
 }
@@ -257,7 +275,11 @@ func (o *Options) dropSuperseded(ctx context.Context, res *results, st *state) e
 		if !ok {
 			continue
 		}
+		keep := set(e.Files)
 		for _, f := range old.Files {
+			if keep[f] {
+				continue
+			}
 			if err := o.Out.Delete(ctx, f); err != nil {
 				return err
 			}
@@ -268,6 +290,12 @@ func (o *Options) dropSuperseded(ctx context.Context, res *results, st *state) e
 
 // commit writes the ledger file, then the manifest.
 func (o *Options) commit(ctx context.Context, res *results, m *Manifest) error {
+	if res.st != nil {
+		if err := o.supersede(ctx, res); err != nil {
+			o.abandon(res)
+			return err
+		}
+	}
 	sort.Slice(res.entries, func(i, j int) bool { return res.entries[i].Log < res.entries[j].Log })
 	if len(res.entries) > 0 {
 		lf := ledgerFile{RunID: m.RunID, Entries: res.entries}

@@ -113,3 +113,18 @@ func decode[T any](data []byte) (rows []T, err error) {
 	}
 	return rows, nil
 }
+
+// ReadPart reads the rows of one part file (a key ReadTable would read).
+func ReadPart[T any](ctx context.Context, st store.Store, key string) ([]T, error) {
+	if err := checkSchema[T](); err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return readPart[T](ctx, st, store.ObjectInfo{Key: key})
+}
+
+// PartDay returns the day of a part key <table>/dt=<day>/<name>.parquet and
+// whether key has that form.
+func PartDay(key string) (string, bool) {
+	table, _, _ := strings.Cut(key, "/")
+	return partDay(table, key)
+}
