@@ -3,6 +3,9 @@ package extract
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/valyala/fastjson"
@@ -98,7 +101,7 @@ func (b *Builder) Line(line []byte, file string, lineNo int64) {
 	}
 	v, err := b.parser.ParseBytes(line)
 	if err != nil {
-		b.warn(file, lineNo, fmt.Sprintf("malformed JSON: %v", err))
+		b.warn(file, lineNo, malformed(err, len(line)))
 		return
 	}
 	name := v.GetStringBytes("Event")
@@ -110,6 +113,30 @@ func (b *Builder) Line(line []byte, file string, lineNo int64) {
 		b.unknown++
 	}
 }
+
+// malformed words a parse error without quoting the line: a log line may
+// hold a secret, and warnings reach log lines and the run manifest. The
+// parser quotes the input it stopped at ("unparsed tail: ...", "unexpected
+// tail: ..."); that becomes the byte offset, and every quoted part of the
+// message is dropped.
+func malformed(err error, lineLen int) string {
+	msg := err.Error()
+	where := ""
+	for _, marker := range []string{"unparsed tail: ", "unexpected tail: "} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			if tail, uerr := strconv.Unquote(msg[i+len(marker):]); uerr == nil {
+				where = fmt.Sprintf(" at byte %d of %d", lineLen-len(tail)+1, lineLen)
+			}
+			break
+		}
+	}
+	msg = quoted.ReplaceAllString(msg, "")
+	msg = strings.NewReplacer("; unparsed tail: ", "", "unparsed tail: ", "").Replace(msg)
+	return "malformed JSON" + where + ": " + strings.TrimRight(msg, " :;")
+}
+
+// quoted matches a Go-quoted string in a parser message.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // warn records a counted warning, keeping at most MaxWarnings of them.
 func (b *Builder) warn(file string, lineNo int64, reason string) {
