@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,5 +195,49 @@ func TestReportOnTheDemoDataset(t *testing.T) {
 	}
 	if code, _, _ := sparkmine(t, "report", "--out", out, "--week", "2026-W99"); code != 2 {
 		t.Errorf("bad week: exit %d, want 2", code)
+	}
+}
+
+func TestDiagnoseDryRunOnDemand(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	out := t.TempDir()
+	if code, _, stderr := sparkmine(t, "run", "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := sparkmine(t, "diagnose", "--out", out, "--app", "application_1764000000000_0002", "--llm", "dry-run")
+	if code != 0 {
+		t.Fatalf("diagnose: exit %d: %s", code, stderr)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+		t.Fatalf("diagnose printed no JSON: %v\n%s", err, stdout)
+	}
+	if m["app_id"] != "application_1764000000000_0002" || m["status"] != "dry_run" || len(fmt.Sprint(m["prompt_sha256"])) != 64 {
+		t.Errorf("diagnose printed %v", m)
+	}
+	prompts, _ := filepath.Glob(filepath.Join(out, "_sparkmine", "prompts", "application_1764000000000_0002_*.json"))
+	if len(prompts) != 1 {
+		t.Fatalf("prompts written: %v", prompts)
+	}
+	b, _ := os.ReadFile(prompts[0])
+	for _, want := range []string{"system_instruction", "reference_information", "task_skew", "response_schema"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the prompt lacks %q", want)
+		}
+	}
+	// The call is in the audit trail: a committed diagnoses part.
+	parts, _ := filepath.Glob(filepath.Join(out, "diagnoses", "dt=*", "*.parquet"))
+	if len(parts) != 1 {
+		t.Errorf("diagnoses parts: %v", parts)
+	}
+	// A later run keeps it (it is committed, not an orphan).
+	if code, _, stderr := sparkmine(t, "run", "--out", out); code != 0 {
+		t.Fatalf("rerun: exit %d: %s", code, stderr)
+	}
+	if again, _ := filepath.Glob(filepath.Join(out, "diagnoses", "dt=*", "*.parquet")); len(again) != 1 {
+		t.Errorf("after a rerun, diagnoses parts: %v", again)
+	}
+	if code, _, _ := sparkmine(t, "diagnose", "--out", out, "--app", "no-such-app", "--llm", "dry-run"); code != 1 {
+		t.Errorf("diagnose of a missing app: exit %d, want 1", code)
 	}
 }
