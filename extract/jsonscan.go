@@ -25,10 +25,13 @@ const (
 // stringStop has the bits of the first byte of x that is a quote, a
 // backslash or a control character set at or below the highest one (SWAR:
 // only the lowest flagged byte is exact, which is all the caller uses).
+// Quotes and control characters are one test: with bit 1 flipped, the
+// quote (0x22) becomes 0x20 and control characters stay below 0x20, while
+// no other byte lands below 0x21.
 func stringStop(x uint64) uint64 {
-	q := x ^ (swarOnes * '"')
+	y := x ^ (swarOnes * 0x02)
 	s := x ^ (swarOnes * '\\')
-	return ((q-swarOnes)&^q | (s-swarOnes)&^s | (x-swarOnes*0x20)&^x) & swarHigh
+	return ((y-swarOnes*0x21)&^y | (s-swarOnes)&^s) & swarHigh
 }
 
 // skipWS skips JSON whitespace.
@@ -54,27 +57,21 @@ var strPlain = func() (t [256]bool) {
 }()
 
 // scanString reads a string whose opening quote is at i-1 and returns the
-// index past its closing quote, and whether it holds an escape. Short
-// strings (most keys and values) go byte by byte; long runs eight bytes at
-// a time.
+// index past its closing quote, and whether it holds an escape. It looks
+// at eight bytes per step (SWAR) up to the last eight of b, then byte by
+// byte. Bytes >= 0x80 are taken as they are: like fastjson, the scanner
+// does not check UTF-8.
 func scanString(b []byte, i int) (int, bool) {
 	esc := false
 	for {
-		start := i
-		for i < len(b) && strPlain[b[i]] {
-			if i-start == 16 {
-				i = scanPlainRun(b, i)
-				break
-			}
-			i++
-		}
+		i = plainRun(b, i)
 		if i >= len(b) {
 			return -1, false
 		}
-		switch c := b[i]; {
-		case c == '"':
+		switch b[i] {
+		case '"':
 			return i + 1, esc
-		case c == '\\':
+		case '\\':
 			esc = true
 			if i = skipEscape(b, i+1); i < 0 {
 				return -1, false
@@ -85,48 +82,29 @@ func scanString(b []byte, i int) (int, bool) {
 	}
 }
 
-// knownKeys are member names Spark writes in task lines, by first byte. A
-// key that equals one of them, closing quote included, is a valid string
-// without escapes: scanKey then skips it with one comparison instead of a
-// byte loop.
-var knownKeys = func() (t [256][]string) {
-	for _, k := range []string{"ID", "Name", "Update", "Value", "Internal", "Count Failed Values", "Metadata",
-		"Task ID", "Index", "Attempt", "Partition ID", "Launch Time", "Executor ID", "Host", "Locality",
-		"Speculative", "Getting Result Time", "Finish Time", "Failed", "Killed", "Accumulables",
-		"JVMHeapMemory", "JVMOffHeapMemory", "OnHeapExecutionMemory", "OffHeapExecutionMemory",
-		"OnHeapStorageMemory", "OffHeapStorageMemory", "OnHeapUnifiedMemory", "OffHeapUnifiedMemory",
-		"DirectPoolMemory", "MappedPoolMemory", "ProcessTreeJVMVMemory", "ProcessTreeJVMRSSMemory",
-		"ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory",
-		"ProcessTreeOtherRSSMemory", "MinorGCCount", "MinorGCTime", "MajorGCCount", "MajorGCTime", "TotalGCTime"} {
-		t[k[0]] = append(t[k[0]], k)
-	}
-	return t
-}()
-
 // scanKey is scanString for a member name.
 func scanKey(b []byte, i int) (int, bool) {
-	if i < len(b) {
-		for _, k := range knownKeys[b[i]] {
-			if e := i + len(k); e < len(b) && b[e] == '"' && string(b[i:e]) == k {
-				return e + 1, false
-			}
-		}
-	}
 	return scanString(b, i)
 }
 
-// scanPlainRun skips plain string bytes eight at a time (SWAR).
-func scanPlainRun(b []byte, i int) int {
-	for i+8 <= len(b) {
-		if m := stringStop(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
+// plainRun returns the index of the first byte at or after i that is not
+// plain string content (a quote, a backslash or a control character), or
+// len(b).
+func plainRun(b []byte, i int) int {
+	if i < 0 || i > len(b) {
+		return len(b)
+	}
+	s := b[i:]
+	for len(s) >= 8 {
+		if m := stringStop(binary.LittleEndian.Uint64(s)); m != 0 {
+			return len(b) - len(s) + bits.TrailingZeros64(m)>>3
 		}
-		i += 8
+		s = s[8:]
 	}
-	for i < len(b) && strPlain[b[i]] {
-		i++
+	for len(s) > 0 && strPlain[s[0]] {
+		s = s[1:]
 	}
-	return i
+	return len(b) - len(s)
 }
 
 // skipEscape checks the escape whose backslash is at i-1.
