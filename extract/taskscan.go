@@ -161,6 +161,7 @@ const (
 	tiFailed
 	tiKilled
 	tiSpeculative
+	tiAccumulables // skipped, with skipAccumulables; may repeat
 )
 
 func taskInfoMember(key []byte) int {
@@ -183,6 +184,8 @@ func taskInfoMember(key []byte) int {
 		return tiKilled
 	case "Speculative":
 		return tiSpeculative
+	case "Accumulables":
+		return tiAccumulables
 	}
 	return 0
 }
@@ -193,7 +196,7 @@ func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
 	var seen fields
 	for it.next() {
 		m := taskInfoMember(it.key)
-		if it.keyEsc || m != 0 && !seen.add(m) {
+		if it.keyEsc || m != 0 && m != tiAccumulables && !seen.add(m) {
 			return -1
 		}
 		switch m {
@@ -215,6 +218,8 @@ func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
 			ti.killed, it.i = readBool(b, it.i)
 		case tiSpeculative:
 			ti.speculative, it.i = readBool(b, it.i)
+		case tiAccumulables:
+			it.i = skipAccumulables(b, it.i, 2)
 		default:
 			it.i = skipValue(b, it.i, 2)
 		}
