@@ -36,7 +36,7 @@ func stringStop(x uint64) uint64 {
 
 // skipWS skips JSON whitespace.
 func skipWS(b []byte, i int) int {
-	for i < len(b) {
+	for i < len(b) && b[i] <= ' ' {
 		switch b[i] {
 		case ' ', '\t', '\n', '\r':
 			i++
@@ -64,11 +64,26 @@ var strPlain = func() (t [256]bool) {
 func scanString(b []byte, i int) (int, bool) {
 	esc := false
 	for {
-		i = plainRun(b, i)
-		if i >= len(b) {
+		if i < 0 || i > len(b) {
 			return -1, false
 		}
-		switch b[i] {
+		s := b[i:]
+		for len(s) >= 8 {
+			if m := stringStop(binary.LittleEndian.Uint64(s)); m != 0 {
+				s = s[bits.TrailingZeros64(m)>>3:]
+				goto stop
+			}
+			s = s[8:]
+		}
+		for len(s) > 0 && strPlain[s[0]] {
+			s = s[1:]
+		}
+		if len(s) == 0 {
+			return -1, false
+		}
+	stop:
+		i = len(b) - len(s)
+		switch s[0] {
 		case '"':
 			return i + 1, esc
 		case '\\':
@@ -85,26 +100,6 @@ func scanString(b []byte, i int) (int, bool) {
 // scanKey is scanString for a member name.
 func scanKey(b []byte, i int) (int, bool) {
 	return scanString(b, i)
-}
-
-// plainRun returns the index of the first byte at or after i that is not
-// plain string content (a quote, a backslash or a control character), or
-// len(b).
-func plainRun(b []byte, i int) int {
-	if i < 0 || i > len(b) {
-		return len(b)
-	}
-	s := b[i:]
-	for len(s) >= 8 {
-		if m := stringStop(binary.LittleEndian.Uint64(s)); m != 0 {
-			return len(b) - len(s) + bits.TrailingZeros64(m)>>3
-		}
-		s = s[8:]
-	}
-	for len(s) > 0 && strPlain[s[0]] {
-		s = s[1:]
-	}
-	return len(b) - len(s)
 }
 
 // skipEscape checks the escape whose backslash is at i-1.
@@ -315,9 +310,10 @@ func skipArray(b []byte, i, depth int) int {
 // objIter walks the members of an object:
 //
 //	var it objIter
-//	it.init(b, i) // i just past '{'
+//	it.init(b, i) // i just past '{'; it.ord = o to predict keys
 //	for it.next() {
-//		// it.key is the raw key (it.keyEsc says it has escapes);
+//		// it.key is the raw key (it.keyEsc says it has escapes), it.m its
+//		// member number when it.ord is set;
 //		// read the value at it.i and set it.i past it (or to -1).
 //	}
 //	i = it.end() // past '}', or -1 if the object was malformed
@@ -327,11 +323,35 @@ type objIter struct {
 	key    []byte
 	keyEsc bool
 	first  bool
+	m      int          // it.ord.lookup(it.key), when ord is set
+	ord    *memberOrder // the members as Spark writes them, or nil
+	pos    int          // the member of ord expected next
+}
+
+// memberOrder lists the members of an object in the order Spark writes
+// them. objIter then compares the bytes at each member with the expected
+// `"key":` instead of scanning the key and looking it up: a match reads
+// the same key (a whole string without escapes, then the colon); a
+// mismatch (a member added, missing or moved, escapes, whitespace) reads
+// the key the generic way and resynchronises.
+type memberOrder struct {
+	pats   []string // `"key":`
+	ids    []int    // lookup(key)
+	lookup func([]byte) int
+}
+
+func newOrder(lookup func([]byte) int, keys ...string) *memberOrder {
+	o := &memberOrder{lookup: lookup}
+	for _, k := range keys {
+		o.pats = append(o.pats, `"`+k+`":`)
+		o.ids = append(o.ids, lookup([]byte(k)))
+	}
+	return o
 }
 
 func (it *objIter) init(b []byte, i int) {
 	if i >= 0 {
-		i = skipWS(b, i)
+		i = ws(b, i)
 	}
 	*it = objIter{b: b, i: i, first: true}
 }
@@ -344,7 +364,7 @@ func (it *objIter) next() bool {
 		return false
 	}
 	if !it.first {
-		if i = skipWS(b, i); i >= len(b) {
+		if i = ws(b, i); i >= len(b) {
 			it.i = -1
 			return false
 		}
@@ -355,12 +375,20 @@ func (it *objIter) next() bool {
 			it.i = -1
 			return false
 		}
-		i = skipWS(b, i+1)
+		i = ws(b, i+1)
 	} else if b[i] == '}' {
 		it.first = false
 		return false
 	}
 	it.first = false
+	if o := it.ord; o != nil && it.pos < len(o.pats) {
+		if p := o.pats[it.pos]; len(b)-i >= len(p) && string(b[i:i+len(p)]) == p {
+			it.key, it.keyEsc, it.m = b[i+1:i+len(p)-2], false, o.ids[it.pos]
+			it.pos++
+			it.i = ws(b, i+len(p))
+			return true
+		}
+	}
 	return it.member(i)
 }
 
@@ -385,7 +413,16 @@ func (it *objIter) member(i int) bool {
 	} else {
 		j++
 	}
-	it.i = skipWS(b, j)
+	it.i = ws(b, j)
+	if o := it.ord; o != nil {
+		it.m = o.lookup(it.key)
+		for k, p := range o.pats {
+			if len(p) == len(it.key)+3 && p[1:len(p)-2] == string(it.key) {
+				it.pos = k + 1
+				break
+			}
+		}
+	}
 	return true
 }
 
@@ -394,7 +431,7 @@ func (it *objIter) end() int {
 	if it.i < 0 {
 		return -1
 	}
-	if i := skipWS(it.b, it.i); i < len(it.b) && it.b[i] == '}' {
+	if i := ws(it.b, it.i); i < len(it.b) && it.b[i] == '}' {
 		return i + 1
 	}
 	return -1

@@ -35,13 +35,43 @@ func taskMember(key []byte) int {
 	return 0
 }
 
+// The members of task events, Task Info, Task Metrics and Task Executor
+// Metrics in the order Spark writes them (JsonProtocol): objIter predicts
+// them (memberOrder).
+var (
+	taskEndOrder = newOrder(taskMember, "Event", "Stage ID", "Stage Attempt ID", "Task Type",
+		"Task End Reason", "Task Info", "Task Executor Metrics", "Task Metrics")
+	taskStartOrder = newOrder(taskMember, "Event", "Stage ID", "Stage Attempt ID", "Task Info")
+	taskInfoOrder  = newOrder(taskInfoMember, "Task ID", "Index", "Attempt", "Partition ID",
+		"Launch Time", "Executor ID", "Host", "Locality", "Speculative", "Getting Result Time",
+		"Finish Time", "Failed", "Killed", "Accumulables")
+	peaksOrder = newOrder(func([]byte) int { return 0 }, "JVMHeapMemory", "JVMOffHeapMemory",
+		"OnHeapExecutionMemory", "OffHeapExecutionMemory", "OnHeapStorageMemory", "OffHeapStorageMemory",
+		"OnHeapUnifiedMemory", "OffHeapUnifiedMemory", "DirectPoolMemory", "MappedPoolMemory",
+		"ProcessTreeJVMVMemory", "ProcessTreeJVMRSSMemory", "ProcessTreePythonVMemory",
+		"ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory", "ProcessTreeOtherRSSMemory",
+		"MinorGCCount", "MinorGCTime", "MajorGCCount", "MajorGCTime", "TotalGCTime")
+	taskMetricsOrder = newOrder(taskMetricMember, "Executor Deserialize Time",
+		"Executor Deserialize CPU Time", "Executor Run Time", "Executor CPU Time",
+		"Peak Execution Memory", "Result Size", "JVM GC Time", "Result Serialization Time",
+		"Memory Bytes Spilled", "Disk Bytes Spilled", "Shuffle Read Metrics",
+		"Shuffle Write Metrics", "Input Metrics", "Output Metrics", "Updated Blocks")
+	shuffleReadOrder = newOrder(shuffleReadMember, "Remote Blocks Fetched", "Local Blocks Fetched",
+		"Fetch Wait Time", "Remote Bytes Read", "Remote Bytes Read To Disk", "Local Bytes Read",
+		"Total Records Read", "Remote Requests Duration", "Push Based Shuffle")
+	shuffleWriteOrder = newOrder(shuffleWriteMember, "Shuffle Bytes Written", "Shuffle Write Time",
+		"Shuffle Records Written")
+	inputOrder  = newOrder(inputMember, "Bytes Read", "Records Read")
+	outputOrder = newOrder(outputMember, "Bytes Written", "Records Written")
+)
+
 // scanTaskEnd decodes the members of a TaskEnd after "Event" (i just past
 // the event name) into e.
 func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
-	it := objIter{b: b, i: i}
+	it := objIter{b: b, i: i, ord: taskEndOrder, pos: 1}
 	var seen fields
 	for it.next() {
-		m := taskMember(it.key)
+		m := it.m
 		if it.keyEsc || m != 0 && !seen.add(m) {
 			return false
 		}
@@ -69,10 +99,10 @@ func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
 
 // scanTaskStart decodes the members of a TaskStart after "Event".
 func scanTaskStart(b []byte, i int, s *taskStartEvent) bool {
-	it := objIter{b: b, i: i}
+	it := objIter{b: b, i: i, ord: taskStartOrder, pos: 1}
 	var seen fields
 	for it.next() {
-		m := taskMember(it.key)
+		m := it.m
 		if it.keyEsc || m != 0 && !seen.add(m) {
 			return false
 		}
@@ -193,9 +223,10 @@ func taskInfoMember(key []byte) int {
 func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
 	it := objIter{}
 	it.init(b, openObject(b, i))
+	it.ord = taskInfoOrder
 	var seen fields
 	for it.next() {
-		m := taskInfoMember(it.key)
+		m := it.m
 		if it.keyEsc || m != 0 && m != tiAccumulables && !seen.add(m) {
 			return -1
 		}
@@ -236,6 +267,7 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 	}
 	it := objIter{}
 	it.init(b, openObject(b, i))
+	it.ord = peaksOrder
 	for it.next() {
 		if it.keyEsc {
 			return -1
@@ -360,7 +392,7 @@ func scanTaskMetrics(b []byte, i int, e *taskEndEvent) int {
 		return j
 	}
 	var seen fields
-	i = scanMetricObject(b, i, taskMetricMember, e, &seen)
+	i = scanMetricObject(b, i, taskMetricsOrder, e, &seen)
 	m := &e.m
 	m[mShuffleReadBytes] = m[mShuffleLocalBytes] + m[mShuffleRemoteBytes]
 	m[mShuffleTotalBlocks] = m[mShuffleLocalBlocks] + m[mShuffleRemoteBlocks]
@@ -370,11 +402,12 @@ func scanTaskMetrics(b []byte, i int, e *taskEndEvent) int {
 
 // scanMetricObject reads an object of integer metrics named by member,
 // recursing into the nested metric objects.
-func scanMetricObject(b []byte, i int, member func([]byte) int, e *taskEndEvent, seen *fields) int {
+func scanMetricObject(b []byte, i int, ord *memberOrder, e *taskEndEvent, seen *fields) int {
 	it := objIter{}
 	it.init(b, openObject(b, i))
+	it.ord = ord
 	for it.next() {
-		m := member(it.key)
+		m := it.m
 		if it.keyEsc || m >= 0 && !seen.add(m) {
 			return -1
 		}
@@ -390,14 +423,14 @@ func scanMetricObject(b []byte, i int, member func([]byte) int, e *taskEndEvent,
 	return it.end()
 }
 
-func nestedMember(m int) func([]byte) int {
+func nestedMember(m int) *memberOrder {
 	switch m {
 	case tmInput:
-		return inputMember
+		return inputOrder
 	case tmOutput:
-		return outputMember
+		return outputOrder
 	case tmShuffleRead:
-		return shuffleReadMember
+		return shuffleReadOrder
 	}
-	return shuffleWriteMember
+	return shuffleWriteOrder
 }
