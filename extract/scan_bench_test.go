@@ -36,4 +36,3 @@ func BenchmarkScanTask(b *testing.B) {
 		})
 	}
 }
-
