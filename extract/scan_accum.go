@@ -49,36 +49,45 @@ func skipAccum(b []byte, i, depth int) int {
 	if len(b)-i < 6 || string(b[i:i+6]) != `{"ID":` {
 		return -1
 	}
-	if i = skipValue(b, i+6, depth); i < 0 {
+	if i = skipScalar(b, i+6, depth); i < 0 {
 		return -1
 	}
 	if len(b)-i >= 8 && string(b[i:i+8]) == `,"Name":` {
-		if i = skipValue(b, i+8, depth); i < 0 {
+		if i = skipScalar(b, i+8, depth); i < 0 {
 			return -1
 		}
 	}
 	if len(b)-i >= 10 && string(b[i:i+10]) == `,"Update":` {
-		if i = skipValue(b, i+10, depth); i < 0 {
+		if i = skipScalar(b, i+10, depth); i < 0 {
 			return -1
 		}
 	}
 	if len(b)-i >= 9 && string(b[i:i+9]) == `,"Value":` {
-		if i = skipValue(b, i+9, depth); i < 0 {
+		if i = skipScalar(b, i+9, depth); i < 0 {
 			return -1
 		}
 	}
-	if len(b)-i >= 12 && string(b[i:i+12]) == `,"Internal":` {
-		if i = skipValue(b, i+12, depth); i < 0 {
-			return -1
+	// Internal and Count Failed Values, most often both true, as one.
+	const flags = `,"Internal":true,"Count Failed Values":true`
+	if len(b)-i >= len(flags) && string(b[i:i+len(flags)]) == flags {
+		i += len(flags)
+	} else {
+		if len(b)-i >= 12 && string(b[i:i+12]) == `,"Internal":` {
+			if i = skipValue(b, i+12, depth); i < 0 {
+				return -1
+			}
+		}
+		if len(b)-i >= 23 && string(b[i:i+23]) == `,"Count Failed Values":` {
+			if i = skipValue(b, i+23, depth); i < 0 {
+				return -1
+			}
 		}
 	}
-	if len(b)-i >= 23 && string(b[i:i+23]) == `,"Count Failed Values":` {
-		if i = skipValue(b, i+23, depth); i < 0 {
-			return -1
-		}
+	if i < len(b) && b[i] == '}' {
+		return i + 1
 	}
 	if len(b)-i >= 12 && string(b[i:i+12]) == `,"Metadata":` {
-		if i = skipValue(b, i+12, depth); i < 0 {
+		if i = skipScalar(b, i+12, depth); i < 0 {
 			return -1
 		}
 	}
@@ -86,4 +95,17 @@ func skipAccum(b []byte, i, depth int) int {
 		return i + 1
 	}
 	return -1
+}
+
+// skipScalar is skipValue with strings and numbers tried first.
+func skipScalar(b []byte, i, depth int) int {
+	if i < len(b) {
+		if c := b[i]; c == '"' {
+			i, _ = scanString(b, i+1)
+			return i
+		} else if c-'0' <= 9 {
+			return skipNumber(b, i)
+		}
+	}
+	return skipValue(b, i, depth)
 }
