@@ -199,8 +199,10 @@ workers() {
 		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.out" "$WORK/bin/sparkmine" run --source "$WORK/fleet" \
 			--out "$WORK/out$w" --workers "$w" --llm off >/dev/null 2>&1 || echo "sparkmine run --workers $w failed"
 		read -r e u s m <"$WORK/time.out"
-		printf 'sparkmine run --workers %d: %5.2fs wall, %5.2fs cpu, peak RSS %.0f MiB (%d logs)\n' "$w" "$e" \
-			"$(echo "$u + $s" | bc -l)" "$(echo "$m/1024" | bc -l)" "$WLOGS"
+		out=$(jq -r '.bytes_out' "$WORK/out$w"/_sparkmine/runs/*.json | head -1)
+		printf 'sparkmine run --workers %d: %5.2fs wall, %5.2fs cpu, peak RSS %.0f MiB, %d logs: %.1f logs/s, %.0f MB/s of JSON\n' \
+			"$w" "$e" "$(echo "$u + $s" | bc -l)" "$(echo "$m/1024" | bc -l)" "$WLOGS" \
+			"$(echo "$WLOGS / $e" | bc -l)" "$(echo "$out / 1000000 / $e" | bc -l)"
 	done
 }
 
