@@ -139,6 +139,15 @@ var hexVal = func() (t [256]int8) {
 
 // skipNumber checks -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? at i.
 func skipNumber(b []byte, i int) int {
+	// Most numbers are short non-negative integers: one word.
+	if i >= 0 && i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if n := bits.TrailingZeros64(nonDigits(x)) >> 3; n > 0 && n < 8 && (n == 1 || b[i] != '0') {
+			if c := byte(x >> (8 * n)); c != '.' && c|0x20 != 'e' {
+				return i + n
+			}
+		}
+	}
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
@@ -186,6 +195,39 @@ func scanInt(b []byte, i int) (n int64, next int, ok bool) {
 	if neg {
 		i++
 	}
+	// Up to 15 digits followed by a byte that is not '.', 'e', 'E' (and
+	// 8 more bytes in b): two words, parsed eight digits at a time.
+	if i >= 0 && i+16 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		k := bits.TrailingZeros64(nonDigits(x)) >> 3
+		var v uint64
+		switch {
+		case k == 0:
+			return 0, -1, false
+		case k < 8:
+			v = parseDigits(x, k)
+		default:
+			y := binary.LittleEndian.Uint64(b[i+8:])
+			k2 := bits.TrailingZeros64(nonDigits(y)) >> 3
+			if k2 == 8 {
+				goto slow
+			}
+			v = parseDigits(x, 8)*pow10[k2] + parseDigits(y, k2)
+			k += k2
+		}
+		if k > 1 && b[i] == '0' {
+			return 0, -1, false
+		}
+		if c := b[i+k]; c == '.' || c|0x20 == 'e' {
+			return 0, -1, false
+		}
+		n = int64(v)
+		if neg {
+			n = -n
+		}
+		return n, i + k, true
+	}
+slow:
 	start := i
 	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 		n = n*10 + int64(b[i]-'0')
@@ -203,6 +245,28 @@ func scanInt(b []byte, i int) (n int64, next int, ok bool) {
 	}
 	return n, i, true
 }
+
+// nonDigits is x with every byte that is an ASCII digit (0x30-0x39) zeroed
+// and every other byte non-zero: digits have high nibble 3 and a low nibble
+// that stays below 0x10 when 6 is added. No byte carries into the next, so
+// every byte is exact (unlike stringStop's).
+func nonDigits(x uint64) uint64 {
+	const lo, hi = swarOnes * 0x0f, swarOnes * 0xf0
+	return (x&hi ^ swarOnes*0x30) | ((x&lo)+swarOnes*0x06)&hi
+}
+
+// parseDigits returns the value of the k (1-8) ASCII digits in the low
+// bytes of x, first digit lowest: the digits are moved to the top, below
+// them zero bytes act as leading zeros, and pairs, quads and octets are
+// combined by three multiplications.
+func parseDigits(x uint64, k int) uint64 {
+	x = (x & (swarOnes * 0x0f)) << (8 * (8 - k))
+	x = (x * (10<<8 + 1)) >> 8
+	x = ((x & 0x00ff00ff00ff00ff) * (100<<16 + 1)) >> 16
+	return ((x & 0x0000ffff0000ffff) * (10000<<32 + 1)) >> 32
+}
+
+var pow10 = [9]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
 
 // skipLiteral checks the literal lit at i.
 func skipLiteral(b []byte, i int, lit string) int {
