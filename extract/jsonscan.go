@@ -204,6 +204,8 @@ func scanInt(b []byte, i int) (n int64, next int, ok bool) {
 		switch {
 		case k == 0:
 			return 0, -1, false
+		case k == 1:
+			v = x & 0x0f
 		case k < 8:
 			v = parseDigits(x, k)
 		default:
@@ -454,6 +456,26 @@ func (it *objIter) next() bool {
 		}
 	}
 	return it.member(i)
+}
+
+// predicted reports whether the member expected next (it.ord.pats[it.pos])
+// follows at j, written as Spark writes it: `"key":` when first, else
+// `,"key":`; k is the index of its value. The caller reads the value and,
+// having read it, moves it.i, it.first and it.pos on; else it.next takes
+// over from where the caller stopped.
+func (it *objIter) predicted(j int, first bool) (k int, ok bool) {
+	b := it.b
+	if !first {
+		if j >= len(b) || b[j] != ',' {
+			return 0, false
+		}
+		j++
+	}
+	p := it.ord.pats[it.pos]
+	if len(b)-j < len(p) || string(b[j:j+len(p)]) != p {
+		return 0, false
+	}
+	return j + len(p), true
 }
 
 // member reads `"key" :` at i.

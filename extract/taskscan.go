@@ -268,6 +268,20 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 	it := objIter{}
 	it.init(b, openObject(b, i))
 	it.ord = peaksOrder
+	// Fast: the members Spark writes, in its order, with integer values.
+	for j, first := it.i, true; j >= 0 && it.pos < len(peaksOrder.pats); first = false {
+		k, ok := it.predicted(j, first)
+		if !ok {
+			break
+		}
+		v, next, ok := scanInt(b, k)
+		if !ok {
+			break
+		}
+		e.peaks = append(e.peaks, peakValue{name: b[k-len(peaksOrder.pats[it.pos])+1 : k-2], v: v})
+		it.pos++
+		it.i, it.first, j = next, false, next
+	}
 	for it.next() {
 		if it.keyEsc {
 			return -1
@@ -406,6 +420,27 @@ func scanMetricObject(b []byte, i int, ord *memberOrder, e *taskEndEvent, seen *
 	it := objIter{}
 	it.init(b, openObject(b, i))
 	it.ord = ord
+	// Fast: the integer metrics Spark writes, in its order.
+	for j, first := it.i, true; j >= 0 && it.pos < len(ord.pats); first = false {
+		m := ord.ids[it.pos]
+		if m < 0 || m >= int(numMetrics) {
+			break
+		}
+		k, ok := it.predicted(j, first)
+		if !ok {
+			break
+		}
+		v, next, ok := scanInt(b, k)
+		if !ok {
+			break
+		}
+		if !seen.add(m) {
+			return -1
+		}
+		e.m[m] = v
+		it.pos++
+		it.i, it.first, j = next, false, next
+	}
 	for it.next() {
 		m := it.m
 		if it.keyEsc || m >= 0 && !seen.add(m) {
