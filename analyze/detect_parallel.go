@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -132,6 +133,12 @@ func (d underParallel) Detect(app *extract.App) []FindingRow {
 			ev("shuffle_read_bytes_per_task", perTask, float64(d.c.TargetPartitionBytes)*d.c.Grades.at(d.c.Grades.asc(byteF))),
 		}
 		f.Recommendations = d.recs(app, st, s, coreF >= d.c.Grades.at(Low))
+		if len(f.Recommendations) == 0 && st.ShuffleReadBytes > 0 && st.Tasks < shufflePartitions(app) {
+			// Fewer tasks than spark.sql.shuffle.partitions: the count
+			// came from the code or from AQE, not from that setting.
+			f.Detail += fmt.Sprintf(" The stage has fewer tasks than spark.sql.shuffle.partitions (%d), so its partition count comes from the code (repartition/coalesce, an RDD's numPartitions) or from AQE coalescing: raise it there.",
+				shufflePartitions(app))
+		}
 		out = append(out, f)
 	}
 	return out
@@ -144,7 +151,9 @@ func (d underParallel) recs(app *extract.App, st *extract.StageRow, s float64, i
 		if idleCores {
 			n = math.Max(n, s)
 		}
-		if n > float64(st.Tasks) {
+		// Proposing fewer partitions than are set would change nothing
+		// for this stage (its count did not come from the setting).
+		if n > float64(st.Tasks) && n > float64(shufflePartitions(app)) {
 			return []Recommendation{rec(app, keyPartitions, propInt(keyPartitions, n),
 				fmt.Sprintf("%s of shuffle data at %s per partition, at least one task per core", gib(float64(st.ShuffleReadBytes)), gib(float64(d.c.TargetPartitionBytes))))}
 		}
@@ -225,4 +234,13 @@ func (d longStage) recs(app *extract.App, st *extract.StageRow, k float64) []Rec
 		}
 	}
 	return nil
+}
+
+// shufflePartitions is the app's spark.sql.shuffle.partitions (Spark's
+// default 200 when unset or unreadable).
+func shufflePartitions(app *extract.App) int64 {
+	if v, err := strconv.ParseInt(conf(app, keyPartitions), 10, 64); err == nil && v > 0 {
+		return v
+	}
+	return 200
 }
