@@ -58,6 +58,13 @@ func (d taskSkew) stage(app *extract.App, st *extract.StageRow) (FindingRow, boo
 		ev("max_task_stage_share", share, d.c.MinStageShare),
 	}
 	f.Recommendations = skewRecs(app, st)
+	if straggler(st) {
+		f.Recommendations = nil // AQE's skew split does not help a straggler
+		if conf(app, keySpeculation) != "true" {
+			f.Recommendations = []Recommendation{rec(app, keySpeculation, "true",
+				"the tasks read evenly sized data, so the slow one is a straggler; speculation re-runs it on another executor")}
+		}
+	}
 	return f, true
 }
 
@@ -127,10 +134,24 @@ func tailWaste(app *extract.App, st *extract.StageRow) float64 {
 
 // skewHint says what kind of skew a stage shows.
 func skewHint(st *extract.StageRow) string {
-	if st.ShuffleReadBytes > 0 {
+	switch {
+	case straggler(st):
+		return "Every task read about as much data (the largest under 1.5× the median), so the slow task is a straggler (a slow or busy node, heavy records, GC), not data skew: speculative execution re-runs such tasks elsewhere."
+	case st.ShuffleReadBytes > 0:
 		return "Skew in shuffle input usually means a few hot keys in a join or aggregation."
 	}
 	return "The stage reads no shuffle data, so AQE cannot split it: look for unsplittable (e.g. gzip) or unevenly sized input files."
+}
+
+// straggler reports whether a stage's tasks read evenly sized data (shuffle
+// or input, whichever it read), so that a long task is not explained by its
+// data size.
+func straggler(st *extract.StageRow) bool {
+	even := func(max, p50 float64) bool { return p50 > 0 && max/p50 < 1.5 }
+	if st.ShuffleReadBytes > 0 {
+		return even(st.TaskShuffleReadBytesMax, st.TaskShuffleReadBytesP50)
+	}
+	return st.InputBytes > 0 && even(st.TaskInputBytesMax, st.TaskInputBytesP50)
 }
 
 const (
@@ -139,6 +160,7 @@ const (
 	keySkewFactor  = "spark.sql.adaptive.skewJoin.skewedPartitionFactor"
 	keySkewThresh  = "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes"
 	keyPartitions  = "spark.sql.shuffle.partitions"
+	keySpeculation = "spark.speculation"
 	keyMaxPartByte = "spark.sql.files.maxPartitionBytes"
 )
 

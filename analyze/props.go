@@ -39,6 +39,7 @@ var Properties = catalogue(
 	Property{Key: "spark.sql.adaptive.enabled", kind: kindBool},
 	Property{Key: "spark.sql.adaptive.coalescePartitions.enabled", kind: kindBool},
 	Property{Key: "spark.sql.adaptive.skewJoin.enabled", kind: kindBool},
+	Property{Key: "spark.speculation", kind: kindBool},
 	Property{Key: "spark.sql.adaptive.skewJoin.skewedPartitionFactor", kind: kindInt, Min: 2, Max: 100},
 	Property{Key: "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", kind: kindSize, Min: 16 * MiB, Max: 64 * GiB, unit: 1},
 	Property{Key: "spark.sql.files.maxPartitionBytes", kind: kindSize, Min: 1 * MiB, Max: 2 * GiB, unit: 1},
