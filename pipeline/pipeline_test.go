@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -553,5 +555,29 @@ func TestFinishedLogReplacesItsInProgressRows(t *testing.T) {
 	}
 	if got := dataset(t, out)["apps"]; len(got) != 1 || !strings.Contains(got[0], `"status":"succeeded"`) {
 		t.Errorf("after the rename: apps = %v, want the one finished app", got)
+	}
+}
+
+func TestCandidatesKeepOnlyTheBudgetsWholeModels(t *testing.T) {
+	res := &results{}
+	app := func(id string, cost float64) *extract.App {
+		return &extract.App{Row: extract.AppRow{AppID: id, EstCostUSD: cost}, Stages: []extract.StageRow{{StageID: 1}}}
+	}
+	for i, cost := range []float64{3, 9, 1, 7, 5, 9} {
+		res.addCandidate(diagnose.Candidate{App: app(fmt.Sprintf("app-%d", i), cost)}, 3)
+	}
+	var whole []string
+	for _, c := range res.candidates {
+		if c.App.Stages != nil {
+			whole = append(whole, c.App.Row.AppID)
+		}
+	}
+	sort.Strings(whole)
+	// The three most costly: 9 (app-1), 9 (app-5), 7 (app-3).
+	if want := []string{"app-1", "app-3", "app-5"}; fmt.Sprint(whole) != fmt.Sprint(want) {
+		t.Errorf("whole models kept for %v, want %v", whole, want)
+	}
+	if len(res.candidates) != 6 {
+		t.Errorf("%d candidates, want all 6 (for their audit rows)", len(res.candidates))
 	}
 }

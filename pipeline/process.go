@@ -47,7 +47,7 @@ func (o *Options) processOne(ctx context.Context, l logfile.Log, res *results, m
 	res.entries = append(res.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
 		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID})
 	if o.wantsDiagnosis(app) {
-		res.candidates = append(res.candidates, diagnose.Candidate{App: app, Findings: findings})
+		res.addCandidate(diagnose.Candidate{App: app, Findings: findings}, o.Diagnose.MaxApps)
 		res.days[appKey(app.Row.AppID, app.Row.AttemptID)] = day
 	}
 	m.Counts.Processed++
@@ -143,4 +143,45 @@ func (o *Options) wantsDiagnosis(app *extract.App) bool {
 	have, err1 := analyze.ParseSeverity(app.Row.MaxSeverity)
 	min, err2 := analyze.ParseSeverity(o.Diagnose.MinSeverity)
 	return err1 == nil && (err2 != nil || have >= min)
+}
+
+// addCandidate keeps a flagged app for the diagnosis. At most maxApps whole
+// models are kept (the budget can send no more); the others keep only their
+// app row and findings, enough for their skipped_budget audit row, so memory
+// does not grow with the number of flagged apps. Call with res.mu held.
+func (res *results) addCandidate(c diagnose.Candidate, maxApps int) {
+	res.candidates = append(res.candidates, c)
+	if maxApps <= 0 {
+		return
+	}
+	res.whole++
+	if res.whole <= maxApps {
+		return
+	}
+	// Demote the least costly whole model, in the diagnosis's own order.
+	min := -1
+	for i, k := range res.candidates {
+		if k.App.Stages != nil || k.App.Executors != nil || k.App.SQL != nil {
+			if min < 0 || costlier(res.candidates[min].App.Row, k.App.Row) {
+				min = i
+			}
+		}
+	}
+	if min >= 0 {
+		row := res.candidates[min].App.Row
+		res.candidates[min].App = &extract.App{Row: row, Conf: res.candidates[min].App.Conf}
+		res.whole--
+	}
+}
+
+// costlier orders apps as the diagnosis picks them: most costly first, then
+// by app and attempt id.
+func costlier(x, y extract.AppRow) bool {
+	if x.EstCostUSD != y.EstCostUSD {
+		return x.EstCostUSD > y.EstCostUSD
+	}
+	if x.AppID != y.AppID {
+		return x.AppID < y.AppID
+	}
+	return x.AttemptID < y.AttemptID
 }

@@ -200,6 +200,7 @@ type results struct {
 	entries    []Entry
 	logFiles   map[string][]string // ledger key → part files holding its rows
 	candidates []diagnose.Candidate
+	whole      int               // candidates holding a whole model
 	days       map[string]string // app key (id/attempt) → dt, for the diagnoses table
 	files      []string          // every part file written (for cleanup on failure)
 	seq        atomic.Int64
