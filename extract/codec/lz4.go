@@ -26,11 +26,9 @@ type lz4Reader struct {
 	off   int64 // offset of the next block header
 	hdr   [lz4HeaderLen]byte
 	comp  []byte
-	buf   []byte // decompressed block, unread part is buf[pos:]
-	pos   int
 	blk   []byte // owned block buffer behind buf
 	ended bool   // the last block was an end block
-	err   error
+	blockReader
 }
 
 func newLZ4Reader(r *bufio.Reader, name string) *lz4Reader {
@@ -38,23 +36,7 @@ func newLZ4Reader(r *bufio.Reader, name string) *lz4Reader {
 }
 
 func (z *lz4Reader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	for z.pos == len(z.buf) {
-		if z.err != nil {
-			return 0, z.err
-		}
-		z.buf, z.pos = nil, 0
-		var n int
-		n, z.err = z.nextBlock(p)
-		if n > 0 {
-			return n, nil
-		}
-	}
-	n := copy(p, z.buf[z.pos:])
-	z.pos += n
-	return n, nil
+	return z.read(p, z)
 }
 
 // nextBlock reads one block. It decodes straight into p when the block fits

@@ -22,9 +22,7 @@ type lzfReader struct {
 	hdr  [lzfCompressHdrLen]byte
 	comp []byte
 	blk  []byte
-	buf  []byte
-	pos  int
-	err  error
+	blockReader
 }
 
 func newLZFReader(r *bufio.Reader, name string) *lzfReader {
@@ -32,23 +30,7 @@ func newLZFReader(r *bufio.Reader, name string) *lzfReader {
 }
 
 func (z *lzfReader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	for z.pos == len(z.buf) {
-		if z.err != nil {
-			return 0, z.err
-		}
-		z.buf, z.pos = nil, 0
-		var n int
-		n, z.err = z.nextChunk(p)
-		if n > 0 {
-			return n, nil
-		}
-	}
-	n := copy(p, z.buf[z.pos:])
-	z.pos += n
-	return n, nil
+	return z.read(p, z)
 }
 
 func (z *lzfReader) readErr(off int64, err error, what string, got, want int) error {
@@ -58,7 +40,7 @@ func (z *lzfReader) readErr(off int64, err error, what string, got, want int) er
 	return fmt.Errorf("%s: read lzf chunk at offset %d: %w", z.name, off, err)
 }
 
-func (z *lzfReader) nextChunk(p []byte) (int, error) {
+func (z *lzfReader) nextBlock(p []byte) (int, error) {
 	off := z.off
 	h := z.hdr[:]
 	n, err := io.ReadFull(z.r, h[:lzfStoredHdrLen])
@@ -275,21 +257,8 @@ func (z *lzfWriter) writeChunk() error {
 
 // Flush writes the pending bytes as a chunk, like LZFOutputStream with
 // finishBlockOnFlush.
-func (z *lzfWriter) Flush() error {
-	if z.err == nil {
-		z.err = z.writeChunk()
-	}
-	return nilIfClosed(z.err)
-}
+func (z *lzfWriter) Flush() error { return flushChunk(&z.err, z) }
 
 // Close writes the pending chunk (LZF has no end marker); it does not close
 // the underlying writer.
-func (z *lzfWriter) Close() error {
-	if z.err != nil {
-		return nilIfClosed(z.err)
-	}
-	if z.err = z.writeChunk(); z.err == nil {
-		z.err = errClosed
-	}
-	return nilIfClosed(z.err)
-}
+func (z *lzfWriter) Close() error { return closeChunks(&z.err, z) }

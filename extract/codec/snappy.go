@@ -30,9 +30,7 @@ type snappyReader struct {
 	lenBuf [snappyHeaderLen]byte
 	comp   []byte
 	blk    []byte
-	buf    []byte
-	pos    int
-	err    error
+	blockReader
 }
 
 func newSnappyReader(r *bufio.Reader, name string) *snappyReader {
@@ -40,23 +38,7 @@ func newSnappyReader(r *bufio.Reader, name string) *snappyReader {
 }
 
 func (z *snappyReader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	for z.pos == len(z.buf) {
-		if z.err != nil {
-			return 0, z.err
-		}
-		z.buf, z.pos = nil, 0
-		var n int
-		n, z.err = z.nextChunk(p)
-		if n > 0 {
-			return n, nil
-		}
-	}
-	n := copy(p, z.buf[z.pos:])
-	z.pos += n
-	return n, nil
+	return z.read(p, z)
 }
 
 // readHeader reads a 16-byte stream header whose first skip bytes (the
@@ -81,7 +63,7 @@ func (z *snappyReader) readHeader(off int64, skip int) error {
 	return nil
 }
 
-func (z *snappyReader) nextChunk(p []byte) (int, error) {
+func (z *snappyReader) nextBlock(p []byte) (int, error) {
 	if !z.header {
 		if err := z.readHeader(0, 0); err != nil {
 			return 0, err
@@ -191,21 +173,8 @@ func (z *snappyWriter) writeChunk() error {
 }
 
 // Flush writes the pending bytes as a chunk, like SnappyOutputStream.flush.
-func (z *snappyWriter) Flush() error {
-	if z.err == nil {
-		z.err = z.writeChunk()
-	}
-	return nilIfClosed(z.err)
-}
+func (z *snappyWriter) Flush() error { return flushChunk(&z.err, z) }
 
 // Close flushes (snappy-java has no end marker); it does not close the
 // underlying writer. A stream with no data is just the header.
-func (z *snappyWriter) Close() error {
-	if z.err != nil {
-		return nilIfClosed(z.err)
-	}
-	if z.err = z.writeChunk(); z.err == nil {
-		z.err = errClosed
-	}
-	return nilIfClosed(z.err)
-}
+func (z *snappyWriter) Close() error { return closeChunks(&z.err, z) }
