@@ -67,24 +67,24 @@ func skipAccum(b []byte, i, depth int) int {
 			return -1
 		}
 	}
-	// Internal and Count Failed Values, most often both true, as one.
-	const flags = `,"Internal":true,"Count Failed Values":true`
-	if len(b)-i >= len(flags) && string(b[i:i+len(flags)]) == flags {
-		i += len(flags)
-	} else {
-		if len(b)-i >= 12 && string(b[i:i+12]) == `,"Internal":` {
-			if i = skipValue(b, i+12, depth); i < 0 {
-				return -1
-			}
-		}
-		if len(b)-i >= 23 && string(b[i:i+23]) == `,"Count Failed Values":` {
-			if i = skipValue(b, i+23, depth); i < 0 {
-				return -1
-			}
+	// The rest, most often one of two ways, as one comparison.
+	const tail, sqlTail = `,"Internal":true,"Count Failed Values":true}`,
+		`,"Internal":true,"Count Failed Values":true,"Metadata":"sql"}`
+	if len(b)-i >= len(tail) && string(b[i:i+len(tail)]) == tail {
+		return i + len(tail)
+	}
+	if len(b)-i >= len(sqlTail) && string(b[i:i+len(sqlTail)]) == sqlTail {
+		return i + len(sqlTail)
+	}
+	if len(b)-i >= 12 && string(b[i:i+12]) == `,"Internal":` {
+		if i = skipValue(b, i+12, depth); i < 0 {
+			return -1
 		}
 	}
-	if i < len(b) && b[i] == '}' {
-		return i + 1
+	if len(b)-i >= 23 && string(b[i:i+23]) == `,"Count Failed Values":` {
+		if i = skipValue(b, i+23, depth); i < 0 {
+			return -1
+		}
 	}
 	if len(b)-i >= 12 && string(b[i:i+12]) == `,"Metadata":` {
 		if i = skipScalar(b, i+12, depth); i < 0 {
