@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 )
 
 // A validating JSON scanner for the fast path (fastpath.go). Every function
@@ -404,6 +405,7 @@ type memberOrder struct {
 	pats   []string // `"key":`
 	ids    []int    // lookup(key)
 	lookup func([]byte) int
+	zeros  string // {"key":0,...} with every member, in order
 }
 
 func newOrder(lookup func([]byte) int, keys ...string) *memberOrder {
@@ -412,6 +414,7 @@ func newOrder(lookup func([]byte) int, keys ...string) *memberOrder {
 		o.pats = append(o.pats, `"`+k+`":`)
 		o.ids = append(o.ids, lookup([]byte(k)))
 	}
+	o.zeros = "{" + strings.Join(o.pats, "0,") + "0}"
 	return o
 }
 

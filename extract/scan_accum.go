@@ -109,3 +109,43 @@ func skipScalar(b []byte, i, depth int) int {
 	}
 	return skipValue(b, i, depth)
 }
+
+// skipNumbersObject checks the value at i like skipValue(b, i, depth),
+// faster for an object whose members are numbers named as ord predicts
+// (Spark's "Push Based Shuffle": first as the all-zero object it nearly
+// always is, then member by member); any other value is skipped by
+// skipValue, which alone decides whether it is valid.
+func skipNumbersObject(b []byte, i, depth int, ord *memberOrder) int {
+	if z := ord.zeros; len(b)-i >= len(z) && string(b[i:i+len(z)]) == z {
+		return i + len(z)
+	}
+	if j := skipNumbersFast(b, i, ord); j >= 0 {
+		return j
+	}
+	return skipValue(b, i, depth)
+}
+
+func skipNumbersFast(b []byte, i int, ord *memberOrder) int {
+	if i >= len(b) || b[i] != '{' {
+		return -1
+	}
+	i++
+	for k, p := range ord.pats {
+		if k > 0 {
+			if i >= len(b) || b[i] != ',' {
+				return -1
+			}
+			i++
+		}
+		if len(b)-i < len(p) || string(b[i:i+len(p)]) != p {
+			return -1
+		}
+		if i = skipNumber(b, i+len(p)); i < 0 {
+			return -1
+		}
+	}
+	if i < len(b) && b[i] == '}' {
+		return i + 1
+	}
+	return -1
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/sparkmine/sparkmine/extract/gen"
@@ -111,6 +112,9 @@ func checkSkip(t testing.TB, b []byte) {
 	if k := skipAccumulables(b, 0, 0); k != j {
 		t.Fatalf("skipAccumulables(%q) = %d, skipValue %d", b, k, j)
 	}
+	if k := skipNumbersObject(b, 0, 0, pushOrder); k != j {
+		t.Fatalf("skipNumbersObject(%q) = %d, skipValue %d", b, k, j)
+	}
 }
 
 const accumSeed = `[{"ID":28,"Name":"internal.metrics.executorDeserializeTime","Update":23,"Value":23,"Internal":true,"Count Failed Values":true},` +
@@ -121,7 +125,7 @@ const accumSeed = `[{"ID":28,"Name":"internal.metrics.executorDeserializeTime","
 // generated lines with random bytes changed, inserted or deleted.
 func TestSkipMutations(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	seeds := [][]byte{[]byte(accumSeed)}
+	seeds := [][]byte{[]byte(accumSeed), []byte(pushOrder.zeros), []byte(strings.ReplaceAll(pushOrder.zeros, ":0", ":12"))}
 	for i, l := range genLines(t, 1, 20, gen.Anomalies{TaskFailures: 0.3}) {
 		if i%3 == 0 {
 			seeds = append(seeds, l)
@@ -164,6 +168,7 @@ func FuzzSkip(f *testing.F) {
 	f.Add([]byte(accumSeed))
 	f.Add([]byte(`{"ID":1,"Name":"x","Update":"7","Value":[1,2],"Internal":true,"Count Failed Values":false,"Metadata":null}`))
 	f.Add([]byte(`[{"ID":1,"Internal":true,"Count Failed Values":true,"Name":"x"}]`))
+	f.Add([]byte(pushOrder.zeros))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 0 {
 			checkSkip(t, b)

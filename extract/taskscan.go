@@ -61,7 +61,11 @@ var (
 		"Total Records Read", "Remote Requests Duration", "Push Based Shuffle")
 	shuffleWriteOrder = newOrder(shuffleWriteMember, "Shuffle Bytes Written", "Shuffle Write Time",
 		"Shuffle Records Written")
-	inputOrder  = newOrder(inputMember, "Bytes Read", "Records Read")
+	pushOrder = newOrder(func([]byte) int { return 0 }, "Corrupt Merged Block Chunks",
+		"Merged Fetch Fallback Count", "Merged Remote Blocks Fetched", "Merged Local Blocks Fetched",
+		"Merged Remote Chunks Fetched", "Merged Local Chunks Fetched", "Merged Remote Bytes Read",
+		"Merged Local Bytes Read", "Merged Remote Requests Duration")
+	inputOrder = newOrder(inputMember, "Bytes Read", "Records Read")
 	outputOrder = newOrder(outputMember, "Bytes Written", "Records Written")
 )
 
@@ -447,6 +451,8 @@ func scanMetricObject(b []byte, i int, ord *memberOrder, e *taskEndEvent, seen *
 			return -1
 		}
 		switch {
+		case m < 0 && string(it.key) == "Push Based Shuffle":
+			it.i = skipNumbersObject(b, it.i, 3, pushOrder)
 		case m < 0:
 			it.i = skipValue(b, it.i, 3)
 		case m < int(numMetrics):
