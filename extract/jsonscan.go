@@ -192,6 +192,9 @@ func skipDigits(b []byte, i int) int {
 // digits: exactly what fastjson's ParseInt64 reads the same way) at i.
 // ok is false for any other number, which the caller hands to fastjson.
 func scanInt(b []byte, i int) (n int64, next int, ok bool) {
+	if i >= 0 && i+1 < len(b) && b[i] == '0' && (b[i+1] == ',' || b[i+1] == '}') {
+		return 0, i + 1, true // the most common value
+	}
 	neg := i < len(b) && b[i] == '-'
 	if neg {
 		i++
