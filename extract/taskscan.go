@@ -229,37 +229,59 @@ func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
 	it.init(b, openObject(b, i))
 	it.ord = taskInfoOrder
 	var seen fields
+	// Fast: the members in Spark's order.
+	for j, first := it.i, true; j >= 0 && it.pos < len(taskInfoOrder.pats); first = false {
+		k, ok := it.predicted(j, first)
+		if !ok {
+			break
+		}
+		m := taskInfoOrder.ids[it.pos]
+		if m != 0 && m != tiAccumulables && !seen.add(m) {
+			return -1
+		}
+		if j = taskInfoValue(b, k, m, ti); j < 0 {
+			return -1
+		}
+		it.pos++
+		it.i, it.first = j, false
+	}
 	for it.next() {
 		m := it.m
 		if it.keyEsc || m != 0 && m != tiAccumulables && !seen.add(m) {
 			return -1
 		}
-		switch m {
-		case tiTaskID:
-			ti.id, it.i = readInt(b, it.i)
-		case tiIndex:
-			ti.index, it.i = readInt(b, it.i)
-		case tiLaunch:
-			ti.launch, it.i = readInt(b, it.i)
-		case tiFinish:
-			ti.finish, it.i = readInt(b, it.i)
-		case tiGettingResult:
-			ti.gettingResult, it.i = readInt(b, it.i)
-		case tiExecutor:
-			ti.executor, it.i = readString(b, it.i)
-		case tiFailed:
-			ti.failed, it.i = readBool(b, it.i)
-		case tiKilled:
-			ti.killed, it.i = readBool(b, it.i)
-		case tiSpeculative:
-			ti.speculative, it.i = readBool(b, it.i)
-		case tiAccumulables:
-			it.i = skipAccumulables(b, it.i, 2)
-		default:
-			it.i = skipValue(b, it.i, 2)
-		}
+		it.i = taskInfoValue(b, it.i, m, ti)
 	}
 	return it.end()
+}
+
+// taskInfoValue reads the value of Task Info member m at i into ti.
+func taskInfoValue(b []byte, i, m int, ti *taskInfo) int {
+	switch m {
+	case tiTaskID:
+		ti.id, i = readInt(b, i)
+	case tiIndex:
+		ti.index, i = readInt(b, i)
+	case tiLaunch:
+		ti.launch, i = readInt(b, i)
+	case tiFinish:
+		ti.finish, i = readInt(b, i)
+	case tiGettingResult:
+		ti.gettingResult, i = readInt(b, i)
+	case tiExecutor:
+		ti.executor, i = readString(b, i)
+	case tiFailed:
+		ti.failed, i = readBool(b, i)
+	case tiKilled:
+		ti.killed, i = readBool(b, i)
+	case tiSpeculative:
+		ti.speculative, i = readBool(b, i)
+	case tiAccumulables:
+		i = skipAccumulables(b, i, 2)
+	default:
+		i = skipScalar(b, i, 2)
+	}
+	return i
 }
 
 // scanPeaks reads Task Executor Metrics: integer members become peaks,
