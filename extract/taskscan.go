@@ -65,7 +65,7 @@ var (
 		"Merged Fetch Fallback Count", "Merged Remote Blocks Fetched", "Merged Local Blocks Fetched",
 		"Merged Remote Chunks Fetched", "Merged Local Chunks Fetched", "Merged Remote Bytes Read",
 		"Merged Local Bytes Read", "Merged Remote Requests Duration")
-	inputOrder = newOrder(inputMember, "Bytes Read", "Records Read")
+	inputOrder  = newOrder(inputMember, "Bytes Read", "Records Read")
 	outputOrder = newOrder(outputMember, "Bytes Written", "Records Written")
 )
 
