@@ -74,56 +74,94 @@ var (
 func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
 	it := objIter{b: b, i: i, ord: taskEndOrder, pos: 1}
 	var seen fields
+	// Fast: the members in Spark's order.
+	for j := i; it.pos < len(taskEndOrder.pats); {
+		k, ok := it.predicted(j, false)
+		if !ok {
+			break
+		}
+		m := taskEndOrder.ids[it.pos]
+		if m != 0 && !seen.add(m) {
+			return false
+		}
+		if j = taskEndValue(b, k, m, e); j < 0 {
+			return false
+		}
+		it.pos++
+		it.i = j
+	}
 	for it.next() {
 		m := it.m
-		if it.keyEsc || m != 0 && !seen.add(m) {
+		if it.keyEsc || m != 0 && !seen.add(m) || m == mbEvent {
 			return false
 		}
-		switch m {
-		case mbStageID:
-			e.key.id, it.i = readInt(b, it.i)
-		case mbStageAttempt:
-			e.key.attempt, it.i = readInt(b, it.i)
-		case mbReason:
-			it.i = scanEndReason(b, it.i, e)
-		case mbTaskInfo:
-			it.i = scanTaskInfo(b, it.i, &e.ti)
-		case mbTaskMetrics:
-			it.i = scanTaskMetrics(b, it.i, e)
-		case mbExecMetrics:
-			it.i = scanPeaks(b, it.i, e)
-		case mbEvent:
-			return false
-		default:
-			it.i = skipValue(b, it.i, 1)
-		}
+		it.i = taskEndValue(b, it.i, m, e)
 	}
 	return atEnd(b, it.end())
+}
+
+func taskEndValue(b []byte, i, m int, e *taskEndEvent) int {
+	switch m {
+	case mbStageID:
+		e.key.id, i = readInt(b, i)
+	case mbStageAttempt:
+		e.key.attempt, i = readInt(b, i)
+	case mbReason:
+		i = scanEndReason(b, i, e)
+	case mbTaskInfo:
+		i = scanTaskInfo(b, i, &e.ti)
+	case mbTaskMetrics:
+		i = scanTaskMetrics(b, i, e)
+	case mbExecMetrics:
+		i = scanPeaks(b, i, e)
+	default:
+		i = skipValue(b, i, 1)
+	}
+	return i
 }
 
 // scanTaskStart decodes the members of a TaskStart after "Event".
 func scanTaskStart(b []byte, i int, s *taskStartEvent) bool {
 	it := objIter{b: b, i: i, ord: taskStartOrder, pos: 1}
 	var seen fields
+	// Fast: the members in Spark's order.
+	for j := i; it.pos < len(taskStartOrder.pats); {
+		k, ok := it.predicted(j, false)
+		if !ok {
+			break
+		}
+		m := taskStartOrder.ids[it.pos]
+		if m != 0 && !seen.add(m) {
+			return false
+		}
+		if j = taskStartValue(b, k, m, s); j < 0 {
+			return false
+		}
+		it.pos++
+		it.i = j
+	}
 	for it.next() {
 		m := it.m
-		if it.keyEsc || m != 0 && !seen.add(m) {
+		if it.keyEsc || m != 0 && !seen.add(m) || m == mbEvent {
 			return false
 		}
-		switch m {
-		case mbStageID:
-			s.key.id, it.i = readInt(b, it.i)
-		case mbStageAttempt:
-			s.key.attempt, it.i = readInt(b, it.i)
-		case mbTaskInfo:
-			it.i = scanTaskInfo(b, it.i, &s.ti)
-		case mbEvent:
-			return false
-		default:
-			it.i = skipValue(b, it.i, 1)
-		}
+		it.i = taskStartValue(b, it.i, m, s)
 	}
 	return atEnd(b, it.end())
+}
+
+func taskStartValue(b []byte, i, m int, s *taskStartEvent) int {
+	switch m {
+	case mbStageID:
+		s.key.id, i = readInt(b, i)
+	case mbStageAttempt:
+		s.key.attempt, i = readInt(b, i)
+	case mbTaskInfo:
+		i = scanTaskInfo(b, i, &s.ti)
+	default:
+		i = skipValue(b, i, 1)
+	}
+	return i
 }
 
 // readInt reads a plain integer at i; -1 for anything else.
