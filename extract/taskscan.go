@@ -202,6 +202,11 @@ func openObject(b []byte, i int) int {
 }
 
 func scanEndReason(b []byte, i int, e *taskEndEvent) int {
+	const success = `{"Reason":"Success"}`
+	if len(b)-i >= len(success) && string(b[i:i+len(success)]) == success {
+		e.reason = b[i+11 : i+18]
+		return i + len(success)
+	}
 	it := objIter{}
 	it.init(b, openObject(b, i))
 	seen := false
