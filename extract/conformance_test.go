@@ -382,8 +382,8 @@ func checkExecutor(c *tally, b *Builder, rows map[string]*ExecutorRow, want map[
 // model keeps, and the row's peak columns.
 func checkPeaks(c *tally, where string, e *executor, r *ExecutorRow, want any) {
 	m, _ := want.(map[string]any)
-	c.check(where, "peakMemoryMetrics present", m != nil, e.peaks != nil)
-	if m == nil || e.peaks == nil {
+	c.check(where, "peakMemoryMetrics present", m != nil, e.hasPeaks)
+	if m == nil || !e.hasPeaks {
 		return
 	}
 	for k, w := range m {

@@ -23,12 +23,39 @@ type executor struct {
 	duration, gc, input, shuffleRead      int64
 	shuffleWrite, memSpill, diskSpill     int64
 
-	// peaks are the executor-level peak memory metrics; nil until any
-	// TaskEnd, stage executor metrics or metrics update set them (the
-	// History Server's peakMemoryMetrics then appears, zeros included).
-	// Values are pointers so that a new maximum is stored without
-	// allocating the key again.
-	peaks map[string]*int64
+	// hasPeaks says any TaskEnd, stage executor metrics or metrics update
+	// set the executor-level peak memory metrics (the History Server's
+	// peakMemoryMetrics then appears, zeros included). The metrics Spark
+	// knows (peakNames) are kept in peakKnown, peakHave marking the ones
+	// seen; any other name goes to peakOther, whose values are pointers so
+	// that a new maximum is stored without allocating the key again.
+	hasPeaks  bool
+	peakHave  uint32
+	peakKnown [len(peakNames)]int64
+	peakOther map[string]*int64
+}
+
+// peakNames are Spark's ExecutorMetricType names, in the order Spark
+// writes them.
+var peakNames = [...]string{"JVMHeapMemory", "JVMOffHeapMemory",
+	"OnHeapExecutionMemory", "OffHeapExecutionMemory", "OnHeapStorageMemory", "OffHeapStorageMemory",
+	"OnHeapUnifiedMemory", "OffHeapUnifiedMemory", "DirectPoolMemory", "MappedPoolMemory",
+	"ProcessTreeJVMVMemory", "ProcessTreeJVMRSSMemory", "ProcessTreePythonVMemory",
+	"ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory", "ProcessTreeOtherRSSMemory",
+	"MinorGCCount", "MinorGCTime", "MajorGCCount", "MajorGCTime", "TotalGCTime"}
+
+// peakIndex is name's index in peakNames, -1 when Spark does not know it;
+// hint is the member's position, where Spark writes it.
+func peakIndex(hint int, name []byte) int {
+	if uint(hint) < uint(len(peakNames)) && string(name) == peakNames[hint] {
+		return hint
+	}
+	for i := range peakNames {
+		if string(name) == peakNames[i] {
+			return i
+		}
+	}
+	return -1
 }
 
 func (b *Builder) executor(id string, t int64) *executor {
@@ -110,26 +137,32 @@ func (b *Builder) executorTaskEnd(ev *taskEndEvent) {
 	}
 	// A missing Task Executor Metrics reads as an empty (all-zero) set,
 	// which still marks the peaks as present.
-	e.ensurePeaks()
-	for _, p := range ev.peaks {
-		e.setPeak(p.name, p.v)
-	}
-}
-
-func (e *executor) ensurePeaks() {
-	if e.peaks == nil {
-		e.peaks = make(map[string]*int64, 24)
+	e.hasPeaks = true
+	for i, p := range ev.peaks {
+		e.setPeak(i, p.name, p.v)
 	}
 }
 
 // setPeak keeps the maximum of an executor metric (the first value seen
-// sets it). Only a new name allocates.
-func (e *executor) setPeak(name []byte, n int64) {
-	switch p := e.peaks[string(name)]; {
+// sets it); hint is the member's position in its object. Only a new name
+// Spark does not know allocates.
+func (e *executor) setPeak(hint int, name []byte, n int64) {
+	if i := peakIndex(hint, name); i >= 0 {
+		bit := uint32(1) << uint(i)
+		if e.peakHave&bit == 0 || n > e.peakKnown[i] {
+			e.peakKnown[i] = n
+			e.peakHave |= bit
+		}
+		return
+	}
+	switch p := e.peakOther[string(name)]; {
 	case p == nil:
+		if e.peakOther == nil {
+			e.peakOther = make(map[string]*int64)
+		}
 		v := new(int64)
 		*v = n
-		e.peaks[string(name)] = v
+		e.peakOther[string(name)] = v
 	case n > *p:
 		*p = n
 	}
@@ -137,7 +170,10 @@ func (e *executor) setPeak(name []byte, n int64) {
 
 // peakValue returns an executor metric's peak, 0 when never reported.
 func (e *executor) peakValue(name string) int64 {
-	if p := e.peaks[name]; p != nil {
+	if i := peakIndex(-1, []byte(name)); i >= 0 {
+		return e.peakKnown[i]
+	}
+	if p := e.peakOther[name]; p != nil {
 		return *p
 	}
 	return 0
@@ -145,7 +181,7 @@ func (e *executor) peakValue(name string) int64 {
 
 // updatePeaks keeps the maximum of each executor metric.
 func (e *executor) updatePeaks(m *fastjson.Value) {
-	e.ensurePeaks()
+	e.hasPeaks = true
 	if m == nil {
 		return
 	}
@@ -153,10 +189,12 @@ func (e *executor) updatePeaks(m *fastjson.Value) {
 	if err != nil {
 		return
 	}
+	i := 0
 	o.Visit(func(k []byte, x *fastjson.Value) {
 		if n, err := x.Int64(); err == nil {
-			e.setPeak(k, n)
+			e.setPeak(i, k, n)
 		}
+		i++
 	})
 }
 
@@ -190,7 +228,7 @@ func (e *executor) hostOf() string {
 }
 
 func (e *executor) peak(name string) *int64 {
-	if e.peaks == nil {
+	if !e.hasPeaks {
 		return nil
 	}
 	n := e.peakValue(name)
