@@ -58,7 +58,9 @@ type Builder struct {
 	keepDist bool // keep each stage's sorted task values (tests)
 	noFast   bool // decode every line with fastjson (tests: the reference path)
 
-	scratch taskEndEvent // reused by every TaskEnd
+	scratch     taskEndEvent   // reused by every TaskEnd
+	taskPool    [][]taskRecord // record storage of reduced stage attempts
+	distScratch []int64        // distOf's values when not kept
 
 	warnings  []Warning
 	malformed int64

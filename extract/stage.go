@@ -164,6 +164,9 @@ func (b *Builder) taskStart(ev *taskStartEvent) {
 		return
 	}
 	b.tasks[ti.id] = liveTask{key: k, pos: len(s.tasks)}
+	if s.tasks == nil {
+		s.tasks = b.newTasks()
+	}
 	s.tasks = append(s.tasks, taskRecord{launch: ti.launch})
 	s.running++
 }

@@ -41,9 +41,17 @@ type taskDist struct {
 // non-negative value for duration, getting-result time and scheduler delay
 // (the History Server's quirk, see metric.unfiltered).
 // With all false only the metrics the stage row quantiles (rowMetrics) are
-// sorted; the others stay nil.
-func distOf(tasks []taskRecord, all bool) *taskDist {
+// sorted; the others stay nil, and the values live in *scratch (grown as
+// needed), so d is valid only until the next call with the same scratch.
+func distOf(tasks []taskRecord, all bool, scratch *[]int64) *taskDist {
 	d := &taskDist{}
+	var buf []int64
+	if !all {
+		if need := numRowMetrics * len(tasks); cap(*scratch) < need {
+			*scratch = make([]int64, need)
+		}
+		buf = *scratch
+	}
 	for i := range tasks {
 		if tasks[i].state == taskSucceeded && tasks[i].hasMetrics {
 			d.n++
@@ -53,7 +61,12 @@ func distOf(tasks []taskRecord, all bool) *taskDist {
 		if !all && !rowMetrics[m] {
 			continue
 		}
-		vals := make([]int64, 0, d.n)
+		var vals []int64
+		if buf != nil {
+			vals, buf = buf[:0:len(tasks)], buf[len(tasks):]
+		} else {
+			vals = make([]int64, 0, d.n)
+		}
 		for i := range tasks {
 			t := &tasks[i]
 			if m.unfiltered() {
@@ -79,6 +92,9 @@ func (d *taskDist) quantiles(m metric, qs ...float64) []float64 {
 var rowMetrics = [numMetrics]bool{mDuration: true, mRunTime: true, mGCTime: true, mShuffleReadBytes: true,
 	mShuffleWriteBytes: true, mInputBytes: true, mMemorySpilled: true}
 
+// numRowMetrics is the number of rowMetrics.
+const numRowMetrics = 7
+
 // rowQuantiles are the quantiles the stage row carries.
 var rowQuantiles = []float64{0, 0.25, 0.5, 0.75, 0.95, 1}
 
@@ -98,7 +114,7 @@ func (b *Builder) reduce(s *stageAttempt) {
 		// the stage attempt): the tasks, and so the summary, stay.
 		*res = *old
 	} else {
-		d := distOf(s.tasks, b.keepDist)
+		d := distOf(s.tasks, b.keepDist, &b.distScratch)
 		fillQuantiles(&res.row, d)
 		if b.keepDist {
 			res.dist = d
@@ -106,7 +122,42 @@ func (b *Builder) reduce(s *stageAttempt) {
 	}
 	setStageCounters(&res.row, s)
 	b.rows[s.key] = res
+	b.freeTasks(s.tasks)
 	s.tasks = nil
+}
+
+// maxFreeTasks bounds the task record slices a Builder keeps for reuse.
+const maxFreeTasks = 8
+
+// freeTasks keeps a reduced stage attempt's record storage for the next
+// stage attempt to start a task.
+func (b *Builder) freeTasks(t []taskRecord) {
+	if cap(t) == 0 {
+		return
+	}
+	if len(b.taskPool) < maxFreeTasks {
+		b.taskPool = append(b.taskPool, t[:0])
+		return
+	}
+	// Keep the larger storage.
+	for i := range b.taskPool {
+		if cap(b.taskPool[i]) < cap(t) {
+			b.taskPool[i] = t[:0]
+			return
+		}
+	}
+}
+
+// newTasks returns empty record storage, reused when a reduced stage
+// attempt left some.
+func (b *Builder) newTasks() []taskRecord {
+	if n := len(b.taskPool); n > 0 {
+		t := b.taskPool[n-1]
+		b.taskPool[n-1] = nil
+		b.taskPool = b.taskPool[:n-1]
+		return t
+	}
+	return nil
 }
 
 // setStageCounters sets every column of a stage attempt's row but the
