@@ -18,8 +18,7 @@ type diagnoseOptions struct {
 }
 
 func cmdDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("diagnose", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("diagnose", "--out DATASET --app APP_ID [flags]", stderr)
 	var o diagnoseOptions
 	var configPath, llm string
 	fs.StringVar(&o.out, "out", "", "the dataset (s3://bucket/prefix/ or a folder)")

@@ -28,8 +28,7 @@ type extractOptions struct {
 }
 
 func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("extract", "[--json] LOG...", stderr)
 	o := extractOptions{}
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per app attempt: {app, stages, executors} with the Parquet column names")
 	fs.StringVar(&o.s3.Endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")

@@ -14,6 +14,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -54,6 +55,22 @@ func (e usageError) Error() string   { return e.msg }
 func (e usageError) Is(t error) bool { return t == errUsage }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// exitCodes ends every command's help.
+const exitCodes = "\nExit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config; 3 committed, some logs unreadable.\n"
+
+// newFlags returns a command's flag set whose help shows its synopsis, its
+// flags and the exit codes.
+func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sparkmine %s %s\n\n", name, synopsis)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, exitCodes)
+	}
+	return fs
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

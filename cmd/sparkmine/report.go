@@ -52,9 +52,8 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // parseReport reads the flags and the config file; now decides the default week.
 func parseReport(args []string, stderr io.Writer, now time.Time) (*reportOptions, error) {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportHelp); fs.PrintDefaults() }
+	fs := newFlags("report", "--out DATASET [--week 2026-W47] [flags]", stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, reportHelp); fs.PrintDefaults(); fmt.Fprint(stderr, exitCodes) }
 	o := &reportOptions{}
 	var out, week, configPath, endpoint string
 	var pathStyle bool

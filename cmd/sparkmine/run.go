@@ -40,8 +40,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 // parseRun reads the config file, then lets the flags that were given override it.
 func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("run", "[flags]", stderr)
 	o := &runOptions{}
 	var (
 		source, out, shard, since, endpoint string
