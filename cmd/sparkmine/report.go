@@ -53,7 +53,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // parseReport reads the flags and the config file; now decides the default week.
 func parseReport(args []string, stderr io.Writer, now time.Time) (*reportOptions, error) {
 	fs := newFlags("report", "--out DATASET [--week 2026-W47] [flags]", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportHelp); fs.PrintDefaults(); fmt.Fprint(stderr, exitCodes) }
+	fs.Usage = func() { fmt.Fprint(stderr, reportHelp); fs.PrintDefaults() }
 	o := &reportOptions{}
 	var out, week, configPath, endpoint string
 	var pathStyle bool
