@@ -61,6 +61,7 @@ type Builder struct {
 	scratch     taskEndEvent   // reused by every TaskEnd
 	taskPool    [][]taskRecord // record storage of reduced stage attempts
 	distScratch []int64        // distOf's values when not kept
+	lastStage   *stageAttempt  // nil or the member of stages last looked up
 
 	warnings  []Warning
 	malformed int64

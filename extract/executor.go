@@ -138,8 +138,12 @@ func (b *Builder) executorTaskEnd(ev *taskEndEvent) {
 	// A missing Task Executor Metrics reads as an empty (all-zero) set,
 	// which still marks the peaks as present.
 	e.hasPeaks = true
-	for i, p := range ev.peaks {
-		e.setPeak(i, p.name, p.v)
+	known := min(ev.peaksKnown, len(ev.peaks), len(peakNames))
+	for i, p := range ev.peaks[:known] {
+		e.setKnownPeak(i, p.v)
+	}
+	for i, p := range ev.peaks[known:] {
+		e.setPeak(known+i, p.name, p.v)
 	}
 }
 
@@ -148,11 +152,7 @@ func (b *Builder) executorTaskEnd(ev *taskEndEvent) {
 // Spark does not know allocates.
 func (e *executor) setPeak(hint int, name []byte, n int64) {
 	if i := peakIndex(hint, name); i >= 0 {
-		bit := uint32(1) << uint(i)
-		if e.peakHave&bit == 0 || n > e.peakKnown[i] {
-			e.peakKnown[i] = n
-			e.peakHave |= bit
-		}
+		e.setKnownPeak(i, n)
 		return
 	}
 	switch p := e.peakOther[string(name)]; {
@@ -165,6 +165,15 @@ func (e *executor) setPeak(hint int, name []byte, n int64) {
 		e.peakOther[string(name)] = v
 	case n > *p:
 		*p = n
+	}
+}
+
+// setKnownPeak is setPeak of peakNames[i].
+func (e *executor) setKnownPeak(i int, n int64) {
+	bit := uint32(1) << uint(i)
+	if e.peakHave&bit == 0 || n > e.peakKnown[i] {
+		e.peakKnown[i] = n
+		e.peakHave |= bit
 	}
 }
 

@@ -73,6 +73,19 @@ func (s *stageAttempt) revive(info stageInfo) {
 	s.live = true
 }
 
+// stage returns b.stages[k], remembering the last one found: a stage's
+// tasks come in runs of lines.
+func (b *Builder) stage(k stageKey) *stageAttempt {
+	if s := b.lastStage; s != nil && s.key == k {
+		return s
+	}
+	s := b.stages[k]
+	if s != nil {
+		b.lastStage = s
+	}
+	return s
+}
+
 // liveStage returns the live stage attempt for k, creating it (or a fresh
 // live object for one that left the live set) as getOrCreateStage does.
 func (b *Builder) liveStage(k stageKey, info stageInfo) *stageAttempt {
@@ -146,7 +159,7 @@ func (b *Builder) taskStart(ev *taskStartEvent) {
 		e.active++
 		e.totalTasks++
 	}
-	s := b.stages[k]
+	s := b.stage(k)
 	if s == nil {
 		return // no stage object: the History Server shows no row for it
 	}
@@ -208,7 +221,7 @@ func (b *Builder) taskEnd(e *taskEndEvent) {
 	var owner *stageAttempt
 	if started {
 		delete(b.tasks, ti.id)
-		if s := b.stages[lt.key]; s != nil && lt.pos < len(s.tasks) {
+		if s := b.stage(lt.key); s != nil && lt.pos < len(s.tasks) {
 			rec = &s.tasks[lt.pos]
 			finishRecord(rec, *ti, &e.m)
 			s.running--
@@ -227,7 +240,7 @@ func (b *Builder) taskEnd(e *taskEndEvent) {
 // withMetrics says the task was live and carried Task Metrics: only then
 // does the History Server add its metrics to the stage sums.
 func (b *Builder) stageTaskEnd(k stageKey, reason []byte, ti taskInfo, rec *taskRecord, withMetrics bool) {
-	s := b.stages[k]
+	s := b.stage(k)
 	if s == nil || !s.live {
 		return
 	}
@@ -260,7 +273,7 @@ func (b *Builder) stageTaskEnd(k stageKey, reason []byte, ti taskInfo, rec *task
 // maybeReduce reduces a stage attempt that has left the live set once its
 // last running task has ended.
 func (b *Builder) maybeReduce(s *stageAttempt) {
-	if !s.live && s.running <= 0 && b.stages[s.key] == s {
+	if !s.live && s.running <= 0 && b.stage(s.key) == s {
 		b.reduce(s)
 	}
 }

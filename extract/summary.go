@@ -108,6 +108,9 @@ type stageResult struct {
 // reduce turns a stage attempt into its row and drops its task records.
 func (b *Builder) reduce(s *stageAttempt) {
 	delete(b.stages, s.key)
+	if b.lastStage == s {
+		b.lastStage = nil
+	}
 	res := &stageResult{}
 	if old := b.rows[s.key]; old != nil && len(s.tasks) == 0 {
 		// A fresh object that replaced a reduced one (a later job listed

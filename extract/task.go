@@ -117,6 +117,9 @@ type taskEndEvent struct {
 	// peaks are the integer members of Task Executor Metrics, in order
 	// (names valid until the next line).
 	peaks []peakValue
+	// peaksKnown leading peaks are peakNames[:peaksKnown], in order (the
+	// fast path's prediction held).
+	peaksKnown int
 }
 
 type peakValue struct {

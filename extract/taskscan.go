@@ -45,12 +45,7 @@ var (
 	taskInfoOrder  = newOrder(taskInfoMember, "Task ID", "Index", "Attempt", "Partition ID",
 		"Launch Time", "Executor ID", "Host", "Locality", "Speculative", "Getting Result Time",
 		"Finish Time", "Failed", "Killed", "Accumulables")
-	peaksOrder = newOrder(func([]byte) int { return 0 }, "JVMHeapMemory", "JVMOffHeapMemory",
-		"OnHeapExecutionMemory", "OffHeapExecutionMemory", "OnHeapStorageMemory", "OffHeapStorageMemory",
-		"OnHeapUnifiedMemory", "OffHeapUnifiedMemory", "DirectPoolMemory", "MappedPoolMemory",
-		"ProcessTreeJVMVMemory", "ProcessTreeJVMRSSMemory", "ProcessTreePythonVMemory",
-		"ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory", "ProcessTreeOtherRSSMemory",
-		"MinorGCCount", "MinorGCTime", "MajorGCCount", "MajorGCTime", "TotalGCTime")
+	peaksOrder       = newOrder(func([]byte) int { return 0 }, peakNames[:]...)
 	taskMetricsOrder = newOrder(taskMetricMember, "Executor Deserialize Time",
 		"Executor Deserialize CPU Time", "Executor Run Time", "Executor CPU Time",
 		"Peak Execution Memory", "Result Size", "JVM GC Time", "Result Serialization Time",
@@ -350,6 +345,9 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 		e.peaks = append(e.peaks, peakValue{name: b[k-len(peaksOrder.pats[it.pos])+1 : k-2], v: v})
 		it.pos++
 		it.i, it.first, j = next, false, next
+	}
+	if len(e.peaks) == it.pos {
+		e.peaksKnown = it.pos
 	}
 	for it.next() {
 		if it.keyEsc {
