@@ -1,6 +1,9 @@
 package extract
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
 // QuantileIndex is the History Server's index rule for quantile q over n
 // ascending values: min(int64(q·n), n−1), float64 multiply then truncate
@@ -77,10 +80,84 @@ func distOf(tasks []taskRecord, all bool, scratch *[]int64) *taskDist {
 				vals = append(vals, t.m[m])
 			}
 		}
-		slices.Sort(vals)
+		if all {
+			slices.Sort(vals)
+		} else {
+			orderRowQuantiles(vals, d.n)
+		}
 		d.vals[m] = vals
 	}
 	return d
+}
+
+// orderRowQuantiles partially orders vals so that, at every index
+// Quantiles reads for rowQuantiles with count n, vals holds the value
+// sorting would put there.
+func orderRowQuantiles(vals []int64, n int64) {
+	if n <= 0 || len(vals) == 0 {
+		return
+	}
+	var ks [8]int
+	nk := 0
+	for _, q := range rowQuantiles {
+		i := QuantileIndex(q, n)
+		if i < 0 || i >= int64(len(vals)) {
+			continue
+		}
+		if nk > 0 && ks[nk-1] >= int(i) {
+			continue // ascending already; a repeat is done
+		}
+		ks[nk] = int(i)
+		nk++
+	}
+	selectAt(vals, ks[:nk], 2*bits.Len(uint(len(vals))))
+}
+
+// selectAt partially orders v so that v[k] is sorted v's value at k for
+// every k of ks (ascending, within v): a quickselect for several ranks,
+// three-way so that runs of equal values take one pass, falling back to a
+// sort when depth runs out.
+func selectAt(v []int64, ks []int, depth int) {
+	for len(ks) > 0 {
+		if len(v) <= 12 || depth == 0 {
+			slices.Sort(v)
+			return
+		}
+		depth--
+		a, b, c := v[0], v[len(v)/2], v[len(v)-1]
+		p := max(min(a, b), min(max(a, b), c)) // median of three
+		// v[:lt] < p, v[lt:i] == p, v[gt:] > p.
+		lt, i, gt := 0, 0, len(v)
+		for i < gt {
+			switch x := v[i]; {
+			case x < p:
+				v[lt], v[i] = x, v[lt]
+				lt++
+				i++
+			case x > p:
+				gt--
+				v[gt], v[i] = x, v[gt]
+			default:
+				i++
+			}
+		}
+		// Ranks below lt recurse left; those from gt on continue right.
+		j := 0
+		for j < len(ks) && ks[j] < lt {
+			j++
+		}
+		if j > 0 {
+			selectAt(v[:lt], ks[:j], depth)
+		}
+		for j < len(ks) && ks[j] < gt {
+			j++
+		}
+		ks = ks[j:]
+		for x := range ks {
+			ks[x] -= gt
+		}
+		v = v[gt:]
+	}
 }
 
 // quantiles returns metric m at qs, nil when no task qualified.
