@@ -9,8 +9,9 @@
 //
 //  1. Rows are collected per day across logs and written as part files
 //     (<table>/dt=<day>/part-<run>-<n>.parquet) of about Options.BatchBytes
-//     each; every Put is atomic. A part never holds two logs of the same app
-//     attempt.
+//     each, staged under _sparkmine/staging/<run>/ where no reader of the
+//     table folders sees them; every Put is atomic. A part never holds two
+//     logs of the same app attempt.
 //  2. A log read again (it grew, it finished, --reprocess) replaces its old
 //     rows: a part file it shared with untouched logs is rewritten without
 //     them, and those logs get entries pointing at the new part.
@@ -19,7 +20,9 @@
 //     part files holding its rows), then the manifest
 //     _sparkmine/runs/<run>.json. The manifest is the commit point: a ledger
 //     file without its manifest belongs to a run that never committed.
-//  4. After the commit, and again at the start of every run, part files that
+//  4. After the commit the staged parts are published into the table
+//     folders (a crash mid-publish is finished by the next run).
+//  5. After that, and again at the start of every run, part files that
 //     no newest ledger entry references are deleted: the parts a newer entry
 //     replaced, and this shard's parts of runs that never committed (a crash,
 //     an interrupted run).

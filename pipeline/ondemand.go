@@ -94,5 +94,8 @@ func DiagnoseStored(ctx context.Context, out store.Store, appID, attemptID strin
 		return row, fmt.Errorf("write diagnosis: %w", err)
 	}
 	m.RunFiles = keys
-	return row, o.commit(ctx, &results{}, m)
+	if err := o.commit(ctx, &results{}, m); err != nil {
+		return row, err
+	}
+	return row, publish(ctx, out, o.RunID, keys)
 }

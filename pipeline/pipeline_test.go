@@ -327,6 +327,12 @@ func crashAtEveryWrite(t *testing.T, batchBytes int) {
 		if !errors.Is(err, errCrash) {
 			t.Fatalf("crash after %d writes: unexpected error %v", n, err)
 		}
+		// Until a run commits, readers of the table folders see nothing of it.
+		var runs []string
+		_ = cs.List(ctx, runsDir, func(o store.ObjectInfo) error { runs = append(runs, o.Key); return nil })
+		if parts := partFiles(t, cs); len(runs) == 0 && len(parts) != 0 {
+			t.Errorf("crash at write %d: no run committed, yet readers see %d part files", n, len(parts))
+		}
 		// A second crash during the recovery run, then a clean rerun.
 		cs.budget.Store(int64(n / 2))
 		_, _ = Run(ctx, o)
@@ -451,6 +457,10 @@ func noOrphans(t *testing.T, what string, st store.Store) {
 			t.Errorf("%s: part file %s is not referenced by the ledger", what, f)
 		}
 	}
+	_ = st.List(context.Background(), stagingDir, func(o store.ObjectInfo) error {
+		t.Errorf("%s: %s is still staged", what, o.Key)
+		return nil
+	})
 }
 
 func TestCancelledRunCommitsNothing(t *testing.T) {

@@ -130,7 +130,8 @@ func writeRows[T any](ctx context.Context, o *Options, tbl string, rows []T, day
 	// part-<run base>-<shard>-<n>.parquet reads as part-<run id>-<n>.parquet.
 	base := strings.TrimSuffix(o.RunID, "-"+o.Shard.Tag())
 	name := table.PartName{RunID: base, Shard: o.Shard.Tag(), Seq: int(res.seq.Add(1))}
-	return table.WriteTable(ctx, o.Out, tbl, rows, func(T) string { return day }, name)
+	st := stagingStore{Store: o.Out, runID: o.RunID}
+	return table.WriteTable(ctx, st, tbl, rows, func(T) string { return day }, name)
 }
 
 // wantsDiagnosis reports whether an app goes to the diagnosis step: only

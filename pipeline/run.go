@@ -71,9 +71,14 @@ func Run(ctx context.Context, o Options) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.CleanedFiles, err = st.cleanup(ctx, o.Out, o.Shard); err != nil {
+	if m.CleanedFiles, err = st.finishStaging(ctx, o.Out, o.Shard); err != nil {
+		return nil, fmt.Errorf("finish earlier runs: %w", err)
+	}
+	cleaned, err := st.cleanup(ctx, o.Out, o.Shard)
+	if err != nil {
 		return nil, fmt.Errorf("clean up earlier runs: %w", err)
 	}
+	m.CleanedFiles += cleaned
 	logs, err := o.list(ctx, m)
 	if err != nil {
 		return nil, err
@@ -92,8 +97,11 @@ func Run(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.commit(ctx, res, m); err != nil {
 		return nil, err
 	}
-	// Committed: the rows this run replaced can go now. What a crash leaves
-	// here, the next run's start deletes.
+	// Committed: publish the parts, then the rows this run replaced can go.
+	// What a crash leaves here, the next run's start finishes.
+	if err := publish(ctx, o.Out, o.RunID, res.files); err != nil {
+		return m, fmt.Errorf("run %s committed; %w (the next run finishes it)", o.RunID, err)
+	}
 	if err := o.dropSuperseded(ctx, res, st); err != nil {
 		log.Warn("delete superseded part files", "error", err.Error())
 	}
@@ -264,7 +272,7 @@ func (o *Options) abandon(res *results) {
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	for _, f := range res.files {
-		_ = o.Out.Delete(ctx, f)
+		_ = o.Out.Delete(ctx, staged(o.RunID, f))
 	}
 }
 

@@ -1,0 +1,99 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/sparkmine/sparkmine/store"
+)
+
+// Parts are written under _sparkmine/staging/<run>/ (outside the table
+// folders, so a reader globbing apps/*/*.parquet never sees rows of a run
+// that has not committed — DuckDB's glob reads even "_"-prefixed names) and
+// published to their table folders after the manifest commits the run. A
+// crash while publishing leaves the rest staged; the next run finishes it
+// (the manifest says the run committed). Staged parts of runs that never
+// committed are deleted.
+
+const stagingDir = metaDir + "staging/"
+
+// staged returns the staging key of a part's final key for a run.
+func staged(runID, key string) string { return stagingDir + runID + "/" + key }
+
+// stagingStore writes a run's parts into its staging folder: keys are the
+// parts' final keys.
+type stagingStore struct {
+	store.Store
+	runID string
+}
+
+func (s stagingStore) Put(ctx context.Context, key string, r io.Reader) error {
+	return s.Store.Put(ctx, staged(s.runID, key), r)
+}
+
+// publish moves a committed run's staged parts into place. A part already
+// published (a rerun after a crash mid-publish) is published again from its
+// staged copy, which is only deleted once the final key holds it.
+func publish(ctx context.Context, out store.Store, runID string, keys []string) error {
+	for _, k := range keys {
+		if err := publishOne(ctx, out, staged(runID, k), k); err != nil {
+			return fmt.Errorf("publish %s: %w", out.URI(k), err)
+		}
+	}
+	return nil
+}
+
+func publishOne(ctx context.Context, out store.Store, from, to string) error {
+	rc, err := out.Open(ctx, from, 0, -1)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // published before
+	}
+	if err != nil {
+		return err
+	}
+	err = out.Put(ctx, to, rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	return out.Delete(ctx, from)
+}
+
+// finishStaging publishes what committed runs left staged and deletes what
+// this shard's uncommitted runs staged.
+func (s *state) finishStaging(ctx context.Context, out store.Store, shard Shard) (int, error) {
+	left := map[string][]string{} // run → final keys still staged
+	err := out.List(ctx, stagingDir, func(o store.ObjectInfo) error {
+		run, key, ok := strings.Cut(strings.TrimPrefix(o.Key, stagingDir), "/")
+		if ok {
+			left[run] = append(left[run], key)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("list %s: %w", stagingDir, err)
+	}
+	n := 0
+	for run, keys := range left {
+		if _, committed := s.runs[run]; committed {
+			if err := publish(ctx, out, run, keys); err != nil {
+				return n, err
+			}
+			continue
+		}
+		if !strings.HasSuffix(run, "-"+shard.Tag()) {
+			continue // another shard's run, perhaps still going
+		}
+		for _, k := range keys {
+			if err := out.Delete(ctx, staged(run, k)); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
