@@ -114,14 +114,15 @@ func writeTemp(ctx context.Context, dir string, r io.Reader) (name string, err e
 	return f.Name(), unwrapPath(f.Close())
 }
 
-// createTemp creates a temporary file in dir, creating dir first. A Delete
-// may prune dir between the two steps, so it tries again a few times.
+// createTemp creates a temporary file in dir, creating dir first. A
+// concurrent Delete may prune dir, or one of its parents while MkdirAll is
+// still creating the folders below it, so a step that finds a folder gone
+// tries again: every such failure means another Delete made progress.
 func createTemp(dir string) (f *os.File, err error) {
-	for range 5 {
-		if err = os.MkdirAll(dir, 0o755); err != nil {
-			return nil, unwrapPath(err)
+	for range 100 {
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			f, err = os.CreateTemp(dir, tempPrefix+"*")
 		}
-		f, err = os.CreateTemp(dir, tempPrefix+"*")
 		if !errors.Is(err, fs.ErrNotExist) {
 			break
 		}
