@@ -19,15 +19,17 @@
 # Usage: bench/run.sh [-stages 20] [-tasks 2500] [-plan-bytes 4000000]
 #          [-reps 3] [-base REV] [-work DIR] [-codecs "zstd lz4 snappy"]
 #          [-no-jq] [-no-python] [-mem] [-mem-stages 200] [-mem-tasks 5000]
-#          [-workers-logs 20] [-keep]
+#          [-workers-logs 60] [-workers-only] [-keep]
 # Defaults (50k tasks, ~300 MB of JSON) finish in a few minutes on 2 cores.
 # -mem adds the memory runs: a zstd log of mem-stages x mem-tasks tasks
 # (1M by default), and the same task count in mem-stages/10 stages (the
 # per-stage size of a 10x larger log), each streamed through extractbench.
+# -workers-only times just `sparkmine run --workers 1` against 2 (-reps
+# interleaved rounds over -workers-logs generated zstd logs).
 set -euo pipefail
 
 STAGES=20 TASKS=2500 PLAN_BYTES=4000000 REPS=3 BASE="" WORK="" CODECS="zstd lz4 snappy"
-JQ=1 PY=1 MEM=0 MEM_STAGES=200 MEM_TASKS=5000 WLOGS=20 KEEP=0
+JQ=1 PY=1 MEM=0 MEM_STAGES=200 MEM_TASKS=5000 WLOGS=60 KEEP=0 WORKERS_ONLY=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-stages) STAGES=$2; shift ;;
@@ -44,7 +46,8 @@ while [ $# -gt 0 ]; do
 	-mem-tasks) MEM_TASKS=$2; shift ;;
 	-workers-logs) WLOGS=$2; shift ;;
 	-keep) KEEP=1 ;;
-	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+	-workers-only) WORKERS_ONLY=1 ;;
+	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -194,20 +197,35 @@ workers() {
 		"$WORK/bin/sparkgen" -seed "$i" -stages 10 -tasks-per-stage 500 2>/dev/null |
 			"$WORK/bin/sparkcompress" -codec zstd /dev/stdin "$WORK/fleet/application_1700000000000_$(printf %04d "$i").zstd"
 	done
-	for w in 1 2; do
-		rm -rf "$WORK/out$w"
-		/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.out" "$WORK/bin/sparkmine" run --source "$WORK/fleet" \
-			--out "$WORK/out$w" --workers "$w" --llm off >/dev/null 2>&1 || echo "sparkmine run --workers $w failed"
-		read -r e u s m <"$WORK/time.out"
-		out=$(jq -r '.bytes_out' "$WORK/out$w"/_sparkmine/runs/*.json | head -1)
-		printf 'sparkmine run --workers %d: %5.2fs wall, %5.2fs cpu, peak RSS %.0f MiB, %d logs: %.1f logs/s, %.0f MB/s of JSON\n' \
-			"$w" "$e" "$(echo "$u + $s" | bc -l)" "$(echo "$m/1024" | bc -l)" "$WLOGS" \
-			"$(echo "$WLOGS / $e" | bc -l)" "$(echo "$out / 1000000 / $e" | bc -l)"
+	# Interleaved rounds, -reps of them: 1 worker, 2 workers, 1, 2, ...; the
+	# ratio is of the median wall times, so one noisy round cannot make it.
+	declare -A WALL=() WCPU=() WRSS=() WMB=()
+	for r in $(seq 1 "$REPS"); do
+		for w in 1 2; do
+			rm -rf "$WORK/out$w"
+			/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.out" "$WORK/bin/sparkmine" run --source "$WORK/fleet" \
+				--out "$WORK/out$w" --workers "$w" --llm off >/dev/null 2>&1 || echo "sparkmine run --workers $w failed"
+			read -r e u s m <"$WORK/time.out"
+			WALL[$w]+="$e " WCPU[$w]+="$(echo "$u + $s" | bc -l) " WRSS[$w]+="$m "
+			WMB[$w]=$(jq -r '.bytes_out' "$WORK/out$w"/_sparkmine/runs/*.json | head -1)
+		done
 	done
+	for w in 1 2; do
+		e=$(echo "${WALL[$w]}" | median)
+		printf 'sparkmine run --workers %d: %5.2fs wall (median of %d: %s), %5.2fs cpu, peak RSS %.0f MiB, %d logs: %.1f logs/s, %.0f MB/s of JSON\n' \
+			"$w" "$e" "$REPS" "$(echo ${WALL[$w]})" "$(echo "${WCPU[$w]}" | median)" "$(echo "$(echo "${WRSS[$w]}" | median)/1024" | bc -l)" \
+			"$WLOGS" "$(echo "$WLOGS / $e" | bc -l)" "$(echo "${WMB[$w]} / 1000000 / $e" | bc -l)"
+	done
+	printf 'workers 2 vs 1: %.2fx (median wall times)\n' \
+		"$(echo "$(echo "${WALL[1]}" | median) / $(echo "${WALL[2]}" | median)" | bc -l)"
 }
 
 main() {
 	build
+	if [ "$WORKERS_ONLY" = 1 ]; then
+		workers
+		return
+	fi
 	gen main -stages "$STAGES" -tasks-per-stage "$TASKS"
 	gen plan -stages 10 -tasks-per-stage 200 -plan-bytes "$PLAN_BYTES"
 	for r in $(seq 1 "$REPS"); do

@@ -48,15 +48,13 @@ func publish(ctx context.Context, out store.Store, runID string, keys []string) 
 }
 
 func publishOne(ctx context.Context, out store.Store, from, to string) error {
-	rc, err := out.Open(ctx, from, 0, -1)
+	// Server-side where the store can (S3 CopyObject, a hard link).
+	err := store.Copy(ctx, out, from, to)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil // published before
+		if _, serr := out.Stat(ctx, from); errors.Is(serr, fs.ErrNotExist) {
+			return nil // published before
+		}
 	}
-	if err != nil {
-		return err
-	}
-	err = out.Put(ctx, to, rc)
-	rc.Close()
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,8 @@
 // trips, atomic overwrites, ranged reads, listing order and prefix
 // boundaries, pagination past 1,000 keys, awkward keys, bad keys,
 // cancellation, failed puts that leave nothing behind, large (multipart)
-// objects and concurrent puts. Run it with -race.
+// objects, concurrent puts, and copies (server-side where the backend is a
+// store.Copier, and streamed). Run it with -race.
 package storetest
 
 import (
@@ -59,6 +60,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"CancelledPut", testCancelledPut},
 		{"Large", testLarge},
 		{"ConcurrentPuts", testConcurrentPuts},
+		{"Copy", testCopy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

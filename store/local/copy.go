@@ -1,0 +1,81 @@
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+var _ interface {
+	Copy(ctx context.Context, from, to string) error
+} = (*Store)(nil)
+
+// Copy gives the file of from a second name, to: it hard-links the file
+// under a temporary name beside to and renames that into place, so no byte
+// is copied and readers of to see the old file or the new one. Sharing the
+// file is safe because nothing here writes a file in place (Put renames a
+// new file over a name). Where the file system cannot link (a symbolic
+// link, another device, no hard links), the bytes are copied as Put writes
+// them.
+func (s *Store) Copy(ctx context.Context, from, to string) error {
+	src, err := s.checked(ctx, from)
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", s.URI(from), err)
+	}
+	dst, err := s.checked(ctx, to)
+	if err != nil {
+		return fmt.Errorf("copy to %s: %w", s.URI(to), err)
+	}
+	fi, err := os.Lstat(src)
+	if err == nil && fi.IsDir() {
+		err = fs.ErrNotExist
+	}
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", src, unwrapPath(err))
+	}
+	if fi.Mode().IsRegular() {
+		tmp, err := linkTemp(src, filepath.Dir(dst))
+		if err == nil {
+			if err := commit(tmp, dst); err != nil {
+				return fmt.Errorf("copy to %s: %w", dst, err)
+			}
+			return nil
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("copy %s: %w", src, err)
+		}
+	}
+	f, err := openRegular(src)
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", src, err)
+	}
+	defer f.Close()
+	if err := s.Put(ctx, to, f); err != nil {
+		return fmt.Errorf("copy %s: %w", src, err)
+	}
+	return nil
+}
+
+// linkTemp links the file src under a new temporary name in dir, creating
+// dir first, and returns that name. Like createTemp it tries again when a
+// concurrent Delete prunes dir; it fails with fs.ErrNotExist when src is
+// gone.
+func linkTemp(src, dir string) (name string, err error) {
+	for range 100 {
+		name = filepath.Join(dir, tempPrefix+rand.Text())
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			err = os.Link(src, name)
+		}
+		if err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		if _, serr := os.Lstat(src); errors.Is(serr, fs.ErrNotExist) {
+			return "", fs.ErrNotExist
+		}
+	}
+	return name, unwrapPath(err)
+}
