@@ -12,9 +12,10 @@
 #   sparkmine `sparkmine extract --json` when ./cmd/sparkmine builds
 # MB/s are of uncompressed JSON per CPU second (user+sys, robust on a loaded
 # machine); "x zstd" is that figure over zstd -dc's on the same file (>1 =
-# faster than zstd -dc). Medians over -reps rounds. Peak RSS from
-# /usr/bin/time. Run from anywhere; needs go, zstd, jq, python3, taskset,
-# /usr/bin/time (Debian package "time").
+# faster than zstd -dc). Medians over -reps rounds. Times and peak RSS come
+# from the kernel's rusage, to the microsecond, via bench/cmd/timeit (GNU
+# time prints hundredths: 4 % of a quarter-second run). Run from anywhere;
+# needs go, zstd, jq, python3, taskset.
 #
 # Usage: bench/run.sh [-stages 20] [-tasks 2500] [-plan-bytes 4000000]
 #          [-reps 3] [-base REV] [-work DIR] [-codecs "zstd lz4 snappy"]
@@ -60,14 +61,13 @@ cleanup() { if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 PIN=""
 if command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then PIN="taskset -c 0"; fi
-[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 
 log() { echo "# $*" >&2; }
 
 # ---- build ---------------------------------------------------------------
 build() {
 	log "building tools in $WORK/bin"
-	(cd "$REPO" && go build -o "$WORK/bin/" ./extract/gen/cmd/sparkgen ./bench/cmd/extractbench ./bench/cmd/sparkcompress)
+	(cd "$REPO" && go build -o "$WORK/bin/" ./extract/gen/cmd/sparkgen ./bench/cmd/extractbench ./bench/cmd/sparkcompress ./bench/cmd/timeit)
 	HAVE_SPARKMINE=0
 	if (cd "$REPO" && go build -o "$WORK/bin/sparkmine" ./cmd/sparkmine) 2>"$WORK/sparkmine-build.log"; then
 		HAVE_SPARKMINE=1
@@ -106,15 +106,15 @@ CASES=()
 run() {
 	local key=$1; shift
 	local out="$WORK/time.out"
-	$PIN /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >"${RUN_OUT:-/dev/null}" 2>"$WORK/stderr.out" || {
+	$PIN "$WORK/bin/timeit" -o "$out" "$@" >"${RUN_OUT:-/dev/null}" 2>"$WORK/stderr.out" || {
 		echo "run.sh: $key failed:" >&2; cat "$WORK/stderr.out" >&2; return 1; }
 	local e u s m; read -r e u s m <"$out"
 	WALL[$key]+="$e "
 	CPU[$key]+="$(echo "$u + $s" | bc -l) "
 	RSS[$key]+="$m "
 }
-# div A B: A/B, with B at least the 0.01 s resolution of /usr/bin/time.
-div() { echo "d = $2; if (d < 0.01) d = 0.01; $1 / d" | bc -l; }
+# div A B: A/B, with B at least 1 ms.
+div() { echo "d = $2; if (d < 0.001) d = 0.001; $1 / d" | bc -l; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 JQ_FILTER='select(.Event=="SparkListenerTaskEnd") | [."Stage ID", ."Stage Attempt ID", ."Task End Reason".Reason,
@@ -162,7 +162,7 @@ table() {
 		local tool=${key#*|} input cpu wall rss
 		input=${tool##*|}; tool=${tool%|*}
 		cpu=$(echo "${CPU[$key]}" | median); wall=$(echo "${WALL[$key]}" | median); rss=$(echo "${RSS[$key]}" | median)
-		printf '%-34s %-7s %8.2f %8.2f %9.0f %8.2f %9.0f\n' "$tool" "$input" "$wall" "$cpu" \
+		printf '%-34s %-7s %8.3f %8.3f %9.0f %8.3f %9.0f\n' "$tool" "$input" "$wall" "$cpu" \
 			"$(div "$bytes/1000000" "$cpu")" "$(div "$zcpu" "$cpu")" "$(echo "$rss/1024" | bc -l)"
 	done | sort -t'|' -k1,1
 	local ex jq
@@ -203,7 +203,7 @@ workers() {
 	for r in $(seq 1 "$REPS"); do
 		for w in 1 2; do
 			rm -rf "$WORK/out$w"
-			/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.out" "$WORK/bin/sparkmine" run --source "$WORK/fleet" \
+			"$WORK/bin/timeit" -o "$WORK/time.out" "$WORK/bin/sparkmine" run --source "$WORK/fleet" \
 				--out "$WORK/out$w" --workers "$w" --llm off >/dev/null 2>&1 || echo "sparkmine run --workers $w failed"
 			read -r e u s m <"$WORK/time.out"
 			WALL[$w]+="$e " WCPU[$w]+="$(echo "$u + $s" | bc -l) " WRSS[$w]+="$m "
@@ -212,8 +212,8 @@ workers() {
 	done
 	for w in 1 2; do
 		e=$(echo "${WALL[$w]}" | median)
-		printf 'sparkmine run --workers %d: %5.2fs wall (median of %d: %s), %5.2fs cpu, peak RSS %.0f MiB, %d logs: %.1f logs/s, %.0f MB/s of JSON\n' \
-			"$w" "$e" "$REPS" "$(echo ${WALL[$w]})" "$(echo "${WCPU[$w]}" | median)" "$(echo "$(echo "${WRSS[$w]}" | median)/1024" | bc -l)" \
+		printf 'sparkmine run --workers %d: %6.3fs wall (median of %d: %s), %6.3fs cpu, peak RSS %.0f MiB, %d logs: %.1f logs/s, %.0f MB/s of JSON\n' \
+			"$w" "$e" "$REPS" "$(printf "%.2f " ${WALL[$w]})" "$(echo "${WCPU[$w]}" | median)" "$(echo "$(echo "${WRSS[$w]}" | median)/1024" | bc -l)" \
 			"$WLOGS" "$(echo "$WLOGS / $e" | bc -l)" "$(echo "${WMB[$w]} / 1000000 / $e" | bc -l)"
 	done
 	printf 'workers 2 vs 1: %.2fx (median wall times)\n' \
