@@ -50,6 +50,10 @@ type Config struct {
 	// RedactNames replaces paths and db.table names with placeholders
 	// stable within a prompt (<path_1>, <table_1>).
 	RedactNames bool `yaml:"redact_names"`
+	// RedactHosts replaces host names and IP addresses (in failure and
+	// executor-loss messages, plans, and host properties such as
+	// spark.driver.host) with placeholders stable within a prompt (<host_1>).
+	RedactHosts bool `yaml:"redact_hosts"`
 
 	InputPerMTokUSD  float64 `yaml:"input_per_mtok_usd"`  // price per million input tokens
 	OutputPerMTokUSD float64 `yaml:"output_per_mtok_usd"` // per million output (and thinking) tokens
@@ -75,6 +79,7 @@ func DefaultConfig() Config {
 		RetryBaseDelay:      time.Second,
 		Timeout:             90 * time.Second,
 		RedactNames:         true,
+		RedactHosts:         true,
 		InputPerMTokUSD:     0.30,
 		OutputPerMTokUSD:    2.50,
 	}

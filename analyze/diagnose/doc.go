@@ -14,8 +14,9 @@
 // JSON of the app, bounded by max_reference_bytes, truncation stated in
 // it) and the query. Before anything leaves the machine, secret property
 // values (spark.redaction.regex semantics plus the config's patterns),
-// secrets in free text, credentials in URLs and, by default, paths and
-// table names (as stable <path_N>/<table_N> placeholders) are removed.
+// secrets in free text, credentials in URLs and, by default, paths, table
+// names and hosts (as stable <path_N>/<table_N>/<host_N> placeholders) are
+// removed.
 //
 // The answer is forced into a JSON schema (ResponseMIMEType
 // application/json + ResponseSchema) and checked again on arrival: a

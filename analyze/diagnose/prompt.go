@@ -29,7 +29,7 @@ func BuildPrompt(c Candidate, cfg Config) (Prompt, error) {
 	if c.App == nil {
 		return Prompt{}, errors.New("build prompt: candidate has no app model")
 	}
-	s, err := newScrubber(cfg.RedactPatterns, cfg.RedactNames)
+	s, err := newScrubber(cfg.RedactPatterns, cfg.RedactNames, cfg.RedactHosts)
 	if err != nil {
 		return Prompt{}, fmt.Errorf("build prompt: %w", err)
 	}

@@ -23,7 +23,13 @@ func TestSecretsNeverLeave(t *testing.T) {
 		bucket      = "acme-finance-prod"
 		table       = "sales.orders"
 	)
-	secrets := []string{awsSecret, awsKeyID, jdbcPass, urlPass, failToken, bearer, customValue, bucket, "orders"}
+	const (
+		driverHost = "etl-driver-01"
+		yarnHost   = "ip-10-20-30-40.ec2.internal"
+		shuffleIP  = "10.20.30.41"
+	)
+	secrets := []string{awsSecret, awsKeyID, jdbcPass, urlPass, failToken, bearer, customValue, bucket, "orders",
+		driverHost, yarnHost, shuffleIP}
 
 	app := testApp("app-secret", 5)
 	app.Conf = map[string]string{
@@ -34,6 +40,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 		"spark.corp.tenant.id":           customValue,
 		"spark.sql.warehouse.dir":        "s3a://" + bucket + "/warehouse",
 		"spark.executor.memory":          "8g",
+		"spark.driver.host":              driverHost,
 	}
 	app.Row.PlanExcerpt = "== Physical Plan ==\n" +
 		"*(2) SortMergeJoin [id#1], [oid#9], Inner\n" +
@@ -42,7 +49,8 @@ func TestSecretsNeverLeave(t *testing.T) {
 		"   InsertIntoHiveTable `sales`.`orders`, /user/hive/warehouse/sales.db/orders"
 	app.Stages[0].FailureReason = "org.apache.spark.SparkException: request failed: token=" + failToken + " Authorization: Bearer " + bearer
 	app.Jobs[0].FailureMessage = "Job aborted: s3://" + bucket + "/tmp/_temporary access denied"
-	app.Executors[1].RemovedReason = "lost: fetch from s3a://" + bucket + "/shuffle failed"
+	app.Executors[1].RemovedReason = "lost: fetch from s3a://" + bucket + "/shuffle failed; Container killed on host: " + yarnHost
+	app.Jobs[0].FailureMessage += "; FetchFailed(BlockManagerId(2, " + shuffleIP + ", 7337, None), shuffleId=0)"
 	c := Candidate{App: app, Findings: testFindings("app-secret", "critical")}
 	c.Findings[0].Detail = "spill while writing s3://" + bucket + "/out with password=" + jdbcPass
 
@@ -70,7 +78,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<path_1>", "<table_1>", "*********(redacted)", `"spark.executor.memory":"8g"`} {
+	for _, want := range []string{"<path_1>", "<table_1>", "<host_1>", "*********(redacted)", `"spark.executor.memory":"8g"`} {
 		if !strings.Contains(p.Reference, want) {
 			t.Errorf("reference lacks %s:\n%s", want, p.Reference)
 		}
@@ -99,10 +107,20 @@ func TestScrubText(t *testing.T) {
 		{"tables", "FileScan parquet db.t[id#1] Relation db.t[a#2] `db`.`t` Scan JDBCRelation(s.u) [n=1]",
 			"FileScan parquet <table_1>[id#1] Relation <table_1>[a#2] <table_1> Scan JDBCRelation(<table_2>) [n=1]", true},
 		{"names off", "FileScan parquet db.t[id#1] s3://b/k", "FileScan parquet db.t[id#1] s3://b/k", false},
+		{"yarn host", "Container killed on host: ip-10-1-2-3.ec2.internal. Exit status: 137",
+			"Container killed on host: <host_1>. Exit status: 137", false},
+		{"fetch failure", "FetchFailed(BlockManagerId(4, worker-7, 7337, None), shuffleId=0) from 10.0.0.5:7337 and worker-7",
+			"FetchFailed(BlockManagerId(4, <host_1>, 7337, None), shuffleId=0) from <host_2>:7337 and worker-7", false},
+		{"cloud host names", "lost ec2-3-4-5-6.compute-1.amazonaws.com then node7.corp",
+			"lost <host_1> then <host_2>", false},
+		{"prose and versions kept", "hosts are busy; host memory low on Spark 3.5.1 (org.apache.spark.SparkException)",
+			"hosts are busy; host memory low on Spark 3.5.1 (org.apache.spark.SparkException)", false},
+		{"uri is one placeholder", "hdfs://nn1.corp:8020/user/x failed on host 10.1.1.1",
+			"<path_1> failed on host <host_1>", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := newScrubber(nil, tt.names)
+			s, err := newScrubber(nil, tt.names, true)
 			if err != nil {
 				t.Fatal(err)
 			}

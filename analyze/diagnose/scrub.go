@@ -12,23 +12,25 @@ import (
 // property values (spark.redaction.regex semantics, via redact), secrets in
 // free text (key=value pairs whose key looks secret, bearer tokens, AWS
 // access key ids, credentials in URLs) and, when names is set, paths and
-// table names, replaced by placeholders that are stable within the prompt.
+// table names, and when hosts is set, host names and IP addresses, replaced
+// by placeholders that are stable within the prompt.
 type scrubber struct {
 	red      *redact.Redactor
 	secretKV []*regexp.Regexp
 	names    bool
+	hosts    bool
 	ids      map[string]string // original name → placeholder
 	counts   map[string]int    // placeholder kind → last number used
 	memo     map[string]string // text → scrubbed text
 }
 
 // newScrubber builds a scrubber; extra are the config's redact_patterns.
-func newScrubber(extra []string, names bool) (*scrubber, error) {
+func newScrubber(extra []string, names, hosts bool) (*scrubber, error) {
 	red, err := redact.New(extra...)
 	if err != nil {
 		return nil, err
 	}
-	s := &scrubber{red: red, names: names, ids: map[string]string{}, counts: map[string]int{},
+	s := &scrubber{red: red, names: names, hosts: hosts, ids: map[string]string{}, counts: map[string]int{},
 		memo: map[string]string{}}
 	for _, p := range append([]string{secretWords}, extra...) {
 		re, err := regexp.Compile(`(?i)([\w.\-]*(?:` + p + `)[\w.\-]*"?\s*[=:]\s*)(\*{9}\(redacted\)|"[^"]*"|'[^']*'|[^\s,;&)\]}>"']+)`)
@@ -57,12 +59,35 @@ var (
 	quotedTableRE = regexp.MustCompile("`[^`]+`(?:\\.`[^`]+`){1,2}")
 	// tableRE is an unquoted db.table (or catalog.db.table) after a plan
 	// node that names a relation.
+	// ipv4RE is a dotted-quad IPv4 address.
+	ipv4RE = regexp.MustCompile(`\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b`)
+	// hostSuffixRE is a host name under a private or cloud-internal domain
+	// (ip-10-0-0-1.ec2.internal, node7.corp, ec2-3-4-5-6.compute-1.amazonaws.com):
+	// class and package names never end so.
+	hostSuffixRE = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:internal|local|localdomain|lan|corp|intra|intranet|home\.arpa|amazonaws\.com|cloudapp\.net|cloudapp\.azure\.com)\b`)
+	// hostWordRE is a name where Spark and YARN put a host: "host X",
+	// "on host: X", "hostname=X", BlockManagerId(7, X, 7337, …). Only a
+	// name with a digit, a dot or a hyphen is taken for a host (see
+	// scrubHosts), so prose ("host memory") stays.
+	hostWordRE = regexp.MustCompile(`(?i)(\bhost(?:name)?(?:\s*[:=]\s*|\s+)|\bBlockManagerId\(\s*[\w-]+\s*,\s*)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)`)
 	tableRE = regexp.MustCompile(`\b((?:FileScan|Scan)\s+\w+\s+|BatchScan\s+|Relation\s+|HiveTableRelation\s*\[\s*|InsertIntoHiveTable\s+|JDBCRelation\(|CreateDataSourceTableAsSelectCommand\s+|CreateHiveTableAsSelectCommand\s+|(?i:table)\s*[=:]?\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){1,2})\b`)
 )
 
-// conf returns the value of property key as it may be sent.
+// conf returns the value of property key as it may be sent. With hosts
+// set, the whole value of a property naming a host (spark.driver.host,
+// spark.driver.bindAddress, …) is a placeholder, whatever it looks like.
 func (s *scrubber) conf(key, value string) string {
+	if s.hosts && value != "" && hostKey(key) {
+		return s.placeholder("host", value)
+	}
 	return s.text(s.red.Value(key, value))
+}
+
+// hostKey reports whether property key names a host or an address.
+func hostKey(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasSuffix(k, ".host") || strings.HasSuffix(k, "hostname") ||
+		strings.HasSuffix(k, "bindaddress") || strings.HasSuffix(k, ".address")
 }
 
 // maxScrubInput bounds the text scrubbed (the regexps backtrack); longer
@@ -99,9 +124,31 @@ func (s *scrubber) scrub(t string) string {
 	}
 	t = bearerRE.ReplaceAllString(t, "$1 "+redact.Redacted)
 	t = awsKeyRE.ReplaceAllString(t, redact.Redacted)
-	if !s.names {
-		return t
+	if s.names {
+		t = s.scrubNames(t)
 	}
+	if s.hosts {
+		t = s.scrubHosts(t)
+	}
+	return t
+}
+
+// scrubHosts replaces host names and IPv4 addresses (after scrubNames, so
+// a URI is one placeholder rather than a scheme around a host's).
+func (s *scrubber) scrubHosts(t string) string {
+	t = hostWordRE.ReplaceAllStringFunc(t, func(m string) string {
+		sub := hostWordRE.FindStringSubmatch(m)
+		if !strings.ContainsAny(sub[2], "0123456789.-") {
+			return m
+		}
+		return sub[1] + s.placeholder("host", sub[2])
+	})
+	t = hostSuffixRE.ReplaceAllStringFunc(t, func(m string) string { return s.placeholder("host", m) })
+	return ipv4RE.ReplaceAllStringFunc(t, func(m string) string { return s.placeholder("host", m) })
+}
+
+// scrubNames replaces paths and table names.
+func (s *scrubber) scrubNames(t string) string {
 	t = uriRE.ReplaceAllStringFunc(t, func(m string) string { return s.placeholder("path", m) })
 	t = absPathRE.ReplaceAllStringFunc(t, func(m string) string {
 		sub := absPathRE.FindStringSubmatch(m)
