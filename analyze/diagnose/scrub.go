@@ -70,7 +70,7 @@ var (
 	// name with a digit, a dot or a hyphen is taken for a host (see
 	// scrubHosts), so prose ("host memory") stays.
 	hostWordRE = regexp.MustCompile(`(?i)(\bhost(?:name)?(?:\s*[:=]\s*|\s+)|\bBlockManagerId\(\s*[\w-]+\s*,\s*)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)`)
-	tableRE = regexp.MustCompile(`\b((?:FileScan|Scan)\s+\w+\s+|BatchScan\s+|Relation\s+|HiveTableRelation\s*\[\s*|InsertIntoHiveTable\s+|JDBCRelation\(|CreateDataSourceTableAsSelectCommand\s+|CreateHiveTableAsSelectCommand\s+|(?i:table)\s*[=:]?\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){1,2})\b`)
+	tableRE    = regexp.MustCompile(`\b((?:FileScan|Scan)\s+\w+\s+|BatchScan\s+|Relation\s+|HiveTableRelation\s*\[\s*|InsertIntoHiveTable\s+|JDBCRelation\(|CreateDataSourceTableAsSelectCommand\s+|CreateHiveTableAsSelectCommand\s+|(?i:table)\s*[=:]?\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){1,2})\b`)
 )
 
 // conf returns the value of property key as it may be sent. With hosts
