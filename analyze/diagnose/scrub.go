@@ -57,8 +57,6 @@ var (
 	absPathRE = regexp.MustCompile(`(^|[\s\[(,=:'"])(/[\w.\-]+(?:/[\w.\-$=]*)+)`)
 	// quotedTableRE is a back-quoted multipart identifier: `db`.`t`.
 	quotedTableRE = regexp.MustCompile("`[^`]+`(?:\\.`[^`]+`){1,2}")
-	// tableRE is an unquoted db.table (or catalog.db.table) after a plan
-	// node that names a relation.
 	// ipv4RE is a dotted-quad IPv4 address.
 	ipv4RE = regexp.MustCompile(`\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b`)
 	// hostSuffixRE is a host name under a private or cloud-internal domain
@@ -70,7 +68,9 @@ var (
 	// name with a digit, a dot or a hyphen is taken for a host (see
 	// scrubHosts), so prose ("host memory") stays.
 	hostWordRE = regexp.MustCompile(`(?i)(\bhost(?:name)?(?:\s*[:=]\s*|\s+)|\bBlockManagerId\(\s*[\w-]+\s*,\s*)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)`)
-	tableRE    = regexp.MustCompile(`\b((?:FileScan|Scan)\s+\w+\s+|BatchScan\s+|Relation\s+|HiveTableRelation\s*\[\s*|InsertIntoHiveTable\s+|JDBCRelation\(|CreateDataSourceTableAsSelectCommand\s+|CreateHiveTableAsSelectCommand\s+|(?i:table)\s*[=:]?\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){1,2})\b`)
+	// tableRE is an unquoted db.table (or catalog.db.table) after a plan
+	// node that names a relation.
+	tableRE = regexp.MustCompile(`\b((?:FileScan|Scan)\s+\w+\s+|BatchScan\s+|Relation\s+|HiveTableRelation\s*\[\s*|InsertIntoHiveTable\s+|JDBCRelation\(|CreateDataSourceTableAsSelectCommand\s+|CreateHiveTableAsSelectCommand\s+|(?i:table)\s*[=:]?\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){1,2})\b`)
 )
 
 // conf returns the value of property key as it may be sent. With hosts
