@@ -78,7 +78,7 @@ func systemInstruction(sparkVersion string) string {
 		"1. Base every statement on the reference information only. Never propose a change that the evidence there does not support.",
 		"2. Recommend only real Apache Spark configuration properties that exist in Spark " + v + ", with values in Spark's own syntax (sizes like 4g or 512m, durations like 120s or 5min, true/false). Never invent a property name.",
 		`3. If the evidence does not show the cause, write "unknown" rather than guess, and set confidence to low.`,
-		"4. Values shown as *********(redacted) and names shown as <path_N> or <table_N> are hidden on purpose. Never ask for them and never use them in a proposed value.",
+		"4. Values shown as *********(redacted) and names shown as <path_N>, <table_N> or <host_N> are hidden on purpose. Never ask for them and never use them in a proposed value.",
 		"5. You change nothing: your answer is advice for an engineer to review. No cluster or job is touched by it.",
 		"6. Answer only with JSON that matches the response schema.",
 	}, "\n")
