@@ -115,6 +115,8 @@ func TestScrubText(t *testing.T) {
 			"lost <host_1> then <host_2>", false},
 		{"prose and versions kept", "hosts are busy; host memory low on Spark 3.5.1 (org.apache.spark.SparkException)",
 			"hosts are busy; host memory low on Spark 3.5.1 (org.apache.spark.SparkException)", false},
+		{"versions are not addresses", "-Dhdp.version=2.2.0.0-2041 v1.2.3.4 build 10.1.1.1.7 on 10.1.1.2",
+			"-Dhdp.version=2.2.0.0-2041 v1.2.3.4 build 10.1.1.1.7 on <host_1>", false},
 		{"uri is one placeholder", "hdfs://nn1.corp:8020/user/x failed on host 10.1.1.1",
 			"<path_1> failed on host <host_1>", true},
 	}

@@ -144,7 +144,36 @@ func (s *scrubber) scrubHosts(t string) string {
 		return sub[1] + s.placeholder("host", sub[2])
 	})
 	t = hostSuffixRE.ReplaceAllStringFunc(t, func(m string) string { return s.placeholder("host", m) })
-	return ipv4RE.ReplaceAllStringFunc(t, func(m string) string { return s.placeholder("host", m) })
+	locs := ipv4RE.FindAllStringIndex(t, -1)
+	if locs == nil {
+		return t
+	}
+	var b strings.Builder
+	last := 0
+	for _, l := range locs {
+		if versionLike(t, l[0], l[1]) {
+			continue
+		}
+		b.WriteString(t[last:l[0]])
+		b.WriteString(s.placeholder("host", t[l[0]:l[1]]))
+		last = l[1]
+	}
+	b.WriteString(t[last:])
+	return b.String()
+}
+
+// versionLike reports whether the dotted quad t[i:j] is a version rather
+// than an address: -Dhdp.version=2.2.0.0-2041, v1.2.3.4, 1.2.3.4.5.
+func versionLike(t string, i, j int) bool {
+	if j < len(t) && strings.IndexByte("-._", t[j]) >= 0 {
+		return true
+	}
+	if i > 0 && strings.IndexByte(".-_vV", t[i-1]) >= 0 {
+		return true
+	}
+	before := strings.ToLower(t[max(0, i-9):i])
+	return strings.HasSuffix(before, "version=") || strings.HasSuffix(before, "version ") ||
+		strings.HasSuffix(before, "version:")
 }
 
 // scrubNames replaces paths and table names.
