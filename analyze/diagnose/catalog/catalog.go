@@ -3,11 +3,19 @@
 // of a proposed value against that type (Spark's own size and time string
 // syntax, booleans, numbers with ranges, enums).
 //
-// The list lives in properties.txt, embedded at build time. It was
-// hand-curated from the tables of the Spark documentation without network
-// access; the file's header says how, and a test checks every default
-// against its own type.
+// The list lives in properties.txt, embedded at build time. It is generated
+// by ./gen from Apache Spark's own sources (the property tables of the
+// documentation and the Scala config definitions); the file's header names
+// the revisions read, and a test checks every default against its own type.
 package catalog
+
+// Regenerate properties.txt with `go generate` in this folder. It needs the
+// Spark source files in a local folder named by SPARK_SRC (layout and list
+// in gen/main.go; they are third-party text and stay out of this
+// repository). -keep names the internal Spark properties the code of this
+// repository refers to.
+//
+//go:generate go run ./gen -src ${SPARK_SRC} -o properties.txt -keep spark.sql.join.preferSortMergeJoin,spark.sql.catalogImplementation
 
 import (
 	_ "embed"
