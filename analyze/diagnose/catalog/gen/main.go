@@ -15,9 +15,10 @@
 //
 // Rules: a key defined in Scala takes its type, default and constraint from
 // the definition; a key only in the documentation takes a type inferred from
-// its documented default. Internal, deprecated and removed definitions,
-// credential-like keys and templated keys (spark.executor.resource.{x}.amount)
-// are left out, except keys named with -keep.
+// its documented default. Deprecated and removed definitions, credential-like
+// keys and templated keys (spark.executor.resource.{x}.amount) are left out;
+// so are definitions Spark marks internal when -internal=false, except keys
+// named with -keep.
 package main
 
 import (
@@ -63,6 +64,7 @@ func main() {
 	out := flag.String("o", "", "output file (default standard output)")
 	date := flag.String("date", time.Now().UTC().Format("2006-01-02"), "date written in the header")
 	keep := flag.String("keep", "", "comma-separated keys kept even when Spark marks them internal")
+	internal := flag.Bool("internal", true, "keep every definition Spark marks internal (real keys Spark accepts)")
 	flag.Parse()
 	if *src == "" {
 		fmt.Fprintln(os.Stderr, "gen: -src is required")
@@ -75,6 +77,7 @@ func main() {
 		os.Exit(1)
 	}
 	in.Date = *date
+	in.Internal = *internal
 	for _, k := range strings.Split(*keep, ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			in.Keep = append(in.Keep, k)
@@ -104,6 +107,10 @@ type Input struct {
 	Sources []string          // lines of SOURCES
 	Date    string
 	Keep    []string
+	// Internal keeps the definitions Spark marks internal(): they are
+	// real keys Spark accepts, and users do set some of them
+	// (spark.sql.legacy.timeParserPolicy, spark.sql.crossJoin.enabled).
+	Internal bool
 }
 
 func readSources(dir string, warn io.Writer) (Input, error) {
@@ -951,7 +958,7 @@ func Generate(in Input, warn io.Writer) (string, Stats) {
 			continue
 		case inScala && d.Deprecated, inDocs && docDeprRE.MatchString(r.Meaning):
 			continue
-		case inScala && d.Internal && !inDocs && !keep[key]:
+		case inScala && d.Internal && !inDocs && !keep[key] && !in.Internal:
 			continue
 		}
 		p, ok := build(key, d, inScala, r, inDocs, byName, warn)
@@ -1103,10 +1110,18 @@ func writeHeader(b *strings.Builder, in Input) {
 	b.WriteString(`# A key defined in Scala takes type, default and range from its definition
 # (the documented default when the definition's default is an expression the
 # generator does not evaluate); a key only in the docs takes a type read from
-# its documented default. Left out: internal, deprecated and removed
-# definitions (internal ones stay when a docs table lists them or -keep names
-# them), credentials, templated keys. Ranges come from simple checkValue
-# lambdas only; a size or time whose docs or default use -1 accepts -1.
+# its documented default. Left out: deprecated and removed definitions,
+# credentials, templated keys`)
+	if in.Internal {
+		b.WriteString(` (definitions Spark marks internal are in:
+# they are real keys Spark accepts).`)
+	} else {
+		b.WriteString(`, and definitions Spark marks internal
+# unless a docs table lists them or -keep names them.`)
+	}
+	b.WriteString(`
+# Ranges come from simple checkValue lambdas only; a size or time whose
+# docs or default use -1 accepts -1.
 #
 # Format, one property per line, fields separated by "|":
 #   key | type | default | constraint

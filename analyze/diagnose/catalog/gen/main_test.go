@@ -43,6 +43,29 @@ func TestGenerateGolden(t *testing.T) {
 	}
 }
 
+// With Internal set, definitions Spark marks internal are in the
+// catalogue; without it only the kept one and the documented one are.
+func TestGenerateInternal(t *testing.T) {
+	in, err := readSources("testdata/src", io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Keep = []string{"spark.gadget.kept"}
+	has := func(text, key string) bool { return strings.Contains(text, "\n"+key+"|") }
+	without, _ := Generate(in, io.Discard)
+	in.Internal = true
+	with, _ := Generate(in, io.Discard)
+	for _, k := range []string{"spark.gadget.kept", "spark.gadget.hidden"} {
+		if !has(without, k) || !has(with, k) {
+			t.Errorf("%s: in without Internal %v, with %v; want both", k, has(without, k), has(with, k))
+		}
+	}
+	if has(without, "spark.gadget.internal") || !strings.Contains(with, "\nspark.gadget.internal|bool|false|\n") {
+		t.Errorf("spark.gadget.internal: in without Internal %v, with %v; want only with",
+			has(without, "spark.gadget.internal"), has(with, "spark.gadget.internal"))
+	}
+}
+
 func TestDocDefault(t *testing.T) {
 	tests := []struct {
 		raw, value string
