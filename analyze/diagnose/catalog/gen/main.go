@@ -56,6 +56,7 @@ var codeFiles = []string{
 	"sql/catalyst/src/main/scala/org/apache/spark/sql/internal/SQLConf.scala",
 	"sql/catalyst/src/main/scala/org/apache/spark/sql/internal/StaticSQLConf.scala",
 	"sql/api/src/main/scala/org/apache/spark/sql/internal/SqlApiConfHelper.scala",
+	"sql/hive/src/main/scala/org/apache/spark/sql/hive/HiveUtils.scala",
 	"launcher/src/main/java/org/apache/spark/launcher/SparkLauncher.java",
 }
 
@@ -1096,10 +1097,10 @@ func writeHeader(b *strings.Builder, in Input) {
 # HOW IT WAS MADE: generated on ` + in.Date + ` by
 #   go run ./analyze/diagnose/catalog/gen -src <folder of Spark sources> -o analyze/diagnose/catalog/properties.txt
 # from Apache Spark's documentation tables (docs/*.md) and Scala config
-# definitions (core .../internal/config/package.scala, sql .../SQLConf.scala
-# and StaticSQLConf.scala; key constants from SparkLauncher.java and
-# SqlApiConfHelper.scala). Do not edit by hand: fix the generator or its
-# input. Sources read (path, repository@commit):
+# definitions (core .../internal/config/package.scala, sql .../SQLConf.scala,
+# StaticSQLConf.scala and sql/hive .../HiveUtils.scala; key constants from
+# SparkLauncher.java and SqlApiConfHelper.scala). Do not edit by hand: fix
+# the generator or its input. Sources read (path, repository@commit):
 `)
 	if len(in.Sources) == 0 {
 		b.WriteString("#   (no SOURCES file given)\n")
