@@ -208,6 +208,9 @@ var (
 // and "" when the documentation describes a computed value or none.
 func DocDefault(raw string) (value string, typ catalog.Type) {
 	s := strings.TrimSpace(raw)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1] // "3": the docs quote a string value
+	}
 	if noneDefaults[strings.ToLower(s)] {
 		return "", ""
 	}
@@ -895,7 +898,7 @@ type Stats struct {
 var (
 	credentialRE = regexp.MustCompile(`(?i)secret|password|token|credential|keytab|principal|kerberos|keystore|truststore|\.key$|accesskey|access\.key`)
 	templateRE   = regexp.MustCompile(`[^A-Za-z0-9._-]`)
-	docDeprRE    = regexp.MustCompile(`(?i)^\(?deprecated\b|\bdeprecated (since|as of|in)\b`)
+	docDeprRE    = regexp.MustCompile(`(?i)^\(?deprecated\b|\b(?:was |is )?deprecated (since|as of|in|from)\b`)
 	minusOneRE   = regexp.MustCompile(`(^|[^\w.-])-1([^\w.]|$)`)
 )
 

@@ -85,6 +85,8 @@ func TestDocDefault(t *testing.T) {
 		{"30min", "30min", catalog.Time},
 		{"100ms", "100ms", catalog.Time},
 		{"FIFO", "FIFO", catalog.String},
+		{`"3"`, "3", catalog.Int},
+		{`"auto"`, "auto", catalog.String},
 		{"(none)", "", ""},
 		{"Not set", "", ""},
 		{"value of spark.network.timeout", "", ""},
@@ -213,5 +215,26 @@ func TestChainSkipsStringsAndComments(t *testing.T) {
 	}
 	if got := strings.Join(names, ","); got != "ConfigBuilder,doc,stringConf,createWithDefault" {
 		t.Errorf("calls = %s", got)
+	}
+}
+
+// A docs row whose meaning says the key is deprecated is left out; one that
+// only mentions a deprecated neighbour is not.
+func TestDocDeprecated(t *testing.T) {
+	tests := []struct {
+		meaning string
+		want    bool
+	}{
+		{"(Deprecated since Spark 3.0, please set 'spark.gizmo.new'.)", true},
+		{"Deprecated. Use spark.gizmo.new instead.", true},
+		{"Sets the gizmo size. This configuration was deprecated from Spark 3.1.0, and is a no-op.", true},
+		{"This option is deprecated as of Spark 2.0.", true},
+		{"Sets the gizmo size, replacing the deprecated spark.gizmo.old.", false},
+		{"Sets the gizmo size.", false},
+	}
+	for _, tt := range tests {
+		if got := docDeprRE.MatchString(tt.meaning); got != tt.want {
+			t.Errorf("deprecated(%q) = %v, want %v", tt.meaning, got, tt.want)
+		}
 	}
 }
