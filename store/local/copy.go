@@ -8,11 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/sparkmine/sparkmine/store"
 )
 
-var _ interface {
-	Copy(ctx context.Context, from, to string) error
-} = (*Store)(nil)
+var _ store.Copier = (*Store)(nil)
 
 // Copy gives the file of from a second name, to: it hard-links the file
 // under a temporary name beside to and renames that into place, so no byte
@@ -61,21 +61,18 @@ func (s *Store) Copy(ctx context.Context, from, to string) error {
 }
 
 // linkTemp links the file src under a new temporary name in dir, creating
-// dir first, and returns that name. Like createTemp it tries again when a
-// concurrent Delete prunes dir; it fails with fs.ErrNotExist when src is
-// gone.
+// dir first, and returns that name; it fails with fs.ErrNotExist when src
+// is gone.
 func linkTemp(src, dir string) (name string, err error) {
-	for range 100 {
+	err = inFolder(dir, func() error {
 		name = filepath.Join(dir, tempPrefix+rand.Text())
-		if err = os.MkdirAll(dir, 0o755); err == nil {
-			err = os.Link(src, name)
+		err := os.Link(src, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			if _, serr := os.Lstat(src); errors.Is(serr, fs.ErrNotExist) {
+				return errSourceGone
+			}
 		}
-		if err == nil || !errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		if _, serr := os.Lstat(src); errors.Is(serr, fs.ErrNotExist) {
-			return "", fs.ErrNotExist
-		}
-	}
+		return err
+	})
 	return name, unwrapPath(err)
 }

@@ -114,20 +114,35 @@ func writeTemp(ctx context.Context, dir string, r io.Reader) (name string, err e
 	return f.Name(), unwrapPath(f.Close())
 }
 
-// createTemp creates a temporary file in dir, creating dir first. A
-// concurrent Delete may prune dir, or one of its parents while MkdirAll is
-// still creating the folders below it, so a step that finds a folder gone
-// tries again: every such failure means another Delete made progress.
+// createTemp creates a temporary file in dir, creating dir first.
 func createTemp(dir string) (f *os.File, err error) {
+	err = inFolder(dir, func() error {
+		f, err = os.CreateTemp(dir, tempPrefix+"*")
+		return err
+	})
+	return f, unwrapPath(err)
+}
+
+// errSourceGone ends inFolder's retries: what create needs besides the
+// folder is missing.
+var errSourceGone = fmt.Errorf("source %w", fs.ErrNotExist)
+
+// inFolder makes sure the folder dir exists and runs create, which makes
+// something in it. A concurrent Delete may prune dir, or one of its parents
+// while MkdirAll is still creating the folders below it, so a step that
+// finds a folder gone tries again: every such failure means another Delete
+// made progress.
+func inFolder(dir string, create func() error) error {
+	var err error
 	for range 100 {
 		if err = os.MkdirAll(dir, 0o755); err == nil {
-			f, err = os.CreateTemp(dir, tempPrefix+"*")
+			err = create()
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
+		if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, errSourceGone) {
 			break
 		}
 	}
-	return f, unwrapPath(err)
+	return err
 }
 
 // commit renames tmp to p and syncs the folder so that the rename lasts.

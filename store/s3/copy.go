@@ -12,6 +12,8 @@ import (
 	"github.com/sparkmine/sparkmine/store"
 )
 
+var _ store.Copier = (*Store)(nil)
+
 // maxCopySize is the largest object one CopyObject copies (5 GiB); larger
 // ones would need a multipart UploadPartCopy, and are streamed instead.
 const maxCopySize = 5 << 30
