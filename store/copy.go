@@ -15,11 +15,18 @@ type Copier interface {
 }
 
 // Copy copies the object from to the key to inside s: server-side when s is
-// a Copier, otherwise by streaming it through Open and Put.
+// a Copier, otherwise with CopyStream.
 func Copy(ctx context.Context, s Store, from, to string) error {
 	if c, ok := s.(Copier); ok {
 		return c.Copy(ctx, from, to)
 	}
+	return CopyStream(ctx, s, from, to)
+}
+
+// CopyStream copies the object from to the key to inside s by streaming its
+// bytes through Open and Put: the fallback of a Copier that cannot copy an
+// object server-side.
+func CopyStream(ctx context.Context, s Store, from, to string) error {
 	rc, err := s.Open(ctx, from, 0, -1)
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)

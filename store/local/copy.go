@@ -19,8 +19,8 @@ var _ store.Copier = (*Store)(nil)
 // is copied and readers of to see the old file or the new one. Sharing the
 // file is safe because nothing here writes a file in place (Put renames a
 // new file over a name). Where the file system cannot link (a symbolic
-// link, another device, no hard links), the bytes are copied as Put writes
-// them.
+// link, another device, no hard links), the bytes are streamed
+// (store.CopyStream).
 func (s *Store) Copy(ctx context.Context, from, to string) error {
 	src, err := s.checked(ctx, from)
 	if err != nil {
@@ -49,15 +49,7 @@ func (s *Store) Copy(ctx context.Context, from, to string) error {
 			return fmt.Errorf("copy %s: %w", src, err)
 		}
 	}
-	f, err := openRegular(src)
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", src, err)
-	}
-	defer f.Close()
-	if err := s.Put(ctx, to, f); err != nil {
-		return fmt.Errorf("copy %s: %w", src, err)
-	}
-	return nil
+	return store.CopyStream(ctx, s, from, to)
 }
 
 // linkTemp links the file src under a new temporary name in dir, creating

@@ -34,15 +34,7 @@ func (s *Store) Copy(ctx context.Context, from, to string) error {
 		return fmt.Errorf("copy: %w", err)
 	}
 	if info.Size > maxCopySize {
-		rc, err := s.Open(ctx, from, 0, -1)
-		if err != nil {
-			return fmt.Errorf("copy: %w", err)
-		}
-		defer rc.Close()
-		if err := s.Put(ctx, to, rc); err != nil {
-			return fmt.Errorf("copy %s: %w", s.URI(from), err)
-		}
-		return nil
+		return store.CopyStream(ctx, s, from, to)
 	}
 	// CopySource is "bucket/key" with the key URL-encoded ('/' may stay;
 	// '+' must not, or S3 reads it as a space).

