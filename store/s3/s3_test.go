@@ -68,7 +68,7 @@ func TestConformance(t *testing.T) {
 	if c.truncated == 0 {
 		t.Errorf("no listing went past one page")
 	}
-	for op, min := range map[string]int{"CompleteMultipartUpload": 1, "UploadPart": 3, "AbortMultipartUpload": 3, "CopyObject": 1} {
+	for op, min := range map[string]int{"CompleteMultipartUpload": 1, "UploadPart": 3, "AbortMultipartUpload": 3, "ListParts": 3, "CopyObject": 1} {
 		if c.ops[op] < min {
 			t.Errorf("%d %s calls, want at least %d", c.ops[op], op, min)
 		}

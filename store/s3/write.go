@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/sparkmine/sparkmine/store"
 )
@@ -144,16 +145,52 @@ func (u *upload) part(ctx context.Context, data []byte) error {
 	return nil
 }
 
-// abort aborts the upload, even when ctx is done.
+// abortTries bounds abort's rounds of AbortMultipartUpload and ListParts.
+const abortTries = 4
+
+// abort aborts the upload, even when ctx is done. A part upload whose
+// request was cancelled with ctx may still be landing on the server and
+// outlive the abort ("it might be necessary to abort a given multipart
+// upload multiple times", S3's AbortMultipartUpload documentation), so
+// abort asks ListParts whether the upload is gone, and aborts again if not.
 func (u *upload) abort(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
 	defer cancel()
-	_, err := u.s.client.AbortMultipartUpload(ctx, &awss3.AbortMultipartUploadInput{
-		Bucket:   &u.s.bucket,
-		Key:      u.key,
-		UploadId: u.id,
-	})
-	return err
+	for try := 1; ; try++ {
+		_, err := u.s.client.AbortMultipartUpload(ctx, &awss3.AbortMultipartUploadInput{
+			Bucket:   &u.s.bucket,
+			Key:      u.key,
+			UploadId: u.id,
+		})
+		if err != nil && !isNoSuchUpload(err) {
+			return err
+		}
+		_, err = u.s.client.ListParts(ctx, &awss3.ListPartsInput{
+			Bucket:   &u.s.bucket,
+			Key:      u.key,
+			UploadId: u.id,
+			MaxParts: aws.Int32(1),
+		})
+		switch {
+		case isNoSuchUpload(err):
+			return nil
+		case try == abortTries && err != nil:
+			return err
+		case try == abortTries:
+			return fmt.Errorf("multipart upload %s still there after %d aborts", *u.id, try)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(try) * 100 * time.Millisecond):
+		}
+	}
+}
+
+// isNoSuchUpload reports whether err is S3's "no such upload".
+func isNoSuchUpload(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchUpload"
 }
 
 // ctxReader fails with ctx's error once ctx is done.
