@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -11,6 +13,11 @@ import (
 	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/store"
 )
+
+// ErrNotEventLog is the reason a log is unreadable when its first line is
+// not a JSON object: a driver log or any other text that happens to sit
+// among the event logs (every Spark event log line is one JSON event).
+var ErrNotEventLog = errors.New("not a Spark event log: the first line is not a JSON event")
 
 // LogStats are the byte counts of one read log.
 type LogStats struct {
@@ -37,6 +44,7 @@ func ReadLog(ctx context.Context, st store.Store, l logfile.Log, opts extract.Op
 	r := logfile.Open(ctx, l, open)
 	defer r.Close()
 	b := extract.NewBuilder(opts)
+	first := true
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, LogStats{}, err
@@ -47,6 +55,12 @@ func ReadLog(ctx context.Context, st store.Store, l logfile.Log, opts extract.Op
 		}
 		if err != nil {
 			return nil, LogStats{r.BytesIn(), r.BytesOut()}, fmt.Errorf("read %s: %w", st.URI(l.Key), err)
+		}
+		if first && len(bytes.TrimSpace(line)) > 0 {
+			first = false
+			if !bytes.HasPrefix(bytes.TrimSpace(line), []byte("{")) {
+				return nil, LogStats{r.BytesIn(), r.BytesOut()}, fmt.Errorf("read %s: %s:%d: %w", st.URI(l.Key), r.File(), r.Line(), ErrNotEventLog)
+			}
 		}
 		b.Line(line, r.File(), r.Line())
 	}
