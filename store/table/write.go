@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path"
 	"reflect"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,9 +36,29 @@ type PartName struct {
 	Seq   int    // number of the first part written
 }
 
-// file returns the base name of part n.
-func (p PartName) file(n int) string {
+// File returns the base name of part n: part-<RunID>-<Shard>-<n>.parquet,
+// n zero-padded to five digits. ParsePart reads it back.
+func (p PartName) File(n int) string {
 	return fmt.Sprintf("part-%s-%s-%05d.parquet", p.RunID, p.Shard, n)
+}
+
+// ParsePart reads the name of a part file (a bare name or a key ending in
+// one) as File wrote it: the writer's run id and shard, and the part's
+// number as Seq. The shard is the last dash-separated field before the
+// number, so a run id may hold dashes. ok is false for any other name.
+func ParsePart(key string) (name PartName, ok bool) {
+	rest, ok1 := strings.CutPrefix(path.Base(key), "part-")
+	rest, ok2 := strings.CutSuffix(rest, ".parquet")
+	i := strings.LastIndexByte(rest, '-') // before the number
+	if !ok1 || !ok2 || i < 0 {
+		return PartName{}, false
+	}
+	j := strings.LastIndexByte(rest[:i], '-') // before the shard
+	seq, err := strconv.Atoi(rest[i+1:])
+	if j <= 0 || err != nil || strings.Trim(rest[i+1:], "0123456789") != "" {
+		return PartName{}, false
+	}
+	return PartName{RunID: rest[:j], Shard: rest[j+1 : i], Seq: seq}, true
 }
 
 // check refuses names that would not make one clean path element.
@@ -86,7 +108,7 @@ func WriteTable[T any](ctx context.Context, st store.Store, table string, rows [
 	n := name.Seq
 	for _, day := range days {
 		for part := range slices.Chunk(byDay[day], maxPartRows) {
-			key := fmt.Sprintf("%s/dt=%s/%s", table, day, name.file(n))
+			key := fmt.Sprintf("%s/dt=%s/%s", table, day, name.File(n))
 			if err := writePart(ctx, st, key, table, part, name); err != nil {
 				return keys, err
 			}
