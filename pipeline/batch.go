@@ -5,8 +5,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/sparkmine/sparkmine/analyze"
-	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 )
 
 // Part files hold the rows of many logs: a run collects rows per day and
@@ -22,14 +21,11 @@ const DefaultBatchBytes = 64 << 20
 
 // batch is the rows of one day waiting to be written.
 type batch struct {
-	day      string
-	apps     []extract.AppRow
-	stages   []extract.StageRow
-	execs    []extract.ExecutorRow
-	findings []analyze.FindingRow
-	logs     []string        // ledger keys of the logs in it
-	appKeys  map[string]bool // app_id/attempt_id of those logs
-	size     int
+	day     string
+	rows    *dataset.Rows   // of every per-log table
+	logs    []string        // ledger keys of the logs in it
+	appKeys map[string]bool // app_id/attempt_id of those logs
+	size    int
 }
 
 // batcher collects the rows of the logs the workers read.
@@ -49,25 +45,21 @@ func newBatcher(limit int) *batcher {
 
 // add queues one log's rows and returns the batches that are full, for the
 // caller to write outside the lock.
-func (b *batcher) add(day, key string, app *extract.App, findings []analyze.FindingRow) []*batch {
+func (b *batcher) add(day, key string, l *dataset.Log) []*batch {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var full []*batch
-	ak := appKey(app.Row.AppID, app.Row.AttemptID)
+	ak := dataset.AppKey(l.App.Row.AppID, l.App.Row.AttemptID)
 	cur := b.days[day]
 	if cur != nil && cur.appKeys[ak] {
 		full = append(full, b.take(day))
 		cur = nil
 	}
 	if cur == nil {
-		cur = &batch{day: day, appKeys: map[string]bool{}}
+		cur = &batch{day: day, rows: dataset.NewRows(), appKeys: map[string]bool{}}
 		b.days[day] = cur
 	}
-	n := rowsSize(app, findings)
-	cur.apps = append(cur.apps, app.Row)
-	cur.stages = append(cur.stages, app.Stages...)
-	cur.execs = append(cur.execs, app.Executors...)
-	cur.findings = append(cur.findings, findings...)
+	n := cur.rows.Add(l)
 	cur.logs = append(cur.logs, key)
 	cur.appKeys[ak] = true
 	cur.size += n
@@ -116,41 +108,17 @@ func (b *batcher) rest() []*batch {
 	return all
 }
 
-// rowsSize estimates the memory of one log's rows.
-func rowsSize(app *extract.App, findings []analyze.FindingRow) int {
-	return 1024 + len(app.Row.SparkConf) + len(app.Row.PlanExcerpt) +
-		len(app.Stages)*900 + len(app.Executors)*400 + len(findings)*800
-}
-
-func appKey(appID, attemptID string) string { return appID + "/" + attemptID }
-
 // writeBatch writes a batch's tables and records, for each of its logs, the
 // part files that hold its rows.
-func (o *Options) writeBatch(ctx context.Context, bt *batch, res *results) error {
-	var files []string
-	add := func(keys []string, err error) error {
-		files = append(files, keys...)
-		res.mu.Lock()
-		res.files = append(res.files, keys...)
-		res.mu.Unlock()
+func (r *run) writeBatch(ctx context.Context, bt *batch) error {
+	files, err := bt.rows.Write(ctx, r.tx, bt.day)
+	if err != nil {
 		return err
 	}
-	if err := add(writeRows(ctx, o, "apps", bt.apps, bt.day, res)); err != nil {
-		return err
-	}
-	if err := add(writeRows(ctx, o, "stages", bt.stages, bt.day, res)); err != nil {
-		return err
-	}
-	if err := add(writeRows(ctx, o, "executors", bt.execs, bt.day, res)); err != nil {
-		return err
-	}
-	if err := add(writeRows(ctx, o, "findings", bt.findings, bt.day, res)); err != nil {
-		return err
-	}
-	res.mu.Lock()
-	defer res.mu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, key := range bt.logs {
-		res.logFiles[key] = append(res.logFiles[key], files...)
+		r.logFiles[key] = append(r.logFiles[key], files...)
 	}
 	return nil
 }

@@ -7,48 +7,45 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
 )
 
 // diagnose asks Gemini (or writes the prompts, in dry-run mode) about the
 // flagged apps and writes the diagnoses table.
-func (o *Options) diagnose(ctx context.Context, res *results, m *Manifest, log *slog.Logger) error {
-	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || len(res.candidates) == 0 {
+func (r *run) diagnose(ctx context.Context) error {
+	o, m := &r.o, r.m
+	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || len(r.flagged.list) == 0 {
 		return nil
 	}
 	d, err := diagnose.New(ctx, o.Diagnose, StoreCache{o.Out}, PromptWriter(o.Out))
 	if err != nil {
 		return fmt.Errorf("gemini: %w", err)
 	}
-	rows := d.Run(ctx, o.RunID, res.candidates)
+	rows := d.Run(ctx, o.RunID.String(), r.flagged.list)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	for _, r := range rows {
-		m.TokensIn += r.InputTokens
-		m.TokensOut += r.OutputTokens
-		m.LLMCostUSD += r.CostUSD
-		log.Info("diagnosis", "app_id", r.AppID, "attempt_id", r.AttemptID, "status", r.Status,
-			"input_tokens", r.InputTokens, "output_tokens", r.OutputTokens, "latency_ms", r.LatencyMS)
+	for _, row := range rows {
+		m.TokensIn += row.InputTokens
+		m.TokensOut += row.OutputTokens
+		m.LLMCostUSD += row.CostUSD
+		r.log.Info("diagnosis", "app_id", row.AppID, "attempt_id", row.AttemptID, "status", row.Status,
+			"input_tokens", row.InputTokens, "output_tokens", row.OutputTokens, "latency_ms", row.LatencyMS)
 	}
 	m.Diagnoses = int64(len(rows))
 	byDay := map[string][]analyze.DiagnosisRow{}
-	for _, r := range rows {
-		day := res.days[r.AppID+"/"+r.AttemptID]
-		byDay[day] = append(byDay[day], r)
+	for _, row := range rows {
+		day := r.flagged.days[dataset.AppKey(row.AppID, row.AttemptID)]
+		byDay[day] = append(byDay[day], row)
 	}
 	for day, rs := range byDay {
-		keys, err := writeRows(ctx, o, "diagnoses", rs, day, res)
-		res.mu.Lock()
-		res.files = append(res.files, keys...)
-		res.mu.Unlock()
+		keys, err := dataset.Diagnoses.Write(ctx, r.tx, day, rs)
 		m.RunFiles = append(m.RunFiles, keys...)
 		if err != nil {
-			o.abandon(res)
 			return fmt.Errorf("write diagnoses: %w", err)
 		}
 	}

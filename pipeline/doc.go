@@ -5,6 +5,18 @@
 // tables, the ledger and the run manifest, in that order, to the output
 // store.
 //
+// Its parts:
+//
+//   - Options configure a run; Run runs it (run.go, process.go, batch.go,
+//     diagnose.go). DiagnoseStored diagnoses one stored app on demand
+//     (ondemand.go).
+//   - Tx is the run transaction (tx.go, supersede.go, staging.go,
+//     ledger.go): every writer (run, diagnose on demand, compaction) writes
+//     through one, so the commit protocol below lives in one place.
+//   - RunID names a run and its files (runid.go); Shard a slice of the logs.
+//   - Package dataset lists the dataset's tables; adding a table is its row
+//     type plus one line there.
+//
 // Commit protocol (what makes a crash or a rerun safe):
 //
 //  1. Rows are collected per day across logs and written as part files

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store/table/duckdbtest"
 )
 
@@ -57,6 +59,12 @@ var designColumns = map[string]map[string]string{
 		"recommendations": `STRUCT("key" VARCHAR, "current" VARCHAR, proposed VARCHAR, reason VARCHAR)[]`,
 		"dt":              "DATE",
 	},
+	"diagnoses": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "time": "TIMESTAMP WITH TIME ZONE",
+		"model": "VARCHAR", "prompt_sha256": "VARCHAR", "input_tokens": "BIGINT", "output_tokens": "BIGINT",
+		"latency_ms": "BIGINT", "status": "VARCHAR", "bottleneck": "VARCHAR", "root_cause": "VARCHAR",
+		"rationale": "VARCHAR", "rejected_keys": "VARCHAR[]", "cost_usd": "DOUBLE", "cached": "BOOLEAN", "dt": "DATE",
+	},
 }
 
 // TestDuckDBReadsTheDatasetOfRealLogs writes the tables from real Spark
@@ -69,13 +77,21 @@ func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 		"spark/app-20161116163331-0000"}
 	src := openLocal(t, copyLogs(t, logs...))
 	outDir := t.TempDir()
-	if _, err := Run(context.Background(), testOptions(src, openLocal(t, outDir))); err != nil {
+	o := testOptions(src, openLocal(t, outDir))
+	o.Diagnose = diagnose.DefaultConfig() // dry-run: a diagnoses row per flagged app, nothing sent
+	o.Diagnose.Mode, o.Diagnose.MinSeverity = diagnose.ModeDryRun, "low"
+	if _, err := Run(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	read := func(tbl string) string {
 		return fmt.Sprintf("read_parquet('%s', hive_partitioning = true)", filepath.Join(outDir, tbl, "*", "*.parquet"))
 	}
-	for tbl, cols := range designColumns {
+	for _, tb := range dataset.Tables {
+		tbl, cols := tb.Name(), designColumns[tb.Name()]
+		if len(cols) == 0 {
+			t.Errorf("table %s: no design columns to check; add them to designColumns", tbl)
+			continue
+		}
 		res := db.Query(t, "DESCRIBE SELECT * FROM "+read(tbl))
 		got := map[string]string{}
 		for _, r := range res[0] {

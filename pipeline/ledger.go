@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/sparkmine/sparkmine/extract/logfile"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
+	"github.com/sparkmine/sparkmine/store/table"
 )
 
 // Where the run's own bookkeeping lives in the output store.
@@ -25,9 +27,6 @@ const (
 	statusOK    = "ok"
 	statusError = "failed"
 )
-
-// Tables are the tables the pipeline writes, one folder each.
-var Tables = []string{"apps", "stages", "executors", "findings", "diagnoses"}
 
 // Entry is the ledger's record of one processed log.
 type Entry struct {
@@ -65,9 +64,14 @@ func ledgerKey(l logfile.Log) string {
 	return strings.TrimSuffix(l.Key, ".inprogress")
 }
 
+func emptyState() *state {
+	return &state{latest: map[string]Entry{}, live: map[string]bool{}, runs: map[string]Manifest{},
+		holders: map[string][]string{}}
+}
+
 // loadState reads every manifest and the ledger file of each committed run.
 func loadState(ctx context.Context, out store.Store) (*state, error) {
-	st := &state{latest: map[string]Entry{}, live: map[string]bool{}, runs: map[string]Manifest{}}
+	st := emptyState()
 	var ids []string
 	err := out.List(ctx, runsDir, func(o store.ObjectInfo) error {
 		if !strings.HasSuffix(o.Key, ".json") {
@@ -139,21 +143,21 @@ func (s *state) cleanup(ctx context.Context, out store.Store, shard Shard) (dele
 			doomed = append(doomed, f)
 		}
 	}
-	for _, t := range Tables {
-		err := out.List(ctx, t+"/", func(o store.ObjectInfo) error {
-			if !s.live[o.Key] && partShard(o.Key) == shard.Tag() {
+	for _, t := range dataset.Tables {
+		err := out.List(ctx, t.Name()+"/", func(o store.ObjectInfo) error {
+			if p, ok := table.ParsePart(o.Key); ok && !s.live[o.Key] && p.Shard == shard.Tag() {
 				doomed = append(doomed, o.Key)
 			}
 			return nil
 		})
 		if err != nil {
-			return 0, fmt.Errorf("list %s: %w", t, err)
+			return 0, fmt.Errorf("list %s: %w", t.Name(), err)
 		}
 	}
 	// Ledger files of runs that never committed are orphans too.
 	err = out.List(ctx, ledgerDir, func(o store.ObjectInfo) error {
 		id := strings.TrimSuffix(path.Base(o.Key), ".json")
-		if _, ok := s.runs[id]; !ok && strings.HasSuffix(id, "-"+shard.Tag()) {
+		if sh, ok := shardOf(id); ok && sh == shard && !s.committed(id) {
 			doomed = append(doomed, o.Key)
 		}
 		return nil
@@ -170,18 +174,10 @@ func (s *state) cleanup(ctx context.Context, out store.Store, shard Shard) (dele
 	return deleted, nil
 }
 
-// partShard returns the shard tag of a part file name
-// part-<run>-<shard>-<n>.parquet, or "" for any other name.
-func partShard(key string) string {
-	base := path.Base(key)
-	if !strings.HasPrefix(base, "part-") || !strings.HasSuffix(base, ".parquet") {
-		return ""
-	}
-	f := strings.Split(strings.TrimSuffix(base, ".parquet"), "-")
-	if len(f) < 4 {
-		return ""
-	}
-	return f[len(f)-2]
+// committed reports whether the run of that id committed.
+func (s *state) committed(runID string) bool {
+	_, ok := s.runs[runID]
+	return ok
 }
 
 func readJSON(ctx context.Context, st store.Store, key string, v any) error {

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/table"
 )
@@ -16,7 +18,7 @@ import (
 // LoadApp rebuilds the stored model of one app attempt (the newest attempt
 // when attemptID is "") and its findings from the dataset in out.
 func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*extract.App, []analyze.FindingRow, error) {
-	apps, err := table.ReadTable[extract.AppRow](ctx, out, "apps", nil)
+	apps, err := dataset.Apps.Read(ctx, out, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -33,7 +35,7 @@ func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 	app := &extract.App{Row: *row, Conf: map[string]string{}}
 	_ = json.Unmarshal([]byte(row.SparkConf), &app.Conf)
 	mine := func(id, att string) bool { return id == row.AppID && att == row.AttemptID }
-	stages, err := table.ReadTable[extract.StageRow](ctx, out, "stages", nil)
+	stages, err := dataset.Stages.Read(ctx, out, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -46,7 +48,7 @@ func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 		a, b := app.Stages[i], app.Stages[j]
 		return a.StageID < b.StageID || a.StageID == b.StageID && a.StageAttemptID < b.StageAttemptID
 	})
-	execs, err := table.ReadTable[extract.ExecutorRow](ctx, out, "executors", nil)
+	execs, err := dataset.Executors.Read(ctx, out, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,7 +57,7 @@ func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 			app.Executors = append(app.Executors, e)
 		}
 	}
-	all, err := table.ReadTable[analyze.FindingRow](ctx, out, "findings", nil)
+	all, err := dataset.Findings.Read(ctx, out, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,21 +83,20 @@ func DiagnoseStored(ctx context.Context, out store.Store, appID, attemptID strin
 	if err != nil {
 		return analyze.DiagnosisRow{}, fmt.Errorf("gemini: %w", err)
 	}
-	o := Options{Out: out, Version: version}
-	o.defaults()
-	row := d.DiagnoseOne(ctx, o.RunID, diagnose.Candidate{App: app, Findings: findings})
-	m := &Manifest{RunID: o.RunID, Shard: o.Shard.String(), Started: o.Now().UTC(), Out: out.URI(""),
-		Version: version, Unreadable: []Unreadable{}, Diagnoses: 1,
-		TokensIn: row.InputTokens, TokensOut: row.OutputTokens, LLMCostUSD: row.CostUSD}
-	res := &results{days: map[string]string{}}
+	started := time.Now()
+	tx := Begin(out, NewRunID(started, All), nil)
+	defer tx.Abandon()
+	row := d.DiagnoseOne(ctx, tx.ID().String(), diagnose.Candidate{App: app, Findings: findings})
+	m := newManifest(tx.ID(), started, out, version)
+	m.Diagnoses, m.TokensIn, m.TokensOut, m.LLMCostUSD = 1, row.InputTokens, row.OutputTokens, row.CostUSD
 	day := table.Day(dayOf(app, logFallback(app)))
-	keys, err := writeRows(ctx, &o, "diagnoses", []analyze.DiagnosisRow{row}, day, res)
+	keys, err := dataset.Diagnoses.Write(ctx, tx, day, []analyze.DiagnosisRow{row})
 	if err != nil {
 		return row, fmt.Errorf("write diagnosis: %w", err)
 	}
 	m.RunFiles = keys
-	if err := o.commit(ctx, &results{}, m); err != nil {
+	if err := tx.Commit(ctx, m); err != nil {
 		return row, err
 	}
-	return row, publish(ctx, out, o.RunID, keys)
+	return row, tx.Publish(ctx)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/pipeline/pipelinetest"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/local"
@@ -105,9 +106,9 @@ func smallBatches(o Options) Options {
 	return o
 }
 
-// dataset and sameDataset compare datasets row for row.
+// readDataset and sameDataset compare datasets row for row.
 var (
-	dataset     = pipelinetest.Dataset
+	readDataset = pipelinetest.Dataset
 	sameDataset = pipelinetest.Equal
 )
 
@@ -123,7 +124,7 @@ func TestRunIdempotentAndIncremental(t *testing.T) {
 	if m1.Counts.Logs != len(sampleSet) || m1.Counts.Processed != len(sampleSet) {
 		t.Fatalf("first run: %d logs, %d processed; want %d each (%+v)", m1.Counts.Logs, m1.Counts.Processed, len(sampleSet), m1.Counts)
 	}
-	first := dataset(t, out)
+	first := readDataset(t, out)
 	if n := len(first["apps"]); n != len(sampleSet) {
 		t.Fatalf("apps table has %d rows, want %d", n, len(sampleSet))
 	}
@@ -135,7 +136,7 @@ func TestRunIdempotentAndIncremental(t *testing.T) {
 	if m2.Counts.Processed != 0 || m2.Counts.SkippedDone != len(sampleSet) {
 		t.Errorf("second run processed %d, skipped %d as done; want 0 and %d", m2.Counts.Processed, m2.Counts.SkippedDone, len(sampleSet))
 	}
-	sameDataset(t, "after a rerun", dataset(t, out), first)
+	sameDataset(t, "after a rerun", readDataset(t, out), first)
 
 	addLog(t, srcDir, "spark/local-1426533911241")
 	m3, err := Run(ctx, testOptions(src, out))
@@ -145,12 +146,12 @@ func TestRunIdempotentAndIncremental(t *testing.T) {
 	if m3.Counts.Processed != 1 {
 		t.Errorf("after adding one log the run processed %d logs, want 1", m3.Counts.Processed)
 	}
-	if n := len(dataset(t, out)["apps"]); n != len(sampleSet)+1 {
+	if n := len(readDataset(t, out)["apps"]); n != len(sampleSet)+1 {
 		t.Errorf("apps table has %d rows after adding a log, want %d", n, len(sampleSet)+1)
 	}
 
 	// --reprocess replaces every log's rows: same dataset, no duplicates.
-	before := dataset(t, out)
+	before := readDataset(t, out)
 	o := testOptions(src, out)
 	o.Reprocess = true
 	m4, err := Run(ctx, o)
@@ -163,7 +164,7 @@ func TestRunIdempotentAndIncremental(t *testing.T) {
 	if _, err := Run(ctx, testOptions(src, out)); err != nil { // its start deletes the superseded parts
 		t.Fatal(err)
 	}
-	sameDataset(t, "after --reprocess", dataset(t, out), before)
+	sameDataset(t, "after --reprocess", readDataset(t, out), before)
 }
 
 func TestGrownLogIsReprocessed(t *testing.T) {
@@ -201,7 +202,7 @@ func TestGrownLogIsReprocessed(t *testing.T) {
 	if _, err := Run(ctx, testOptions(src, fresh)); err != nil {
 		t.Fatal(err)
 	}
-	sameDataset(t, "grown log", dataset(t, out), dataset(t, fresh))
+	sameDataset(t, "grown log", readDataset(t, out), readDataset(t, fresh))
 }
 
 func TestShardsEqualUnshardedRun(t *testing.T) {
@@ -225,7 +226,7 @@ func TestShardsEqualUnshardedRun(t *testing.T) {
 	if total != len(sampleSet) {
 		t.Errorf("shards processed %d logs in all, want %d", total, len(sampleSet))
 	}
-	sameDataset(t, "shards 0/3+1/3+2/3", dataset(t, sharded), dataset(t, whole))
+	sameDataset(t, "shards 0/3+1/3+2/3", readDataset(t, sharded), readDataset(t, whole))
 }
 
 func TestBrokenLogAmongGoodOnes(t *testing.T) {
@@ -245,7 +246,7 @@ func TestBrokenLogAmongGoodOnes(t *testing.T) {
 		!strings.Contains(m.Unreadable[0].Reason, "checksum") {
 		t.Fatalf("manifest unreadable = %+v, want the lz4 log with a checksum reason", m)
 	}
-	if n := len(dataset(t, out)["apps"]); n != 2 {
+	if n := len(readDataset(t, out)["apps"]); n != 2 {
 		t.Errorf("apps table has %d rows, want the 2 good logs", n)
 	}
 	// The manifest is in the store, and says the same.
@@ -310,7 +311,7 @@ func crashAtEveryWrite(t *testing.T, batchBytes int) {
 	if _, err := Run(ctx, testOptions(src, clean)); err != nil {
 		t.Fatal(err)
 	}
-	want := dataset(t, clean)
+	want := readDataset(t, clean)
 	writes := 0
 	for n := 0; ; n++ {
 		dir := t.TempDir()
@@ -340,7 +341,7 @@ func crashAtEveryWrite(t *testing.T, batchBytes int) {
 		if _, err := Run(ctx, o); err != nil {
 			t.Fatalf("rerun after a crash at write %d: %v", n, err)
 		}
-		sameDataset(t, fmt.Sprintf("crash at write %d", n), dataset(t, cs), want)
+		sameDataset(t, fmt.Sprintf("crash at write %d", n), readDataset(t, cs), want)
 		noOrphans(t, fmt.Sprintf("crash at write %d", n), cs)
 	}
 	if writes < 6 {
@@ -370,7 +371,7 @@ func TestSupersedeCrashConverges(t *testing.T) {
 	if _, err := Run(ctx, testOptions(src, clean)); err != nil {
 		t.Fatal(err)
 	}
-	want := dataset(t, clean)
+	want := readDataset(t, clean)
 	for n := 0; ; n++ {
 		if err := os.WriteFile(p, half, 0o644); err != nil {
 			t.Fatal(err)
@@ -395,7 +396,7 @@ func TestSupersedeCrashConverges(t *testing.T) {
 		crashed := cs.budget.Load() < 0 // also in the post-commit cleanup, which only warns
 		cs.budget.Store(1 << 30)
 		if err == nil && !crashed {
-			sameDataset(t, "uninterrupted supersede", dataset(t, cs), want)
+			sameDataset(t, "uninterrupted supersede", readDataset(t, cs), want)
 			noOrphans(t, "uninterrupted supersede", cs)
 			t.Logf("crashed at each of %d writes of a superseding run; every rerun converged", n)
 			return
@@ -403,7 +404,7 @@ func TestSupersedeCrashConverges(t *testing.T) {
 		if _, err := Run(ctx, o); err != nil {
 			t.Fatalf("rerun after a crash at write %d: %v", n, err)
 		}
-		sameDataset(t, fmt.Sprintf("supersede crash at write %d", n), dataset(t, cs), want)
+		sameDataset(t, fmt.Sprintf("supersede crash at write %d", n), readDataset(t, cs), want)
 		noOrphans(t, fmt.Sprintf("supersede crash at write %d", n), cs)
 	}
 }
@@ -418,7 +419,7 @@ func TestBatchingWritesFewParts(t *testing.T) {
 	if _, err := Run(ctx, smallBatches(testOptions(src, single))); err != nil {
 		t.Fatal(err)
 	}
-	sameDataset(t, "shared parts vs a part per log", dataset(t, shared), dataset(t, single))
+	sameDataset(t, "shared parts vs a part per log", readDataset(t, shared), readDataset(t, single))
 	days := map[string]bool{}
 	for _, f := range partFiles(t, shared) {
 		d, _ := table.PartDay(f)
@@ -435,8 +436,8 @@ func TestBatchingWritesFewParts(t *testing.T) {
 // partFiles lists every part file in the data tables.
 func partFiles(t testing.TB, st store.Store) []string {
 	var keys []string
-	for _, tbl := range Tables {
-		_ = st.List(context.Background(), tbl+"/", func(o store.ObjectInfo) error {
+	for _, tbl := range dataset.Tables {
+		_ = st.List(context.Background(), tbl.Name()+"/", func(o store.ObjectInfo) error {
 			keys = append(keys, o.Key)
 			return nil
 		})
@@ -547,7 +548,7 @@ func TestFinishedLogReplacesItsInProgressRows(t *testing.T) {
 	if _, err := Run(ctx, testOptions(src, out)); err != nil {
 		t.Fatal(err)
 	}
-	if got := dataset(t, out)["apps"]; len(got) != 1 || !strings.Contains(got[0], `"status":"incomplete"`) {
+	if got := readDataset(t, out)["apps"]; len(got) != 1 || !strings.Contains(got[0], `"status":"incomplete"`) {
 		t.Fatalf("in-progress run: apps = %v", got)
 	}
 	if err := os.Remove(p + ".inprogress"); err != nil {
@@ -563,21 +564,21 @@ func TestFinishedLogReplacesItsInProgressRows(t *testing.T) {
 	if m.Counts.Reprocessed != 1 {
 		t.Errorf("finished log: reprocessed %d, want 1", m.Counts.Reprocessed)
 	}
-	if got := dataset(t, out)["apps"]; len(got) != 1 || !strings.Contains(got[0], `"status":"succeeded"`) {
+	if got := readDataset(t, out)["apps"]; len(got) != 1 || !strings.Contains(got[0], `"status":"succeeded"`) {
 		t.Errorf("after the rename: apps = %v, want the one finished app", got)
 	}
 }
 
 func TestCandidatesKeepOnlyTheBudgetsWholeModels(t *testing.T) {
-	res := &results{}
+	res := &flagged{days: map[string]string{}}
 	app := func(id string, cost float64) *extract.App {
 		return &extract.App{Row: extract.AppRow{AppID: id, EstCostUSD: cost}, Stages: []extract.StageRow{{StageID: 1}}}
 	}
 	for i, cost := range []float64{3, 9, 1, 7, 5, 9} {
-		res.addCandidate(diagnose.Candidate{App: app(fmt.Sprintf("app-%d", i), cost)}, 3)
+		res.add(diagnose.Candidate{App: app(fmt.Sprintf("app-%d", i), cost)}, 3, "2026-11-25")
 	}
 	var whole []string
-	for _, c := range res.candidates {
+	for _, c := range res.list {
 		if c.App.Stages != nil {
 			whole = append(whole, c.App.Row.AppID)
 		}
@@ -587,7 +588,7 @@ func TestCandidatesKeepOnlyTheBudgetsWholeModels(t *testing.T) {
 	if want := []string{"app-1", "app-3", "app-5"}; fmt.Sprint(whole) != fmt.Sprint(want) {
 		t.Errorf("whole models kept for %v, want %v", whole, want)
 	}
-	if len(res.candidates) != 6 {
-		t.Errorf("%d candidates, want all 6 (for their audit rows)", len(res.candidates))
+	if len(res.list) != 6 {
+		t.Errorf("%d candidates, want all 6 (for their audit rows)", len(res.list))
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/sparkmine/sparkmine/analyze"
@@ -13,6 +11,7 @@ import (
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/codec"
 	"github.com/sparkmine/sparkmine/extract/logfile"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store/table"
 )
 
@@ -20,83 +19,73 @@ import (
 // that cannot be read is recorded in the manifest (and, when its content is
 // at fault, in the ledger, so it is retried only once it changes); only a
 // failure to write the output stops the run.
-func (o *Options) processOne(ctx context.Context, l logfile.Log, res *results, m *Manifest, log *slog.Logger) error {
+func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 	start := time.Now()
-	app, ls, err := ReadLog(ctx, o.Source, l, extract.Options{RunID: o.RunID, Redactor: o.Redactor})
-	res.mu.Lock()
-	m.BytesIn += ls.BytesIn
-	m.BytesOut += ls.BytesOut
-	res.mu.Unlock()
+	app, ls, err := ReadLog(ctx, r.o.Source, l, extract.Options{RunID: r.o.RunID.String(), Redactor: r.o.Redactor})
+	r.mu.Lock()
+	r.m.BytesIn += ls.BytesIn
+	r.m.BytesOut += ls.BytesOut
+	r.mu.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		o.unreadable(l, err, res, m, log)
+		r.unreadable(l, err)
 		return nil
 	}
-	stamp(app, o.RunID)
-	findings := analyze.Analyze(app, o.Analyze)
+	findings := analyze.Analyze(app, r.o.Analyze)
 	day := table.Day(dayOf(app, l))
-	for _, bt := range res.batcher.add(day, ledgerKey(l), app, findings) {
-		if err := o.writeBatch(ctx, bt, res); err != nil {
+	for _, bt := range r.batcher.add(day, ledgerKey(l), &dataset.Log{App: app, Findings: findings}) {
+		if err := r.writeBatch(ctx, bt); err != nil {
 			return fmt.Errorf("write rows: %w", err)
 		}
 	}
-	res.mu.Lock()
-	defer res.mu.Unlock()
-	res.entries = append(res.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.entries = append(r.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
 		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID})
-	if o.wantsDiagnosis(app) {
-		res.addCandidate(diagnose.Candidate{App: app, Findings: findings}, o.Diagnose.MaxApps)
-		res.days[appKey(app.Row.AppID, app.Row.AttemptID)] = day
+	if r.wantsDiagnosis(app) {
+		r.flagged.add(diagnose.Candidate{App: app, Findings: findings}, r.o.Diagnose.MaxApps, day)
 	}
+	r.count(app, findings)
+	r.log.Info("log processed", "log", r.o.Source.URI(l.Key), "app_id", app.Row.AppID, "attempt_id", app.Row.AttemptID,
+		"status", app.Row.Status, "bytes", ls.BytesIn, "uncompressed_bytes", ls.BytesOut,
+		"seconds", time.Since(start).Seconds(), "stages", len(app.Stages), "findings", len(findings),
+		"max_severity", app.Row.MaxSeverity, "malformed_lines", app.Row.MalformedLines)
+	for _, w := range app.Warnings {
+		r.log.Warn("malformed line", "log", r.o.Source.URI(l.Key), "where", w.String())
+	}
+	return nil
+}
+
+// count adds a processed app to the manifest. Call with r.mu held.
+func (r *run) count(app *extract.App, findings []analyze.FindingRow) {
+	m := r.m
 	m.Counts.Processed++
 	m.Counts.Apps++
 	m.Counts.Stages += len(app.Stages)
 	m.Counts.Executors += len(app.Executors)
 	m.Findings += int64(len(findings))
 	m.Warnings += app.Row.MalformedLines
-	log.Info("log processed", "log", o.Source.URI(l.Key), "app_id", app.Row.AppID, "attempt_id", app.Row.AttemptID,
-		"status", app.Row.Status, "bytes", ls.BytesIn, "uncompressed_bytes", ls.BytesOut,
-		"seconds", time.Since(start).Seconds(), "stages", len(app.Stages), "findings", len(findings),
-		"max_severity", app.Row.MaxSeverity, "malformed_lines", app.Row.MalformedLines)
-	for _, w := range app.Warnings {
-		log.Warn("malformed line", "log", o.Source.URI(l.Key), "where", w.String())
-	}
-	return nil
 }
 
 // unreadable records a log that could not be read.
-func (o *Options) unreadable(l logfile.Log, err error, res *results, m *Manifest, log *slog.Logger) {
-	res.mu.Lock()
-	defer res.mu.Unlock()
-	m.Counts.Failed++
-	m.Unreadable = append(m.Unreadable, Unreadable{Log: o.Source.URI(l.Key), Reason: err.Error()})
-	log.Error("log unreadable", "log", o.Source.URI(l.Key), "error", err.Error())
+func (r *run) unreadable(l logfile.Log, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.m.Counts.Failed++
+	r.m.Unreadable = append(r.m.Unreadable, Unreadable{Log: r.o.Source.URI(l.Key), Reason: err.Error()})
+	r.log.Error("log unreadable", "log", r.o.Source.URI(l.Key), "error", err.Error())
 	var ce *codec.CorruptError
 	if errors.As(err, &ce) {
 		// The content is at fault: do not retry until the log changes.
 		// Rows an earlier, readable version of the log left stay.
 		e := Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
 			ModTime: l.ModTime.UnixMilli(), Status: statusError, Reason: err.Error()}
-		if old, ok := res.st.latest[e.Log]; ok {
+		if old, ok := r.tx.Committed(e.Log); ok {
 			e.AppID, e.AttemptID, e.Files = old.AppID, old.AttemptID, old.Files
 		}
-		res.entries = append(res.entries, e)
-	}
-}
-
-// stamp sets the keys every row carries.
-func stamp(app *extract.App, runID string) {
-	r := &app.Row
-	r.RunID = runID
-	for i := range app.Stages {
-		s := &app.Stages[i]
-		s.AppID, s.AttemptID, s.RunID = r.AppID, r.AttemptID, runID
-	}
-	for i := range app.Executors {
-		e := &app.Executors[i]
-		e.AppID, e.AttemptID, e.RunID = r.AppID, r.AttemptID, runID
+		r.entries = append(r.entries, e)
 	}
 }
 
@@ -122,22 +111,11 @@ func dayOf(app *extract.App, l logfile.Log) int64 {
 	return l.ModTime.UnixMilli()
 }
 
-// writeRows writes rows (none: nothing) of one table into day's partition.
-func writeRows[T any](ctx context.Context, o *Options, tbl string, rows []T, day string, res *results) ([]string, error) {
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	// part-<run base>-<shard>-<n>.parquet reads as part-<run id>-<n>.parquet.
-	base := strings.TrimSuffix(o.RunID, "-"+o.Shard.Tag())
-	name := table.PartName{RunID: base, Shard: o.Shard.Tag(), Seq: int(res.seq.Add(1))}
-	st := stagingStore{Store: o.Out, runID: o.RunID}
-	return table.WriteTable(ctx, st, tbl, rows, func(T) string { return day }, name)
-}
-
 // wantsDiagnosis reports whether an app goes to the diagnosis step: only
 // when one is asked for, and only with a finding at or above its severity,
 // so the models kept in memory for it are few.
-func (o *Options) wantsDiagnosis(app *extract.App) bool {
+func (r *run) wantsDiagnosis(app *extract.App) bool {
+	o := &r.o
 	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || app.Row.MaxSeverity == "" {
 		return false
 	}
@@ -146,32 +124,40 @@ func (o *Options) wantsDiagnosis(app *extract.App) bool {
 	return err1 == nil && (err2 != nil || have >= min)
 }
 
-// addCandidate keeps a flagged app for the diagnosis. At most maxApps whole
+// flagged holds the apps for the diagnosis.
+type flagged struct {
+	list  []diagnose.Candidate
+	whole int               // candidates holding a whole model
+	days  map[string]string // app key (id/attempt) → dt, for the diagnoses table
+}
+
+// add keeps a flagged app of day for the diagnosis. At most maxApps whole
 // models are kept (the budget can send no more); the others keep only their
 // app row and findings, enough for their skipped_budget audit row, so memory
-// does not grow with the number of flagged apps. Call with res.mu held.
-func (res *results) addCandidate(c diagnose.Candidate, maxApps int) {
-	res.candidates = append(res.candidates, c)
+// does not grow with the number of flagged apps.
+func (f *flagged) add(c diagnose.Candidate, maxApps int, day string) {
+	f.list = append(f.list, c)
+	f.days[dataset.AppKey(c.App.Row.AppID, c.App.Row.AttemptID)] = day
 	if maxApps <= 0 {
 		return
 	}
-	res.whole++
-	if res.whole <= maxApps {
+	f.whole++
+	if f.whole <= maxApps {
 		return
 	}
 	// Demote the least costly whole model, in the diagnosis's own order.
 	min := -1
-	for i, k := range res.candidates {
+	for i, k := range f.list {
 		if k.App.Stages != nil || k.App.Executors != nil || k.App.SQL != nil {
-			if min < 0 || costlier(res.candidates[min].App.Row, k.App.Row) {
+			if min < 0 || costlier(f.list[min].App.Row, k.App.Row) {
 				min = i
 			}
 		}
 	}
 	if min >= 0 {
-		row := res.candidates[min].App.Row
-		res.candidates[min].App = &extract.App{Row: row, Conf: res.candidates[min].App.Conf}
-		res.whole--
+		row := f.list[min].App.Row
+		f.list[min].App = &extract.App{Row: row, Conf: f.list[min].App.Conf}
+		f.whole--
 	}
 }
 

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,7 +42,7 @@ type Options struct {
 	Logger   *slog.Logger   // nil: discard
 	Progress func(Progress) // called after each log (for a terminal's progress line); nil: none
 	Now      func() time.Time
-	RunID    string // "" = generated
+	RunID    RunID // zero: generated
 	Version  string
 }
 
@@ -63,56 +61,9 @@ var ErrPartial = errors.New("some logs were unreadable")
 // committed.
 func Run(ctx context.Context, o Options) (*Manifest, error) {
 	o.defaults()
-	m := &Manifest{RunID: o.RunID, Shard: o.Shard.String(), Started: o.Now().UTC(),
-		Source: o.Source.URI(""), Out: o.Out.URI(""), Version: o.Version, Unreadable: []Unreadable{}}
-	log := o.Logger.With("run_id", o.RunID)
-
-	st, err := loadState(ctx, o.Out)
-	if err != nil {
-		return nil, err
-	}
-	if m.CleanedFiles, err = st.finishStaging(ctx, o.Out, o.Shard); err != nil {
-		return nil, fmt.Errorf("finish earlier runs: %w", err)
-	}
-	cleaned, err := st.cleanup(ctx, o.Out, o.Shard)
-	if err != nil {
-		return nil, fmt.Errorf("clean up earlier runs: %w", err)
-	}
-	m.CleanedFiles += cleaned
-	logs, err := o.list(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	todo := o.selectLogs(logs, st, m)
-	log.Info("run start", "source", m.Source, "out", m.Out, "shard", m.Shard,
-		"logs", len(logs), "to_process", len(todo), "cleaned_files", m.CleanedFiles)
-
-	res, err := o.processAll(ctx, todo, st, m, log)
-	if err != nil {
-		return nil, err
-	}
-	if err := o.diagnose(ctx, res, m, log); err != nil {
-		return nil, err
-	}
-	if err := o.commit(ctx, res, m); err != nil {
-		return nil, err
-	}
-	// Committed: publish the parts, then the rows this run replaced can go.
-	// What a crash leaves here, the next run's start finishes.
-	if err := publish(ctx, o.Out, o.RunID, res.files); err != nil {
-		return m, fmt.Errorf("run %s committed; %w (the next run finishes it)", o.RunID, err)
-	}
-	if err := o.dropSuperseded(ctx, res, st); err != nil {
-		log.Warn("delete superseded part files", "error", err.Error())
-	}
-	log.Info("run done", "processed", m.Counts.Processed, "failed", m.Counts.Failed,
-		"skipped_done", m.Counts.SkippedDone, "findings", m.Findings, "seconds", m.Seconds,
-		"bytes_in", m.BytesIn, "bytes_out", m.BytesOut)
-	if m.Counts.Failed > 0 {
-		return m, fmt.Errorf("%d of %d logs: %w (see %s)", m.Counts.Failed, len(todo), ErrPartial,
-			o.Out.URI(runsDir+m.RunID+".json"))
-	}
-	return m, nil
+	r := newRun(o)
+	defer r.tx.Abandon()
+	return r.run(ctx)
 }
 
 func (o *Options) defaults() {
@@ -131,20 +82,83 @@ func (o *Options) defaults() {
 	if o.Redactor == nil {
 		o.Redactor = redact.Default
 	}
-	if o.RunID == "" {
+	if o.RunID.IsZero() {
 		o.RunID = NewRunID(o.Now(), o.Shard)
 	}
+	o.RunID.Shard = o.Shard
 }
 
-// NewRunID returns <UTC start>-<random>-<shard tag>, which sorts by time.
-func NewRunID(now time.Time, s Shard) string {
-	var b [3]byte
-	_, _ = rand.Read(b[:])
-	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:]) + "-" + s.Tag()
+// run is the state of one Run: its config, its transaction, the manifest
+// it fills and what the workers collect.
+type run struct {
+	o   Options
+	tx  *Tx
+	m   *Manifest
+	log *slog.Logger
+
+	mu       sync.Mutex // guards m and the fields below while workers run
+	batcher  *batcher
+	entries  []Entry
+	logFiles map[string][]string // ledger key → part files holding its rows
+	flagged  flagged             // apps for the diagnosis
+}
+
+func newRun(o Options) *run {
+	return &run{o: o, tx: Begin(o.Out, o.RunID, o.Now), m: newManifest(o.RunID, o.Now(), o.Out, o.Version),
+		log: o.Logger.With("run_id", o.RunID.String()), batcher: newBatcher(o.BatchBytes),
+		logFiles: map[string][]string{}, flagged: flagged{days: map[string]string{}}}
+}
+
+// newManifest starts the manifest of a run.
+func newManifest(id RunID, started time.Time, out store.Store, version string) *Manifest {
+	return &Manifest{RunID: id.String(), Shard: id.Shard.String(), Started: started.UTC(),
+		Out: out.URI(""), Version: version, Unreadable: []Unreadable{}}
+}
+
+func (r *run) run(ctx context.Context) (*Manifest, error) {
+	m := r.m
+	m.Source = r.o.Source.URI("")
+	var err error
+	if m.CleanedFiles, err = r.tx.Recover(ctx); err != nil {
+		return nil, err
+	}
+	logs, err := r.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	todo := r.selectLogs(logs)
+	r.log.Info("run start", "source", m.Source, "out", m.Out, "shard", m.Shard,
+		"logs", len(logs), "to_process", len(todo), "cleaned_files", m.CleanedFiles)
+	if err := r.processAll(ctx, todo); err != nil {
+		return nil, err
+	}
+	if err := r.diagnose(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.tx.Commit(ctx, m); err != nil {
+		return nil, err
+	}
+	// Committed: publish the parts, then the rows this run replaced can go.
+	// What a crash leaves here, the next run's start finishes.
+	if err := r.tx.Publish(ctx); err != nil {
+		return m, err
+	}
+	if err := r.tx.Tidy(ctx); err != nil {
+		r.log.Warn("delete superseded part files", "error", err.Error())
+	}
+	r.log.Info("run done", "processed", m.Counts.Processed, "failed", m.Counts.Failed,
+		"skipped_done", m.Counts.SkippedDone, "findings", m.Findings, "seconds", m.Seconds,
+		"bytes_in", m.BytesIn, "bytes_out", m.BytesOut)
+	if m.Counts.Failed > 0 {
+		return m, fmt.Errorf("%d of %d logs: %w (see %s)", m.Counts.Failed, len(todo), ErrPartial,
+			r.o.Out.URI(runsDir+m.RunID+".json"))
+	}
+	return m, nil
 }
 
 // list lists the source and groups its keys into logs.
-func (o *Options) list(ctx context.Context, m *Manifest) ([]logfile.Log, error) {
+func (r *run) list(ctx context.Context) ([]logfile.Log, error) {
+	o, m := &r.o, r.m
 	var objs []logfile.Object
 	err := o.Source.List(ctx, "", func(oi store.ObjectInfo) error {
 		objs = append(objs, logfile.Object{Key: oi.Key, Size: oi.Size, ModTime: oi.ModTime, ETag: oi.ETag})
@@ -162,7 +176,8 @@ func (o *Options) list(ctx context.Context, m *Manifest) ([]logfile.Log, error) 
 }
 
 // selectLogs applies the shard, in-progress, since and ledger filters.
-func (o *Options) selectLogs(logs []logfile.Log, st *state, m *Manifest) []logfile.Log {
+func (r *run) selectLogs(logs []logfile.Log) []logfile.Log {
+	o, m := &r.o, r.m
 	var todo []logfile.Log
 	cutoff := time.Time{}
 	if o.Since > 0 {
@@ -186,10 +201,10 @@ func (o *Options) selectLogs(logs []logfile.Log, st *state, m *Manifest) []logfi
 			m.Counts.SkippedIncomplete++
 		case !cutoff.IsZero() && l.ModTime.Before(cutoff):
 			m.Counts.SkippedSince++
-		case !o.Reprocess && st.done(ledgerKey(l), l.Fingerprint):
+		case !o.Reprocess && r.tx.Done(ledgerKey(l), l.Fingerprint):
 			m.Counts.SkippedDone++
 		default:
-			if _, ok := st.latest[ledgerKey(l)]; ok {
+			if _, ok := r.tx.Committed(ledgerKey(l)); ok {
 				m.Counts.Reprocessed++
 			}
 			todo = append(todo, l)
@@ -200,23 +215,8 @@ func (o *Options) selectLogs(logs []logfile.Log, st *state, m *Manifest) []logfi
 	return todo
 }
 
-// results collects what the workers produced.
-type results struct {
-	mu         sync.Mutex
-	st         *state // what the committed runs say
-	batcher    *batcher
-	entries    []Entry
-	logFiles   map[string][]string // ledger key → part files holding its rows
-	candidates []diagnose.Candidate
-	whole      int               // candidates holding a whole model
-	days       map[string]string // app key (id/attempt) → dt, for the diagnoses table
-	files      []string          // every part file written (for cleanup on failure)
-	seq        atomic.Int64
-}
-
-// processAll reads the logs, W at a time.
-func (o *Options) processAll(ctx context.Context, todo []logfile.Log, st *state, m *Manifest, log *slog.Logger) (*results, error) {
-	res := &results{st: st, batcher: newBatcher(o.BatchBytes), logFiles: map[string][]string{}, days: map[string]string{}}
+// processAll reads the logs, W at a time, and writes their rows.
+func (r *run) processAll(ctx context.Context, todo []logfile.Log) error {
 	ch := make(chan logfile.Log)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -230,94 +230,35 @@ func (o *Options) processAll(ctx context.Context, todo []logfile.Log, st *state,
 		}
 		return nil
 	})
-	var done atomic.Int64
-	var bytesIn atomic.Int64
-	for i := 0; i < o.Workers; i++ {
+	var done, bytesIn atomic.Int64
+	for i := 0; i < r.o.Workers; i++ {
 		g.Go(func() error {
 			for l := range ch {
-				if err := o.processOne(gctx, l, res, m, log); err != nil {
+				if err := r.processOne(gctx, l); err != nil {
 					return err
 				}
 				n := done.Add(1)
-				if o.Progress != nil {
-					o.Progress(Progress{Done: int(n), Total: len(todo), BytesIn: bytesIn.Add(l.Size)})
+				if r.o.Progress != nil {
+					r.o.Progress(Progress{Done: int(n), Total: len(todo), BytesIn: bytesIn.Add(l.Size)})
 				}
 			}
 			return nil
 		})
 	}
 	err := g.Wait()
-	for _, bt := range res.batcher.rest() {
+	for _, bt := range r.batcher.rest() {
 		if err == nil {
-			err = o.writeBatch(ctx, bt, res)
+			err = r.writeBatch(ctx, bt)
 		}
 	}
 	if err != nil {
-		o.abandon(res)
-		return nil, err
-	}
-	for i := range res.entries {
-		if e := &res.entries[i]; e.Status == statusOK {
-			e.Files = res.logFiles[e.Log]
-		}
-	}
-	return res, nil
-}
-
-// abandon deletes the part files of a run that will not commit. It is best
-// effort: the next run deletes whatever is left as orphans.
-func (o *Options) abandon(res *results) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res.mu.Lock()
-	defer res.mu.Unlock()
-	for _, f := range res.files {
-		_ = o.Out.Delete(ctx, staged(o.RunID, f))
-	}
-}
-
-// dropSuperseded deletes the part files of the earlier entries of the logs
-// this run processed again.
-func (o *Options) dropSuperseded(ctx context.Context, res *results, st *state) error {
-	for _, e := range res.entries {
-		old, ok := st.latest[e.Log]
-		if !ok {
-			continue
-		}
-		keep := set(e.Files)
-		for _, f := range old.Files {
-			if keep[f] {
-				continue
-			}
-			if err := o.Out.Delete(ctx, f); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// commit writes the ledger file, then the manifest.
-func (o *Options) commit(ctx context.Context, res *results, m *Manifest) error {
-	if res.st != nil {
-		if err := o.supersede(ctx, res); err != nil {
-			o.abandon(res)
-			return err
-		}
-	}
-	sort.Slice(res.entries, func(i, j int) bool { return res.entries[i].Log < res.entries[j].Log })
-	if len(res.entries) > 0 {
-		lf := ledgerFile{RunID: m.RunID, Entries: res.entries}
-		if err := writeJSON(ctx, o.Out, ledgerDir+m.RunID+".json", lf); err != nil {
-			o.abandon(res)
-			return err
-		}
-	}
-	m.Finished = o.Now().UTC()
-	m.Seconds = m.Finished.Sub(m.Started).Seconds()
-	if err := writeJSON(ctx, o.Out, runsDir+m.RunID+".json", m); err != nil {
-		o.abandon(res)
 		return err
 	}
+	for i := range r.entries {
+		if e := &r.entries[i]; e.Status == statusOK {
+			e.Files = r.logFiles[e.Log]
+		}
+	}
+	r.tx.Record(r.entries...)
 	return nil
 }

@@ -56,7 +56,19 @@ func (s Shard) Owns(appID string) bool {
 	return int(h.Sum32()%uint32(s.N)) == s.K
 }
 
-// Tag is the shard's name in part file names: "0of1", "2of3".
+// Tag is the shard's name in run ids and part file names: "0of1", "2of3".
 func (s Shard) Tag() string { return strconv.Itoa(s.K) + "of" + strconv.Itoa(s.N) }
 
 func (s Shard) String() string { return strconv.Itoa(s.K) + "/" + strconv.Itoa(s.N) }
+
+// parseTag reads a shard's Tag; only the exact form Tag writes is one.
+func parseTag(tag string) (Shard, error) {
+	ks, ns, _ := strings.Cut(tag, "of")
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	s := Shard{k, n}
+	if err1 != nil || err2 != nil || n < 1 || k < 0 || k >= n || s.Tag() != tag {
+		return Shard{}, fmt.Errorf("shard tag %q: want KofN", tag)
+	}
+	return s, nil
+}

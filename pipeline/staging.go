@@ -77,13 +77,13 @@ func (s *state) finishStaging(ctx context.Context, out store.Store, shard Shard)
 	}
 	n := 0
 	for run, keys := range left {
-		if _, committed := s.runs[run]; committed {
+		if s.committed(run) {
 			if err := publish(ctx, out, run, keys); err != nil {
 				return n, err
 			}
 			continue
 		}
-		if !strings.HasSuffix(run, "-"+shard.Tag()) {
+		if sh, ok := shardOf(run); !ok || sh != shard {
 			continue // another shard's run, perhaps still going
 		}
 		for _, k := range keys {

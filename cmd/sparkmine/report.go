@@ -12,12 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/report"
-	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/storeurl"
-	"github.com/sparkmine/sparkmine/store/table"
 )
 
 // reportOptions are the flags of `sparkmine report`.
@@ -149,13 +147,13 @@ func readReportInput(ctx context.Context, st store.Store, week report.Week, back
 	days := week.DayFilter(back)
 	var in report.Input
 	var err error
-	if in.Apps, err = table.ReadTable[extract.AppRow](ctx, st, "apps", days); err != nil {
+	if in.Apps, err = dataset.Apps.Read(ctx, st, days); err != nil {
 		return in, err
 	}
-	if in.Findings, err = table.ReadTable[analyze.FindingRow](ctx, st, "findings", days); err != nil {
+	if in.Findings, err = dataset.Findings.Read(ctx, st, days); err != nil {
 		return in, err
 	}
-	in.Diagnoses, err = table.ReadTable[analyze.DiagnosisRow](ctx, st, "diagnoses", days)
+	in.Diagnoses, err = dataset.Diagnoses.Read(ctx, st, days)
 	return in, err
 }
 

@@ -10,34 +10,30 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sparkmine/sparkmine/analyze"
-	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
-	"github.com/sparkmine/sparkmine/store/table"
 )
 
-// Tables are the per-log tables compared (diagnoses are per run).
-var Tables = []string{"apps", "stages", "executors", "findings"}
-
-// Dataset reads every per-log table of out as sorted JSON rows with
-// run_id blanked.
+// Dataset reads every table of out (dataset.Tables) as sorted JSON rows
+// with run_id blanked. A diagnoses row also carries the time and latency
+// of its call, so datasets compare equal only between runs that made the
+// same calls at the same times: in practice, runs with the LLM off.
 func Dataset(tb testing.TB, out store.Store) map[string][]string {
 	tb.Helper()
-	ctx := context.Background()
-	return map[string][]string{
-		"apps":      rows[extract.AppRow](tb, ctx, out, "apps"),
-		"stages":    rows[extract.StageRow](tb, ctx, out, "stages"),
-		"executors": rows[extract.ExecutorRow](tb, ctx, out, "executors"),
-		"findings":  rows[analyze.FindingRow](tb, ctx, out, "findings"),
+	got := map[string][]string{}
+	for _, t := range dataset.Tables {
+		rs, err := t.ReadAny(context.Background(), out)
+		if err != nil {
+			tb.Fatalf("read %s: %v", t.Name(), err)
+		}
+		got[t.Name()] = jsonLines(tb, rs)
 	}
+	return got
 }
 
-func rows[T any](tb testing.TB, ctx context.Context, out store.Store, tbl string) []string {
+// jsonLines returns rows as sorted JSON lines without run_id.
+func jsonLines(tb testing.TB, rs []any) []string {
 	tb.Helper()
-	rs, err := table.ReadTable[T](ctx, out, tbl, nil)
-	if err != nil {
-		tb.Fatalf("read %s: %v", tbl, err)
-	}
 	lines := make([]string, 0, len(rs))
 	for _, r := range rs {
 		b, err := json.Marshal(r)
@@ -59,7 +55,8 @@ func rows[T any](tb testing.TB, ctx context.Context, out store.Store, tbl string
 // Equal reports every table in which got and want differ.
 func Equal(tb testing.TB, what string, got, want map[string][]string) {
 	tb.Helper()
-	for _, tbl := range Tables {
+	for _, t := range dataset.Tables {
+		tbl := t.Name()
 		g, w := got[tbl], want[tbl]
 		if len(g) != len(w) {
 			tb.Errorf("%s: table %s has %d rows, want %d", what, tbl, len(g), len(w))
