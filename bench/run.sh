@@ -3,7 +3,7 @@
 #
 # Generates realistic event logs with sparkgen, compresses them in Spark's
 # codec framings, and times, in interleaved rounds on one pinned core:
-#   extract   bench/cmd/extractbench (logfile.Open → extract.Builder, as pipeline.ReadLog)
+#   extract   bench/cmd/extractbench (logfile.Open → extract.Builder, as extract.ReadLog)
 #   lines     the same without the Builder: the codec + line reader floor
 #   base      the same program built against extract at -base REV (optional)
 #   zstd -dc  the reference: zstd -dc FILE.zstd > /dev/null

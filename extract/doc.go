@@ -4,8 +4,9 @@
 // (subpackage codec), the names and layouts of logs (subpackage logfile), the
 // event decoder, and the app model whose rows become the apps, stages and
 // executors tables. It knows nothing of where logs are stored or of what is
-// anomalous: callers hand it byte streams, and the analyze package judges
-// the resulting model.
+// anomalous: callers hand it a Source (a store.Store is one) and a log that
+// logfile discovered, ReadLog streams the log into an App, and the analyze
+// package judges the resulting model.
 package extract
 
 // The decoder and the model

@@ -56,13 +56,11 @@ type state struct {
 	runs       map[string]Manifest // committed runs by id
 }
 
-// ledgerKey is the key a log is known by in the ledger: its key without
-// ".inprogress", so that when Spark renames app.lz4.inprogress to app.lz4 at
-// the end, the finished log replaces the rows of the in-progress one
-// instead of adding a second copy of the app.
-func ledgerKey(l logfile.Log) string {
-	return strings.TrimSuffix(l.Key, ".inprogress")
-}
+// ledgerKey is the key a log is known by in the ledger: the key it has once
+// finished, so that when Spark renames app.lz4.inprogress to app.lz4 at the
+// end, the finished log replaces the rows of the in-progress one instead of
+// adding a second copy of the app.
+func ledgerKey(l logfile.Log) string { return logfile.FinishedKey(l.Key) }
 
 func emptyState() *state {
 	return &state{latest: map[string]Entry{}, live: map[string]bool{}, runs: map[string]Manifest{},

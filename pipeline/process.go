@@ -21,7 +21,7 @@ import (
 // failure to write the output stops the run.
 func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 	start := time.Now()
-	app, ls, err := ReadLog(ctx, r.o.Source, l, extract.Options{RunID: r.o.RunID.String(), Redactor: r.o.Redactor})
+	app, ls, err := extract.ReadLog(ctx, r.o.Source, l, extract.Options{RunID: r.o.RunID.String(), Redactor: r.o.Redactor})
 	r.mu.Lock()
 	r.m.BytesIn += ls.BytesIn
 	r.m.BytesOut += ls.BytesOut

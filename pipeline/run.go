@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -185,7 +184,7 @@ func (r *run) selectLogs(logs []logfile.Log) []logfile.Log {
 	}
 	finished := map[string]bool{}
 	for _, l := range logs {
-		if !strings.HasSuffix(l.Key, ".inprogress") {
+		if logfile.FinishedKey(l.Key) == l.Key {
 			finished[l.Key] = true
 		}
 	}

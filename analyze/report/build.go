@@ -7,7 +7,6 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract"
-	"github.com/sparkmine/sparkmine/store/table"
 )
 
 // run is one application attempt placed in its week and priced.
@@ -156,7 +155,7 @@ func days(runs []run, week Week) []DayCost {
 		out[i].Day, pos[d] = d, i
 	}
 	for _, r := range runs {
-		i, ok := pos[table.Day(r.at)]
+		i, ok := pos[dayOf(r.at)]
 		if !ok {
 			continue
 		}

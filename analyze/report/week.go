@@ -86,3 +86,7 @@ func (w Week) DayFilter(back int) func(day string) bool {
 func (w Week) between(v Week) int {
 	return int(v.Start().Sub(w.Start()).Round(day) / (7 * day))
 }
+
+// dayOf is the UTC day (YYYY-MM-DD) of an epoch-millisecond time, the form
+// of Days and of the dataset's dt partitions.
+func dayOf(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.DateOnly) }

@@ -8,14 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/logfile"
-	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/storeurl"
 )
@@ -57,7 +55,7 @@ func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer)
 			continue
 		}
 		for _, l := range logs {
-			app, _, err := pipeline.ReadLog(ctx, st, l, extract.Options{})
+			app, _, err := extract.ReadLog(ctx, st, l, extract.Options{})
 			if err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -131,12 +129,10 @@ func splitArg(arg string) (root, name string) {
 
 // isLogDir reports whether a folder is one log (rolling or Spark 1.2) rather than a folder of logs.
 func isLogDir(p string) bool {
-	base := path.Base(filepath.ToSlash(p))
-	if strings.HasPrefix(base, "eventlog_v2_") {
-		return true
-	}
-	_, err := os.Stat(filepath.Join(p, "EVENT_LOG_1"))
-	return err == nil
+	return logfile.IsLogFolder(filepath.Base(p), func(file string) bool {
+		_, err := os.Stat(filepath.Join(p, file))
+		return err == nil
+	})
 }
 
 // printApp prints one app as JSON or as a human summary.

@@ -146,3 +146,28 @@ func splitKey(key string) (dir, base string) {
 func hidden(key string) bool {
 	return strings.HasPrefix(key, ".") || strings.Contains(key, "/.")
 }
+
+// FinishedKey is the key a log has once its app finished: its key without
+// .inprogress (Spark renames app.lz4.inprogress to app.lz4 at the end).
+// A finished log's key is its own FinishedKey.
+func FinishedKey(key string) string { return strings.TrimSuffix(key, suffixInProgress) }
+
+// LegacyVersion is the Spark version a Spark 1.2 log folder names in its
+// SPARK_VERSION_<v> marker (those logs have no SparkListenerLogStart), ""
+// for any other log.
+func (l Log) LegacyVersion() string {
+	for _, o := range l.Extra {
+		if _, base := splitKey(o.Key); strings.HasPrefix(base, legacyVersion) {
+			return strings.TrimPrefix(base, legacyVersion)
+		}
+	}
+	return ""
+}
+
+// IsLogFolder reports whether a folder of that base name is itself one log
+// (a rolling eventlog_v2_ folder, or a Spark 1.2 folder, which holds
+// EVENT_LOG_1) rather than a folder of logs; has reports whether the folder
+// holds a file of the given name.
+func IsLogFolder(name string, has func(file string) bool) bool {
+	return strings.HasPrefix(name, prefixRollingDir) || has(legacyLog+"1")
+}

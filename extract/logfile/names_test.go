@@ -1,6 +1,8 @@
 package logfile
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/sparkmine/sparkmine/extract/codec"
@@ -62,6 +64,57 @@ func TestLegacyCodecName(t *testing.T) {
 	} {
 		if got := legacyCodecName(value); got != want {
 			t.Errorf("legacyCodecName(%q) = %q, want %q", value, got, want)
+		}
+	}
+}
+
+func TestFinishedKey(t *testing.T) {
+	for key, want := range map[string]string{
+		"apps/app-1.lz4.inprogress":   "apps/app-1.lz4",
+		"apps/app-1.lz4":              "apps/app-1.lz4",
+		"local-1":                     "local-1",
+		"eventlog_v2_local-1":         "eventlog_v2_local-1",
+		"x.inprogress.inprogress":     "x.inprogress",
+		"app-1.inprogress/events_1_x": "app-1.inprogress/events_1_x",
+	} {
+		if got := FinishedKey(key); got != want {
+			t.Errorf("FinishedKey(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+// A Spark 1.2 folder's version comes from its SPARK_VERSION_ marker; the
+// layouts Discover builds from real names decide what Extra holds.
+func TestLegacyVersion(t *testing.T) {
+	objs := []Object{
+		{Key: "logs/local-1/EVENT_LOG_1"}, {Key: "logs/local-1/SPARK_VERSION_1.2.0"}, {Key: "logs/local-1/APPLICATION_COMPLETE"},
+		{Key: "logs/local-2.lz4"},
+	}
+	logs, _ := Discover(objs)
+	got := map[string]string{}
+	for _, l := range logs {
+		got[l.Key] = l.LegacyVersion()
+	}
+	if want := map[string]string{"logs/local-1": "1.2.0", "logs/local-2.lz4": ""}; !maps.Equal(got, want) {
+		t.Errorf("versions %v, want %v", got, want)
+	}
+}
+
+func TestIsLogFolder(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []string
+		want  bool
+	}{
+		{"eventlog_v2_local-1", nil, true},
+		{"local-1", []string{"EVENT_LOG_1", "SPARK_VERSION_1.2.0"}, true},
+		{"local-1", []string{"EVENT_LOG_2"}, false},
+		{"spark-logs", []string{"app-1.lz4", "eventlog_v2_local-1"}, false},
+	}
+	for _, tt := range tests {
+		has := func(f string) bool { return slices.Contains(tt.files, f) }
+		if got := IsLogFolder(tt.name, has); got != tt.want {
+			t.Errorf("IsLogFolder(%q, %v) = %v, want %v", tt.name, tt.files, got, tt.want)
 		}
 	}
 }

@@ -1,5 +1,5 @@
 // Command extractbench reads event logs exactly as the pipeline does
-// (pipeline.ReadLog: logfile.Open → extract.Builder.Line → Finish) and
+// (extract.ReadLog: logfile.Open → extract.Builder.Line → Finish) and
 // prints one summary line per log: the harness's stand-in for `sparkmine
 // extract` while the binary may not build.
 //
@@ -111,7 +111,7 @@ func localLog(path string) (logfile.Log, error) {
 	return logs[0], nil
 }
 
-// readLog mirrors pipeline.ReadLog for a local folder.
+// readLog mirrors extract.ReadLog for a local folder.
 func readLog(ctx context.Context, dir string, l logfile.Log) (*extract.App, int64, int64, error) {
 	open := func(_ context.Context, key string) (io.ReadCloser, error) {
 		return os.Open(filepath.Join(dir, filepath.FromSlash(key)))

@@ -1,4 +1,4 @@
-package pipeline
+package extract
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/store/local"
 )
@@ -35,7 +34,7 @@ func TestReadLogNotEventLog(t *testing.T) {
 		if len(logs) != 1 {
 			t.Fatalf("%s: discovered %d logs", name, len(logs))
 		}
-		_, _, err := ReadLog(context.Background(), st, logs[0], extract.Options{})
+		_, _, err := ReadLog(context.Background(), st, logs[0], Options{})
 		if got := errors.Is(err, ErrNotEventLog); got != want {
 			t.Errorf("%s: ReadLog error %v, want ErrNotEventLog %v", name, err, want)
 		}
