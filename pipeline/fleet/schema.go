@@ -1,0 +1,68 @@
+package fleet
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// tableDocs says what one row of each table is.
+var tableDocs = map[string]string{
+	"apps": "Spark application attempt", "stages": "stage attempt", "executors": "executor",
+	"findings": "detector finding (what went wrong, its cost, what to change)", "diagnoses": "Gemini diagnosis (or refusal to call)",
+	"simulations": "simulated executor configuration of an app", "queries": "SQL execution", "plan_nodes": "operator of a query's final plan",
+	"outcomes": "recommendation watched over a job's later runs", "questions": "plain-English question asked of the dataset",
+}
+
+// columnDocs are the meanings and units of columns whose name does not say
+// it all, by table ("*" for every table).
+var columnDocs = map[string]map[string]string{
+	"*": {
+		"app_id": "Spark application id", "attempt_id": "attempt id ('' or NULL for single-attempt apps)", "run_id": "the sparkmine run that wrote the row",
+		"dt": "DATE partition: the UTC day the application ended", "source_uri": "where the event log was read",
+	},
+	"apps": {
+		"job_key": "stable name of a recurring job across its runs", "status": "succeeded | failed | incomplete",
+		"duration_ms": "wall time, ms", "executor_time_ms": "allocated core time: Σ executor lifetime × cores, ms",
+		"task_time_ms": "used core time: Σ task run time, ms", "utilization": "task_time_ms ÷ executor_time_ms (NULL without executors)",
+		"est_cost_usd": "estimated cost of the app, USD", "est_waste_usd": "estimated cost wasted (idle or mis-sized), USD",
+		"max_severity": "worst finding: low | moderate | severe | critical", "findings": "number of findings",
+		"spark_conf": "JSON object of tuning-relevant Spark properties (redacted)", "max_executors": "most executors alive at once",
+		"input_bytes": "bytes read", "shuffle_read_bytes": "shuffle bytes read", "memory_spilled_bytes": "bytes spilled from memory",
+		"disk_spilled_bytes": "bytes spilled to disk", "gc_time_ms": "JVM GC time, ms",
+	},
+	"stages": {
+		"stage_id": "stage id", "status": "complete | failed | skipped | active", "tasks": "task count",
+		"duration_ms": "stage wall time, ms", "failure_reason": "why the stage failed (redacted)",
+		"duration_skew": "max task duration ÷ median", "shuffle_skew": "max task shuffle read ÷ median",
+	},
+	"findings": {
+		"detector": "which detector fired", "severity": "low | moderate | severe | critical", "score": "detector score (higher is worse)",
+		"est_waste_usd": "cost this finding wastes, USD (disjoint per app)", "recommendations": "list of {key, current, proposed, reason}",
+		"evidence": "list of {metric, value, threshold}", "stage_id": "stage the finding is about (NULL: the whole app)",
+	},
+	"diagnoses": {
+		"status": "ok | invalid | refused | error | skipped_budget | dry_run", "cost_usd": "tokens × prices, USD (0 for dry runs)",
+		"configs": "recommended Spark properties, each checked against Spark's catalogue (valid)",
+	},
+}
+
+// Describe returns a table's columns with their types and meanings, as
+// markdown, from the dataset's own schema.
+func (f *Fleet) Describe(table string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\nOne row per %s.\n\n| column | type | meaning |\n| --- | --- | --- |\n", table, tableDocs[table])
+	cols := make([]string, 0, len(f.columns[table]))
+	for c := range f.columns[table] {
+		cols = append(cols, c)
+	}
+	slices.Sort(cols)
+	for _, c := range cols {
+		doc := columnDocs[table][c]
+		if doc == "" {
+			doc = columnDocs["*"][c]
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", c, f.columns[table][c], doc)
+	}
+	return b.String()
+}
