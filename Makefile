@@ -3,10 +3,15 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 export SPARKMINE_TOOLS := $(CURDIR)/.tools
 
-.PHONY: demo test test-deps vet build bench fuzz
+.PHONY: demo test test-deps vet build build-static bench fuzz
 
+# build links DuckDB (cgo: a C toolchain and glibc) for mcp and ask;
+# build-static makes the static binary of the nightly job, without them.
 build:
-	CGO_ENABLED=0 go build -o bin/sparkmine ./cmd/sparkmine
+	go build -o bin/sparkmine ./cmd/sparkmine
+
+build-static:
+	CGO_ENABLED=0 go build -o bin/sparkmine-static ./cmd/sparkmine
 
 demo:
 	go run ./cmd/sparkmine run

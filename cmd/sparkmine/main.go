@@ -95,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdReport(ctx, args[1:], stdout, stderr)
 	case "diagnose":
 		err = cmdDiagnose(ctx, args[1:], stdout, stderr)
+	case "mcp":
+		err = cmdMCP(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "sparkmine", version)
 	case "help", "-h", "--help":

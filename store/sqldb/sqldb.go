@@ -1,15 +1,5 @@
-// Package sqldb answers read-only SQL over a Parquet dataset on a local
-// disk with DuckDB, embedded through its Go driver (cgo). It knows nothing
-// of Spark: it is handed a root folder and the names of its table folders
-// (Hive-partitioned, as store/table writes them) and makes one view per
-// table.
-//
-// Safety is DuckDB's own, locked before any query runs: external access is
-// off except for the dataset's folder (no other file, no network, no
-// extension install or load, no ATTACH, no COPY), and the configuration is
-// locked so no query can turn it back on. Every query is prepared first and
-// must be exactly one SELECT statement; it runs under a time limit and its
-// result is cut at a row and byte limit (the caller is told).
+//go:build cgo
+
 package sqldb
 
 import (
@@ -27,29 +17,12 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 )
 
-// Limits bound what one query may cost.
-type Limits struct {
-	MaxRows  int           // rows returned; more make the result Truncated
-	MaxBytes int64         // bytes of values returned (strings by length, others 8)
-	Timeout  time.Duration // wall time of one query
-	Memory   string        // DuckDB memory_limit, e.g. "2GB"
-	Threads  int           // DuckDB threads (0: DuckDB's default)
-}
-
-// DefaultLimits are the limits where the caller sets none.
-func DefaultLimits() Limits {
-	return Limits{MaxRows: 10_000, MaxBytes: 16 << 20, Timeout: 30 * time.Second, Memory: "2GB"}
-}
-
 // DB is a read-only view of one dataset.
 type DB struct {
 	db     *sql.DB
 	lim    Limits
 	tables []string
 }
-
-// ErrNotReadOnly is the reason a statement other than one SELECT is refused.
-var ErrNotReadOnly = errors.New("only a single read-only SELECT statement is allowed")
 
 // Open makes a view for each table of root that holds Parquet files, then
 // locks the database (see the package doc). Tables without files are left
@@ -171,14 +144,6 @@ func (d *DB) single(ctx context.Context, query string) error {
 		return fmt.Errorf("%w: %d statements", ErrNotReadOnly, len(parsed.Statements))
 	}
 	return nil
-}
-
-// Result is a query's answer.
-type Result struct {
-	Columns   []string
-	Types     []string // DuckDB's type names
-	Rows      [][]any
-	Truncated bool // the row or byte limit cut the result
 }
 
 // Query checks query (see Check) and runs it with args under the limits.

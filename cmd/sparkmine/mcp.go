@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/sparkmine/sparkmine/pipeline/fleet"
+	"github.com/sparkmine/sparkmine/store/sqldb"
+	"github.com/sparkmine/sparkmine/store/storeurl"
+)
+
+const mcpHelp = `Usage: sparkmine mcp --out DATASET [--http 127.0.0.1:PORT] [flags]
+
+Serves the dataset to AI agents over the Model Context Protocol: tools
+list_apps, get_app, top_waste, compare_runs, explain_finding and query
+(read-only DuckDB SQL under row, byte and time limits), a schema resource
+per table, and the prompts investigate_failure and weekly_cost_review.
+Over stdio by default (an agent starts the command); with --http, as
+streamable HTTP on a local address. An S3 dataset is first mirrored into
+--cache through sparkmine's own S3 client.
+
+Exit codes: 0 served until the client left or the server was stopped; 1 the
+dataset could not be read; 2 bad usage or config.
+
+Flags:
+`
+
+type mcpOptions struct {
+	cfg   *Config
+	http  string
+	cache string
+	lim   sqldb.Limits
+}
+
+func cmdMCP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseMCP(args, stderr)
+	if err != nil {
+		return err
+	}
+	return runMCP(ctx, o, os.Stdin, stdout, stderr)
+}
+
+func parseMCP(args []string, stderr io.Writer) (*mcpOptions, error) {
+	fs := newFlags("mcp", "--out DATASET [flags]", stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, mcpHelp); fs.PrintDefaults() }
+	o := &mcpOptions{lim: sqldb.DefaultLimits()}
+	out, configPath := datasetFlags(fs)
+	fs.StringVar(&o.http, "http", "", "serve streamable HTTP on this local address (e.g. 127.0.0.1:8765) instead of stdio")
+	fs.StringVar(&o.cache, "cache", "", "folder an S3 dataset is mirrored into (default: the user cache folder)")
+	fs.IntVar(&o.lim.MaxRows, "max-rows", o.lim.MaxRows, "rows one query may return")
+	fs.DurationVar(&o.lim.Timeout, "query-timeout", o.lim.Timeout, "time one query may run")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, errHelp
+		}
+		return nil, usagef("mcp: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("mcp: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := datasetConfig(*out, *configPath)
+	if err != nil {
+		return nil, err
+	}
+	o.cfg = cfg
+	if o.http != "" {
+		host, _, err := net.SplitHostPort(o.http)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return nil, usagef("mcp: --http %q: want a loopback address such as 127.0.0.1:8765 (the server has no authentication)", o.http)
+		}
+	}
+	return o, nil
+}
+
+// datasetFlags adds --out and --config.
+func datasetFlags(fs *flag.FlagSet) (out, configPath *string) {
+	out = fs.String("out", "", "the dataset (s3://bucket/prefix/ or a folder; default: the config's out, else ./sparkmine-out)")
+	configPath = fs.String("config", "", "config file (YAML)")
+	return out, configPath
+}
+
+// datasetConfig loads the config with --out applied.
+func datasetConfig(out, configPath string) (*Config, error) {
+	cfg, err := loadConfig(configPath)
+	if err != nil {
+		return nil, err
+	}
+	if out != "" {
+		cfg.Out = out
+	}
+	return &cfg, cfg.validate()
+}
+
+// openFleet opens the dataset, mirroring an S3 one into cache first.
+func openFleet(ctx context.Context, cfg *Config, cache string, lim sqldb.Limits) (*fleet.Fleet, error) {
+	loc, err := storeurl.Parse(cfg.Out)
+	if err != nil {
+		return nil, usagef("--out: %v", err)
+	}
+	dir := loc.Path
+	if loc.Scheme == "s3" {
+		if dir, err = cacheDir(cache, loc.String()); err != nil {
+			return nil, err
+		}
+		st, err := storeurl.Open(ctx, cfg.Out, cfg.S3.options())
+		if err != nil {
+			return nil, usagef("--out: %v", err)
+		}
+		if _, err := sqldb.Mirror(ctx, st, dir, fleet.Tables, nil); err != nil {
+			return nil, err
+		}
+	}
+	return fleet.Open(ctx, dir, lim)
+}
+
+// cacheDir is the folder a dataset URL is mirrored into.
+func cacheDir(cache, url string) (string, error) {
+	if cache == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", usagef("no cache folder: set --cache (%v)", err)
+		}
+		cache = filepath.Join(base, "sparkmine")
+	}
+	sum := sha256.Sum256([]byte(url))
+	dir := filepath.Join(cache, hex.EncodeToString(sum[:8]))
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+func runMCP(ctx context.Context, o *mcpOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+	f, err := openFleet(ctx, o.cfg, o.cache, o.lim)
+	if err != nil {
+		return fmt.Errorf("mcp: %w", err)
+	}
+	defer f.Close()
+	srv := fleet.NewServer(f, version)
+	if o.http == "" {
+		err := srv.Run(ctx, &mcp.IOTransport{Reader: io.NopCloser(stdin), Writer: nopWriteCloser{stdout}})
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	hs := &http.Server{Addr: o.http, Handler: mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+	}()
+	fmt.Fprintf(stderr, "sparkmine mcp: serving %s on http://%s/\n", o.cfg.Out, o.http)
+	if err := hs.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("mcp: %w", err)
+	}
+	return nil
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }

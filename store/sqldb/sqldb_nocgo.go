@@ -1,0 +1,23 @@
+//go:build !cgo
+
+package sqldb
+
+import "context"
+
+// DB is a read-only view of one dataset; without cgo there is none.
+type DB struct{}
+
+// Open returns ErrNoEngine: this binary was built without cgo.
+func Open(context.Context, string, []string, Limits) (*DB, error) { return nil, ErrNoEngine }
+
+// Tables returns nothing.
+func (*DB) Tables() []string { return nil }
+
+// Close does nothing.
+func (*DB) Close() error { return nil }
+
+// Check returns ErrNoEngine.
+func (*DB) Check(context.Context, string) error { return ErrNoEngine }
+
+// Query returns ErrNoEngine.
+func (*DB) Query(context.Context, string, ...any) (*Result, error) { return nil, ErrNoEngine }
