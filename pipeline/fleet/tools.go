@@ -81,14 +81,15 @@ func (f *Fleet) GetApp(ctx context.Context, in AppInput) (App, error) {
 		return App{}, fmt.Errorf("no app %q in the dataset", in.AppID)
 	}
 	a := App{App: apps[0]}
-	key := []any{in.AppID, apps[0]["attempt_id"]}
+	// the app's other rows sit in its dt partition: naming it prunes the rest
+	key := []any{in.AppID, apps[0]["attempt_id"], apps[0]["dt"]}
 	steps := []struct {
 		table, query string
 		into         *[]map[string]any
 	}{
-		{"stages", "SELECT stage_id, stage_attempt_id, name, status, tasks, failed_tasks, duration_ms, executor_run_time_ms, input_bytes, shuffle_read_bytes, shuffle_write_bytes, memory_spilled_bytes, disk_spilled_bytes, duration_skew, shuffle_skew, failure_reason FROM stages WHERE app_id = ? AND attempt_id = ? ORDER BY duration_ms DESC NULLS LAST LIMIT 5", &a.Stages},
-		{"findings", "SELECT * EXCLUDE (run_id) FROM findings WHERE app_id = ? AND attempt_id = ? ORDER BY est_waste_usd DESC, detector", &a.Findings},
-		{"simulations", "SELECT executors, executor_cores, est_duration_ms, est_cost_usd, est_utilization FROM simulations WHERE app_id = ? AND attempt_id = ? ORDER BY executors, executor_cores", &a.Simulation},
+		{"stages", "SELECT stage_id, stage_attempt_id, name, status, tasks, failed_tasks, duration_ms, executor_run_time_ms, input_bytes, shuffle_read_bytes, shuffle_write_bytes, memory_spilled_bytes, disk_spilled_bytes, duration_skew, shuffle_skew, failure_reason FROM stages WHERE app_id = ? AND attempt_id = ? AND dt = ?::DATE ORDER BY duration_ms DESC NULLS LAST LIMIT 5", &a.Stages},
+		{"findings", "SELECT * EXCLUDE (run_id) FROM findings WHERE app_id = ? AND attempt_id = ? AND dt = ?::DATE ORDER BY est_waste_usd DESC, detector", &a.Findings},
+		{"simulations", "SELECT executors, executor_cores, est_duration_ms, est_cost_usd, est_utilization FROM simulations WHERE app_id = ? AND attempt_id = ? AND dt = ?::DATE ORDER BY executors, executor_cores", &a.Simulation},
 	}
 	for _, s := range steps {
 		if !slices.Contains(f.DB.Tables(), s.table) {
@@ -99,7 +100,7 @@ func (f *Fleet) GetApp(ctx context.Context, in AppInput) (App, error) {
 		}
 	}
 	if slices.Contains(f.DB.Tables(), "diagnoses") {
-		d, err := f.rows(ctx, "SELECT * FROM diagnoses WHERE app_id = ? AND attempt_id = ? ORDER BY time DESC LIMIT 1", key...)
+		d, err := f.rows(ctx, "SELECT * FROM diagnoses WHERE app_id = ? AND attempt_id = ? AND dt = ?::DATE ORDER BY time DESC LIMIT 1", key...)
 		if err != nil {
 			return App{}, err
 		}

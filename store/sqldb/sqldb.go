@@ -51,6 +51,7 @@ func (d *DB) setup(ctx context.Context, root string, tables []string) error {
 	stmts := []string{
 		"SET autoinstall_known_extensions = false",
 		"SET autoload_known_extensions = false",
+		"SET parquet_metadata_cache = true", // footers read once, not per query
 	}
 	if d.lim.Memory != "" {
 		stmts = append(stmts, "SET memory_limit = "+quote(d.lim.Memory))
