@@ -55,7 +55,7 @@ func parseMCP(args []string, stderr io.Writer) (*mcpOptions, error) {
 	fs := newFlags("mcp", "--out DATASET [flags]", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, mcpHelp); fs.PrintDefaults() }
 	o := &mcpOptions{lim: sqldb.DefaultLimits()}
-	out, configPath := datasetFlags(fs)
+	ds := datasetFlags(fs)
 	fs.StringVar(&o.http, "http", "", "serve streamable HTTP on this local address (e.g. 127.0.0.1:8765) instead of stdio")
 	fs.StringVar(&o.cache, "cache", "", "folder an S3 dataset is mirrored into (default: the user cache folder)")
 	fs.IntVar(&o.lim.MaxRows, "max-rows", o.lim.MaxRows, "rows one query may return")
@@ -69,7 +69,7 @@ func parseMCP(args []string, stderr io.Writer) (*mcpOptions, error) {
 	if fs.NArg() > 0 {
 		return nil, usagef("mcp: unexpected argument %q", fs.Arg(0))
 	}
-	cfg, err := datasetConfig(*out, *configPath)
+	cfg, err := ds.config()
 	if err != nil {
 		return nil, err
 	}
@@ -83,22 +83,35 @@ func parseMCP(args []string, stderr io.Writer) (*mcpOptions, error) {
 	return o, nil
 }
 
-// datasetFlags adds --out and --config.
-func datasetFlags(fs *flag.FlagSet) (out, configPath *string) {
-	out = fs.String("out", "", "the dataset (s3://bucket/prefix/ or a folder; default: the config's out, else ./sparkmine-out)")
-	configPath = fs.String("config", "", "config file (YAML)")
-	return out, configPath
+// dataset are the flags of a command that reads the dataset.
+type dataset struct {
+	out, configPath, endpoint string
+	pathStyle                 bool
 }
 
-// datasetConfig loads the config with --out applied.
-func datasetConfig(out, configPath string) (*Config, error) {
-	cfg, err := loadConfig(configPath)
+// datasetFlags adds --out, --config and the S3 flags.
+func datasetFlags(fs *flag.FlagSet) *dataset {
+	d := &dataset{}
+	fs.StringVar(&d.out, "out", "", "the dataset (s3://bucket/prefix/ or a folder; default: the config's out, else ./sparkmine-out)")
+	fs.StringVar(&d.configPath, "config", "", "config file (YAML)")
+	fs.StringVar(&d.endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")
+	fs.BoolVar(&d.pathStyle, "s3-path-style", false, "path-style S3 addressing")
+	return d
+}
+
+// config loads the config file with the flags applied.
+func (d *dataset) config() (*Config, error) {
+	cfg, err := loadConfig(d.configPath)
 	if err != nil {
 		return nil, err
 	}
-	if out != "" {
-		cfg.Out = out
+	if d.out != "" {
+		cfg.Out = d.out
 	}
+	if d.endpoint != "" {
+		cfg.S3.Endpoint = d.endpoint
+	}
+	cfg.S3.PathStyle = cfg.S3.PathStyle || d.pathStyle
 	return &cfg, cfg.validate()
 }
 
