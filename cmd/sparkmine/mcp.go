@@ -84,14 +84,14 @@ func parseMCP(args []string, stderr io.Writer) (*mcpOptions, error) {
 }
 
 // dataset are the flags of a command that reads the dataset.
-type dataset struct {
+type datasetFlagSet struct {
 	out, configPath, endpoint string
 	pathStyle                 bool
 }
 
 // datasetFlags adds --out, --config and the S3 flags.
-func datasetFlags(fs *flag.FlagSet) *dataset {
-	d := &dataset{}
+func datasetFlags(fs *flag.FlagSet) *datasetFlagSet {
+	d := &datasetFlagSet{}
 	fs.StringVar(&d.out, "out", "", "the dataset (s3://bucket/prefix/ or a folder; default: the config's out, else ./sparkmine-out)")
 	fs.StringVar(&d.configPath, "config", "", "config file (YAML)")
 	fs.StringVar(&d.endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")
@@ -100,7 +100,7 @@ func datasetFlags(fs *flag.FlagSet) *dataset {
 }
 
 // config loads the config file with the flags applied.
-func (d *dataset) config() (*Config, error) {
+func (d *datasetFlagSet) config() (*Config, error) {
 	cfg, err := loadConfig(d.configPath)
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func openFleet(ctx context.Context, cfg *Config, cache string, lim sqldb.Limits)
 		if err != nil {
 			return nil, usagef("--out: %v", err)
 		}
-		if _, err := sqldb.Mirror(ctx, st, dir, fleet.Tables, nil); err != nil {
+		if _, err := sqldb.Mirror(ctx, st, dir, fleet.Tables(), nil); err != nil {
 			return nil, err
 		}
 	}

@@ -11,12 +11,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store/sqldb"
 )
 
-// Tables are the dataset's tables a fleet reads, in the order they are
-// described to models.
-var Tables = []string{"apps", "stages", "executors", "findings", "diagnoses", "simulations", "queries", "plan_nodes", "outcomes", "questions"}
+// Tables returns the names of the dataset's tables (pipeline/dataset), in
+// its order: the tables a fleet reads and describes to models.
+func Tables() []string {
+	names := make([]string, len(dataset.Tables))
+	for i, d := range dataset.Tables {
+		names[i] = d.Name()
+	}
+	return names
+}
 
 // Fleet is an open dataset.
 type Fleet struct {
@@ -26,7 +33,7 @@ type Fleet struct {
 
 // Open opens the dataset under root (a local folder) read-only.
 func Open(ctx context.Context, root string, lim sqldb.Limits) (*Fleet, error) {
-	db, err := sqldb.Open(ctx, root, Tables, lim)
+	db, err := sqldb.Open(ctx, root, Tables(), lim)
 	if err != nil {
 		return nil, err
 	}

@@ -193,3 +193,12 @@ func TestMCP(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestTablesDescribed: every table of the dataset says what its row is.
+func TestTablesDescribed(t *testing.T) {
+	for _, name := range Tables() {
+		if tableDocs[name] == "" {
+			t.Errorf("table %s has no entry in tableDocs", name)
+		}
+	}
+}
