@@ -8,30 +8,9 @@ import (
 	"testing"
 )
 
-// TestConformanceStageContext compares the stage context with the History
-// Server's: the call site with the first line of a stage's "details", the
-// job description with its "description" (absent: none), and job_ids with
-// the jobs whose "stageIds" list the stage.
-func TestConformanceStageContext(t *testing.T) {
-	needEventlogs(t)
-	defer logTallies(t)
-	for _, tc := range stageCases {
-		if tc.summaryOf != nil {
-			continue
-		}
-		_, app := buildLog(t, filepath.Join(eventlogs, "spark", tc.log))
-		want := readJSON(t, filepath.Join(eventlogs, "spark", "expectations", tc.file+"_expectation.json"))
-		c := newTally(t, tc.file+" (context)")
-		stages, ok := want.([]any)
-		if !ok {
-			stages = []any{want}
-		}
-		for _, s := range stages {
-			checkStageContext(c, app, s.(map[string]any))
-		}
-	}
-}
-
+// checkStageContext compares the stage context with the History Server's:
+// the call site with the first line of a stage's "details" and the job
+// description with its "description" (absent: none).
 func checkStageContext(c *tally, app *App, want map[string]any) {
 	id, _ := normalize(want["stageId"]).(float64)
 	att, _ := normalize(want["attemptId"]).(float64)
