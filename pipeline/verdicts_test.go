@@ -110,7 +110,7 @@ func corpusFindings(t *testing.T) []corpusFinding {
 	}
 	var out []corpusFinding
 	for _, l := range logs {
-		app, _, err := ReadLog(ctx, st, l, extract.Options{})
+		app, _, err := extract.ReadLog(ctx, st, l, extract.Options{})
 		if err != nil {
 			t.Logf("%s: unreadable: %v", l.Key, err)
 			continue
