@@ -55,6 +55,10 @@ type Builder struct {
 	sql      map[int64]*sqlExec
 	sqlOrder []int64
 
+	stageCtx map[int64]*stageContext // by stage id
+	jobCtx   map[int64]*jobContext   // by job id
+	isParent map[int64]bool          // stage ids some stage lists among its Parent IDs
+
 	keepDist bool // keep each stage's sorted task values (tests)
 	noFast   bool // decode every line with fastjson (tests: the reference path)
 
@@ -85,6 +89,10 @@ func NewBuilder(opts Options) *Builder {
 		execs:  make(map[string]*executor),
 		jobs:   make(map[int64]*Job),
 		sql:    make(map[int64]*sqlExec),
+
+		stageCtx: make(map[int64]*stageContext),
+		jobCtx:   make(map[int64]*jobContext),
+		isParent: make(map[int64]bool),
 	}
 }
 

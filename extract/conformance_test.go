@@ -210,7 +210,7 @@ func TestConformanceStages(t *testing.T) {
 	needEventlogs(t)
 	defer logTallies(t)
 	for _, tc := range stageCases {
-		b, _ := buildLog(t, filepath.Join(eventlogs, "spark", tc.log))
+		b, app := buildLog(t, filepath.Join(eventlogs, "spark", tc.log))
 		want := readJSON(t, filepath.Join(eventlogs, "spark", "expectations", tc.file+"_expectation.json"))
 		c := newTally(t, tc.file)
 		if tc.summaryOf != nil {
@@ -223,6 +223,7 @@ func TestConformanceStages(t *testing.T) {
 		}
 		for _, s := range stages {
 			checkStage(c, b, s.(map[string]any))
+			checkStageContext(c, app, s.(map[string]any))
 		}
 	}
 }

@@ -22,3 +22,12 @@ package extract
 // Server's index rule (QuantileIndex, Quantiles), including its quirk of
 // indexing the duration list, which also holds failed, killed and
 // never-ended tasks, with the count of successful tasks.
+//
+// Stage context
+//
+// Each stage row also says why the stage ran (context.go): the jobs that
+// list it, the submitting job's description and SQL execution, its parents,
+// its call site and a stage_kind classified only from what Spark writes
+// (job properties such as spark.job.description, stage details, the stage
+// graph), each rule naming the Spark source it follows. Detectors use the
+// kind to leave file listing and schema inference out of tuning advice.

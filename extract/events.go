@@ -1,10 +1,6 @@
 package extract
 
-import (
-	"strconv"
-
-	"github.com/valyala/fastjson"
-)
+import "github.com/valyala/fastjson"
 
 // appState is what the Builder gathers about the application itself.
 type appState struct {
@@ -101,12 +97,9 @@ func (b *Builder) onJobStart(v *fastjson.Value) {
 	for _, x := range v.GetArray("Stage IDs") {
 		j.StageIDs = append(j.StageIDs, x.GetInt64())
 	}
-	if p := v.Get("Properties"); p != nil {
-		if s := str(p, "spark.sql.execution.id"); s != "" {
-			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-				j.SQLExecutionID = &n
-			}
-		}
+	p := v.Get("Properties")
+	if p != nil {
+		j.SQLExecutionID, _ = sqlExecutionID(p)
 		j.Description = str(p, "spark.job.description")
 		if j.Description == "" {
 			j.Description = str(p, "callSite.short")
@@ -117,6 +110,9 @@ func (b *Builder) onJobStart(v *fastjson.Value) {
 		b.jobOrder = append(b.jobOrder, id)
 	}
 	b.jobs[id] = j
+	jc := jobContextFrom(p, j.StageIDs)
+	b.jobCtx[id] = jc
+	b.noteJobStages(v, id, jc)
 	for _, si := range v.GetArray("Stage Infos") {
 		k, info := stageInfoFromJSON(si)
 		b.liveStage(k, info)

@@ -34,6 +34,7 @@ func (b *Builder) Finish(truncated bool) *App {
 	a.Row = b.appRow(truncated)
 	a.Row.SparkConf = confJSON(a.Conf)
 	a.Stages = b.stageRows()
+	b.fillContext(a.Stages)
 	a.Executors = b.executorRows()
 	a.Jobs = b.jobList()
 	a.SQL = b.sqlList()

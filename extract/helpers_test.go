@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/sparkmine/sparkmine/extract/codec"
 )
 
 // eventlogs is the shared folder of real Spark logs, read in place.
@@ -94,4 +96,25 @@ func shsTime(s string) (int64, bool) {
 		return 0, false
 	}
 	return t.UnixMilli(), true
+}
+
+// buildAnyLog builds the model of a single-file log in any codec (sniffed
+// from its name and first bytes).
+func buildAnyLog(t testing.TB, path string) *App {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open log: %v", err)
+	}
+	defer f.Close()
+	r, _, err := codec.NewReader(f, filepath.Base(path))
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	b := NewBuilder(Options{SourceURI: path, AppID: filepath.Base(path)})
+	truncated, err := feed(b, r, filepath.Base(path))
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	return b.Finish(truncated)
 }

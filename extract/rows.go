@@ -167,6 +167,19 @@ type StageRow struct {
 
 	DurationSkew float64 `parquet:"duration_skew" json:"duration_skew"` // task_duration_ms_max ÷ p50 (0 when p50 is 0)
 	ShuffleSkew  float64 `parquet:"shuffle_skew" json:"shuffle_skew"`   // task_shuffle_read_bytes_max ÷ p50 (0 when p50 is 0)
+
+	// Stage context (extract/context.go): the jobs whose Stage Infos list
+	// the stage, the submitting job's spark.job.description (redacted,
+	// bounded to JobDescriptionLimit) and spark.sql.execution.id (null
+	// outside SQL), the stage's Parent IDs, its call site (the first line
+	// of its Details: the Spark API user code called) and its kind
+	// (listing | schema | broadcast | result | write | shuffle_map | other).
+	JobIDs         []int64 `parquet:"job_ids,list" json:"job_ids"`
+	JobDescription string  `parquet:"job_description,zstd" json:"job_description"`
+	SQLExecutionID *int64  `parquet:"sql_execution_id,optional" json:"sql_execution_id"`
+	ParentStageIDs []int64 `parquet:"parent_stage_ids,list" json:"parent_stage_ids"`
+	CallSite       string  `parquet:"call_site,zstd" json:"call_site"`
+	StageKind      string  `parquet:"stage_kind,zstd" json:"stage_kind"`
 }
 
 // ExecutorRow is one row of the executors table.

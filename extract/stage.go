@@ -110,6 +110,7 @@ func (b *Builder) onStageSubmitted(v *fastjson.Value) {
 	k, info := stageInfoFromJSON(si)
 	s := b.liveStage(k, info)
 	s.c.status = StatusActive
+	b.noteStageSubmitted(v)
 	b.touch(info.submission)
 }
 

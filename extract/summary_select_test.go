@@ -2,6 +2,7 @@ package extract
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
 )
 
@@ -36,7 +37,7 @@ func TestOrderRowQuantiles(t *testing.T) {
 		var want, got StageRow
 		fillQuantiles(&want, distOf(tasks, true, nil))
 		fillQuantiles(&got, distOf(tasks, false, &scratch))
-		if want != got {
+		if !reflect.DeepEqual(want, got) {
 			t.Fatalf("iter %d (n %d): quantiles differ\nwant %+v\ngot  %+v", iter, n, want, got)
 		}
 	}

@@ -44,6 +44,8 @@ var designColumns = map[string]map[string]string{
 		"task_shuffle_read_bytes_p50": "DOUBLE", "task_shuffle_read_bytes_p95": "DOUBLE", "task_shuffle_read_bytes_max": "DOUBLE",
 		"task_input_bytes_p50": "DOUBLE", "task_input_bytes_p95": "DOUBLE", "task_input_bytes_max": "DOUBLE",
 		"duration_skew": "DOUBLE", "shuffle_skew": "DOUBLE", "dt": "DATE",
+		"job_ids": "BIGINT[]", "job_description": "VARCHAR", "sql_execution_id": "BIGINT",
+		"parent_stage_ids": "BIGINT[]", "call_site": "VARCHAR", "stage_kind": "VARCHAR",
 	},
 	"executors": {
 		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "executor_id": "VARCHAR", "host": "VARCHAR",

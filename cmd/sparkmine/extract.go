@@ -149,10 +149,10 @@ func printApp(w io.Writer, app *extract.App, asJSON bool) error {
 		r.AppID, r.AttemptID, r.AppName, r.Status, r.SparkVersion, fmtMS(r.DurationMS), r.Jobs, r.FailedJobs,
 		r.Stages, r.FailedStages, r.Tasks, r.FailedTasks, r.MaxExecutors, 100*r.Utilization)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\tattempt\tstatus\ttasks\tfailed\tduration\trun time\tp50 task\tmax task\tskew\tshuffle read\tshuffle write\tspill (disk)\t")
+	fmt.Fprintln(tw, "stage\tattempt\tstatus\tkind\ttasks\tfailed\tduration\trun time\tp50 task\tmax task\tskew\tshuffle read\tshuffle write\tspill (disk)\t")
 	for _, s := range app.Stages {
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t\n", s.StageID, s.StageAttemptID, s.Status,
-			s.Tasks, s.FailedTasks, fmtMS(s.DurationMS), fmtMS(s.ExecutorRunTimeMS), fmtMS(int64(s.TaskDurationMSP50)),
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t\n", s.StageID, s.StageAttemptID, s.Status,
+			s.StageKind, s.Tasks, s.FailedTasks, fmtMS(s.DurationMS), fmtMS(s.ExecutorRunTimeMS), fmtMS(int64(s.TaskDurationMSP50)),
 			fmtMS(int64(s.TaskDurationMSMax)), s.DurationSkew, fmtBytes(s.ShuffleReadBytes), fmtBytes(s.ShuffleWriteBytes),
 			fmtBytes(s.DiskSpilledBytes))
 	}
