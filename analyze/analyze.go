@@ -23,35 +23,6 @@ type wasteEstimator interface {
 	wastedCoreMS(app *extract.App, f FindingRow) float64
 }
 
-// Detectors returns the enabled detectors in a fixed order.
-func Detectors(cfg DetectorConfig) []Detector {
-	all := []struct {
-		on bool
-		d  Detector
-	}{
-		{cfg.TaskFailures.Enabled, taskFailures{cfg.TaskFailures}},
-		{cfg.ExecutorLoss.Enabled, executorLoss{cfg.ExecutorLoss}},
-		{cfg.FetchFailure.Enabled, fetchFailure{cfg.FetchFailure}},
-		{cfg.TaskSkew.Enabled, taskSkew{cfg.TaskSkew}},
-		{cfg.ShuffleSkew.Enabled, shuffleSkew{cfg.ShuffleSkew}},
-		{cfg.Spill.Enabled, spill{cfg.Spill}},
-		{cfg.GCPressure.Enabled, gcPressure{cfg.GCPressure}},
-		{cfg.TinyTasks.Enabled, tinyTasks{cfg.TinyTasks}},
-		{cfg.UnderParallel.Enabled, underParallel{cfg.UnderParallel}},
-		{cfg.IdleExecutors.Enabled, idleExecutors{cfg.IdleExecutors}},
-		{cfg.DriverBound.Enabled, driverBound{cfg.DriverBound}},
-		{cfg.LargeResult.Enabled, largeResult{cfg.LargeResult}},
-		{cfg.LongStage.Enabled, longStage{cfg.LongStage}},
-	}
-	var ds []Detector
-	for _, a := range all {
-		if a.on {
-			ds = append(ds, a.d)
-		}
-	}
-	return ds
-}
-
 // Analyze runs every enabled detector over app, fills each finding's
 // identity (app, attempt, run, name) and estimated waste, ranks them (see
 // Rank), and fills the app row's est_cost_usd, est_waste_usd, max_severity

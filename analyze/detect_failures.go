@@ -28,6 +28,20 @@ const (
 // shuffle service, which keeps map output when an executor goes away.
 type fetchFailure struct{ c FetchFailureConfig }
 
+// FetchFailureConfig configures fetch_failure; the worse of its two
+// grades wins.
+type FetchFailureConfig struct {
+	Switch      `yaml:",inline"`
+	Grades      Grades `yaml:"grades" check:"ascending" doc:"grades of a stage's fetch failures"`
+	RetryGrades Grades `yaml:"retry_grades" check:"ascending" doc:"grades of a stage's attempt retries"`
+}
+
+func (FetchFailureConfig) defaults() detectorConfig {
+	return FetchFailureConfig{Switch: enabled, Grades: Grades{1, 5, 20, 50}, RetryGrades: Grades{1, 2, 3, 4}}
+}
+
+func (c FetchFailureConfig) detector() Detector { return fetchFailure{c} }
+
 func (fetchFailure) Name() string { return "fetch_failure" }
 
 // stageGroup is every attempt of one stage id.
@@ -127,6 +141,19 @@ func (fetchFailure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // the first failure message. No config change is recommended: the cause is
 // in the messages (executor_loss covers memory kills).
 type taskFailures struct{ c TaskFailuresConfig }
+
+// TaskFailuresConfig configures task_failures.
+type TaskFailuresConfig struct {
+	Switch   `yaml:",inline"`
+	Grades   Grades `yaml:"grades" check:"ascending,fraction" doc:"grades of failed ÷ all task ends (a failed job or stage is critical)"`
+	MinTasks int64  `yaml:"min_tasks" check:"nonneg" doc:"the rate is judged only from this many task ends"`
+}
+
+func (TaskFailuresConfig) defaults() detectorConfig {
+	return TaskFailuresConfig{Switch: enabled, Grades: Grades{0.05, 0.10, 0.15, 0.20}, MinTasks: 20}
+}
+
+func (c TaskFailuresConfig) detector() Detector { return taskFailures{c} }
 
 func (taskFailures) Name() string { return "task_failures" }
 

@@ -29,6 +29,19 @@ const (
 // larger executor heap, a larger spark.memory.fraction (default 0.6).
 type spill struct{ c SpillConfig }
 
+// SpillConfig configures spill.
+type SpillConfig struct {
+	Switch           `yaml:",inline"`
+	Grades           Grades `yaml:"grades" check:"ascending" doc:"grades of disk spill ÷ the stage's largest data volume"`
+	MinDiskSpillByte int64  `yaml:"min_disk_spill_bytes" check:"nonneg" doc:"stages that spilled less to disk are skipped (bytes)"`
+}
+
+func (SpillConfig) defaults() detectorConfig {
+	return SpillConfig{Switch: enabled, Grades: Grades{0.01, 0.1, 0.25, 0.5}, MinDiskSpillByte: 256 * MiB}
+}
+
+func (c SpillConfig) detector() Detector { return spill{c} }
+
 func (spill) Name() string { return "spill" }
 
 func (d spill) Detect(app *extract.App) []FindingRow {
@@ -125,6 +138,20 @@ func confFloat(app *extract.App, key string, def float64) float64 {
 // cores per executor, fewer concurrent tasks per heap (3/4 of the cores).
 type gcPressure struct{ c GCPressureConfig }
 
+// GCPressureConfig configures gc_pressure.
+type GCPressureConfig struct {
+	Switch        `yaml:",inline"`
+	Grades        Grades `yaml:"grades" check:"ascending,fraction" doc:"grades of GC time ÷ executor run time"`
+	MinRunTimeMS  int64  `yaml:"min_run_time_ms" check:"nonneg" doc:"app-level: task run time needed to judge (ms)"`
+	MinStageRunMS int64  `yaml:"min_stage_run_time_ms" check:"nonneg" doc:"stage-level: the same for a stage (ms)"`
+}
+
+func (GCPressureConfig) defaults() detectorConfig {
+	return GCPressureConfig{Switch: enabled, Grades: Grades{0.08, 0.10, 0.15, 0.20}, MinRunTimeMS: 600_000, MinStageRunMS: 600_000}
+}
+
+func (c GCPressureConfig) detector() Detector { return gcPressure{c} }
+
 func (gcPressure) Name() string { return "gc_pressure" }
 
 func (d gcPressure) Detect(app *extract.App) []FindingRow {
@@ -194,6 +221,18 @@ func (d gcPressure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // max(384 MiB, spark.executor.memoryOverheadFactor (0.1) × heap); for
 // heartbeat timeouts, a longer spark.network.timeout (default 120 s).
 type executorLoss struct{ c ExecutorLossConfig }
+
+// ExecutorLossConfig configures executor_loss.
+type ExecutorLossConfig struct {
+	Switch `yaml:",inline"`
+	Grades Grades `yaml:"grades" check:"ascending" doc:"grades of the number of executors lost"`
+}
+
+func (ExecutorLossConfig) defaults() detectorConfig {
+	return ExecutorLossConfig{Switch: enabled, Grades: Grades{1, 2, 5, 10}}
+}
+
+func (c ExecutorLossConfig) detector() Detector { return executorLoss{c} }
 
 func (executorLoss) Name() string { return "executor_loss" }
 

@@ -208,7 +208,7 @@ func checkAppRow(t *testing.T, app *extract.App, got []FindingRow) {
 			t.Errorf("%s: incomplete finding %+v", findingKey(f), f)
 		}
 		for _, r := range f.Recommendations {
-			if err := CheckProposal(r.Key, r.Proposed); err != nil {
+			if err := checkProposal(r.Key, r.Proposed); err != nil {
 				t.Errorf("%s: %v", findingKey(f), err)
 			}
 			if r.Current != app.Conf[r.Key] {

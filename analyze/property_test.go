@@ -158,7 +158,7 @@ func checkFinding(t *testing.T, app *extract.App, f FindingRow) {
 		}
 	}
 	for _, rc := range f.Recommendations {
-		if err := CheckProposal(rc.Key, rc.Proposed); err != nil {
+		if err := checkProposal(rc.Key, rc.Proposed); err != nil {
 			t.Errorf("%s: %v", f.Detector, err)
 		}
 		if rc.Current != app.Conf[rc.Key] {
@@ -199,8 +199,8 @@ func TestCheckProposal(t *testing.T) {
 		{"spark.not.a.property", "1", false},
 	}
 	for _, tt := range tests {
-		if err := CheckProposal(tt.key, tt.value); (err == nil) != tt.ok {
-			t.Errorf("CheckProposal(%s, %s) = %v, want ok %v", tt.key, tt.value, err, tt.ok)
+		if err := checkProposal(tt.key, tt.value); (err == nil) != tt.ok {
+			t.Errorf("checkProposal(%s, %s) = %v, want ok %v", tt.key, tt.value, err, tt.ok)
 		}
 	}
 }
