@@ -25,11 +25,12 @@ type wasteEstimator interface {
 
 // Analyze runs every enabled detector over app, fills each finding's
 // identity (app, attempt, run, name) and estimated waste, ranks them (see
-// Rank), and fills the app row's est_cost_usd, est_waste_usd, max_severity
-// and findings. Every number it writes is finite.
-func Analyze(app *extract.App, cfg Config) []FindingRow {
+// Rank), and returns them with the app's own result (est_cost_usd,
+// est_waste_usd, max_severity, findings). It does not change app. Every
+// number it returns is finite.
+func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 	if app == nil {
-		return nil
+		return nil, AppResult{}
 	}
 	cost := cfg.Cost.AppCost(app.Row)
 	coreMSUSD := cfg.Cost.CoreHourUSD(app.Row) / msPerHour
@@ -43,14 +44,11 @@ func Analyze(app *extract.App, cfg Config) []FindingRow {
 		}
 	}
 	Rank(out)
-	app.Row.EstCostUSD = cost.AllocatedUSD
-	app.Row.EstWasteUSD = cost.WasteUSD
-	app.Row.Findings = int64(len(out))
-	app.Row.MaxSeverity = ""
+	res := AppResult{EstCostUSD: cost.AllocatedUSD, EstWasteUSD: cost.WasteUSD, Findings: int64(len(out))}
 	if len(out) > 0 {
-		app.Row.MaxSeverity = out[0].Severity
+		res.MaxSeverity = out[0].Severity
 	}
-	return out
+	return out, res
 }
 
 // estimateWaste prices a finding's wasted core-time, never above what the

@@ -86,7 +86,7 @@ func TestPlantedAnomalies(t *testing.T) {
 		t.Skip("generates and parses some 40 logs")
 	}
 	const seed = 11
-	control := Analyze(buildApp(t, gen.Spec{Seed: seed}), DefaultConfig())
+	control, _ := Analyze(buildApp(t, gen.Spec{Seed: seed}), DefaultConfig())
 	for _, f := range control {
 		t.Errorf("control log: unexpected %s %s finding: %s", f.Severity, f.Detector, f.Title)
 	}
@@ -97,7 +97,8 @@ func TestPlantedAnomalies(t *testing.T) {
 		for i, a := range p.levels {
 			s := p.base
 			s.Seed, s.Anomalies = seed, a
-			sev := severities(Analyze(buildApp(t, s), DefaultConfig()))
+			fs, _ := Analyze(buildApp(t, s), DefaultConfig())
+			sev := severities(fs)
 			planted++
 			got := sev[p.detector]
 			if got > None {

@@ -116,14 +116,15 @@ func TestPropertiesOfFindings(t *testing.T) {
 	for i := range 4000 {
 		app := randomApp(r)
 		cfg := cfgs[i%2]
-		for _, f := range Analyze(app, cfg) {
+		fs, res := Analyze(app, cfg)
+		for _, f := range fs {
 			seen[f.Detector] = true
 			checkFinding(t, app, f)
 			for _, rc := range f.Recommendations {
 				seen["rec:"+rc.Key] = true
 			}
 		}
-		for _, x := range []float64{app.Row.EstCostUSD, app.Row.EstWasteUSD} {
+		for _, x := range []float64{res.EstCostUSD, res.EstWasteUSD} {
 			if !finite(x) || x < 0 {
 				t.Fatalf("app row cost %v", x)
 			}

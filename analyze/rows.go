@@ -1,5 +1,23 @@
 package analyze
 
+import "github.com/sparkmine/sparkmine/extract"
+
+// AppResult is analyze's part of a row of the apps table: what the cost
+// model and the detectors concluded about one application attempt.
+type AppResult struct {
+	EstCostUSD  float64 `parquet:"est_cost_usd" json:"est_cost_usd"`
+	EstWasteUSD float64 `parquet:"est_waste_usd" json:"est_waste_usd"`
+	MaxSeverity string  `parquet:"max_severity,zstd" json:"max_severity"` // "" when no finding
+	Findings    int64   `parquet:"findings" json:"findings"`
+}
+
+// AppRecord is one whole row of the apps table: extract's columns, then
+// analyze's (Parquet and JSON flatten both embedded structs).
+type AppRecord struct {
+	extract.AppRow
+	AppResult
+}
+
 // FindingRow is one row of the findings table: one detector hit.
 type FindingRow struct {
 	AppID     string `parquet:"app_id,zstd" json:"app_id"`

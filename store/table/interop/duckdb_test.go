@@ -25,7 +25,7 @@ type tableCase struct {
 }
 
 var tables = []tableCase{
-	{"apps", reflect.TypeFor[extract.AppRow](), apps()},
+	{"apps", reflect.TypeFor[analyze.AppRecord](), apps()},
 	{"stages", reflect.TypeFor[extract.StageRow](), stages()},
 	{"executors", reflect.TypeFor[extract.ExecutorRow](), executors()},
 	{"findings", reflect.TypeFor[analyze.FindingRow](), findings()},
@@ -171,11 +171,23 @@ func TestDuckDBFileMetadata(t *testing.T) {
 // should describe it (struct field names unquoted; see unquote).
 func duckColumns(t reflect.Type) []string {
 	var cols []string
-	for f := range t.Fields() {
+	for _, f := range columnFields(t) {
 		name, tag := parquetTag(f)
 		cols = append(cols, name+" "+duckType(f.Type, tag))
 	}
 	return cols
+}
+
+// columnFields are a row type's column fields: an embedded struct's fields
+// are columns of the row (the apps table joins extract's and analyze's).
+func columnFields(t reflect.Type) []reflect.StructField {
+	var fs []reflect.StructField
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.Anonymous {
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }
 
 func duckType(t reflect.Type, tag string) string {
@@ -222,7 +234,7 @@ func unquote(cols []string) []string {
 // into epoch milliseconds, the unit of the Go fields ("" when none).
 func epochMSReplace(t reflect.Type) string {
 	var repl []string
-	for f := range t.Fields() {
+	for _, f := range columnFields(t) {
 		if name, tag := parquetTag(f); strings.Contains(tag, "timestamp(") {
 			repl = append(repl, fmt.Sprintf("epoch_ms(%s) AS %s", name, name))
 		}
@@ -251,7 +263,7 @@ func expectedRows(t *testing.T, tc tableCase) []string {
 
 func listColumns(t reflect.Type) []string {
 	var lists []string
-	for f := range t.Fields() {
+	for _, f := range columnFields(t) {
 		if f.Type.Kind() == reflect.Slice {
 			name, _ := parquetTag(f)
 			lists = append(lists, name)
