@@ -23,10 +23,13 @@ type wasteEstimator interface {
 	wastedCoreMS(app *extract.App, f FindingRow) float64
 }
 
-// Analyze runs every enabled detector over app, fills each finding's
-// identity (app, attempt, run, name) and estimated waste, ranks them (see
-// Rank), and returns them with the app's own result (est_cost_usd,
-// est_waste_usd, max_severity, findings). It does not change app. Every
+// Analyze runs every enabled detector over app and returns the findings,
+// ranked (see Rank), with the app's own result (est_cost_usd,
+// est_waste_usd, max_severity, findings). Each finding gets its identity
+// (app, attempt, run, name, finding_id), its impact (wall time, waste, cost
+// share; see ImpactConfig) and a severity capped by that impact; findings
+// of negligible impact are dropped, and the waste is shared out so that
+// the findings' sum never exceeds the app's. It does not change app. Every
 // number it returns is finite.
 func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 	if app == nil {
@@ -39,10 +42,20 @@ func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 		for _, f := range d.Detect(app) {
 			f.AppID, f.AttemptID = app.Row.AppID, app.Row.AttemptID
 			f.RunID, f.AppName = app.Row.RunID, app.Row.AppName
+			f.FindingID = findingID(f)
 			f.EstWasteUSD = estimateWaste(d, app, f, cost, coreMSUSD)
+			f.ImpactWallMS = estimateWall(d, app, f)
+			if !isRisk(d, app, f) {
+				if cfg.Impact.negligible(app, f, cost) {
+					continue
+				}
+				cfg.Impact.capSeverity(app, &f, cost)
+			}
 			out = append(out, sanitize(f))
 		}
 	}
+	Rank(out)
+	shareWaste(out, cost)
 	Rank(out)
 	res := AppResult{EstCostUSD: cost.AllocatedUSD, EstWasteUSD: cost.WasteUSD, Findings: int64(len(out))}
 	if len(out) > 0 {
@@ -66,6 +79,7 @@ func estimateWaste(d Detector, app *extract.App, f FindingRow, cost Cost, coreMS
 func sanitize(f FindingRow) FindingRow {
 	f.Score = clean(f.Score)
 	f.EstWasteUSD = clean(f.EstWasteUSD)
+	f.ImpactCostShare = clean(f.ImpactCostShare)
 	for i := range f.Evidence {
 		f.Evidence[i].Value = clean(f.Evidence[i].Value)
 		f.Evidence[i].Threshold = clean(f.Evidence[i].Threshold)

@@ -4,27 +4,29 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 )
 
 // Config is the analyze part of the config file: the lead's loader embeds it
-// as the `detectors:` and `cost:` sections. Load it as Prometheus loads its
+// as the `detectors:`, `impact:` and `cost:` sections. Load it as Prometheus loads its
 // config: start from DefaultConfig, decode strict YAML over it (unknown keys
 // are errors), then call Validate.
 type Config struct {
 	Detectors DetectorConfig `yaml:"detectors"`
+	Impact    ImpactConfig   `yaml:"impact"`
 	Cost      CostConfig     `yaml:"cost"`
 }
 
 // DefaultConfig returns the documented defaults of every detector and of the
 // cost model.
 func DefaultConfig() Config {
-	return Config{Detectors: DefaultDetectorConfig(), Cost: DefaultCostConfig()}
+	return Config{Detectors: DefaultDetectorConfig(), Impact: DefaultImpactConfig(), Cost: DefaultCostConfig()}
 }
 
 // Validate reports every problem of the config at once (errors.Join), each
 // naming its YAML path, e.g. "detectors.task_skew.grades: grades must ascend".
 func (c Config) Validate() error {
-	return errors.Join(c.Detectors.validate(), c.Cost.validate())
+	return errors.Join(c.Detectors.validate(), checkFields("impact", reflect.ValueOf(c.Impact)), c.Cost.validate())
 }
 
 // MiB and GiB are byte sizes used by the defaults.

@@ -254,3 +254,29 @@ func (taskFailures) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 	}
 	return pos(float64(app.Row.TaskTimeMS)) * math.Min(1, ratio(float64(app.Row.FailedTasks), float64(app.Row.Tasks)))
 }
+
+// wallMS is the wall time of the stage's failed attempts, redone by the
+// retries.
+func (fetchFailure) wallMS(app *extract.App, f FindingRow) float64 {
+	var ms float64
+	for _, st := range app.Stages {
+		if f.StageID != nil && st.StageID == *f.StageID && st.Status == "FAILED" {
+			ms += float64(max(st.DurationMS, 0))
+		}
+	}
+	return ms
+}
+
+// risk: a failed app is reported whatever it cost.
+func (taskFailures) risk(app *extract.App, f FindingRow) bool {
+	return f.StageID == nil && app.Row.Status == "failed"
+}
+
+// wallMS is the whole app when it failed (it must run again), else the
+// failed tasks' run time spread over the task slots.
+func (d taskFailures) wallMS(app *extract.App, f FindingRow) float64 {
+	if f.StageID == nil && app.Row.Status == "failed" {
+		return float64(app.Row.DurationMS)
+	}
+	return d.wastedCoreMS(app, f) / math.Max(1, float64(slots(app)))
+}

@@ -345,3 +345,72 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// spillMiBPerSecond is the rate at which one task is assumed to write and
+// read back spilled data (a local disk shared by the executor's tasks).
+const spillMiBPerSecond = 100
+
+// wastedCoreMS is the spill's wall time on every concurrent task.
+func (d spill) wastedCoreMS(app *extract.App, f FindingRow) float64 {
+	st := stageOf(app, f)
+	if st == nil {
+		return 0
+	}
+	return d.wallMS(app, f) * math.Max(1, float64(concurrency(app, st)))
+}
+
+// wallMS is the time the stage's concurrent tasks spent writing and reading
+// back the disk spill (memory spill alone: sorting and merging, taken as
+// half that), at most half the stage.
+func (spill) wallMS(app *extract.App, f FindingRow) float64 {
+	st := stageOf(app, f)
+	if st == nil {
+		return 0
+	}
+	b := 2 * float64(st.DiskSpilledBytes)
+	if st.DiskSpilledBytes <= 0 {
+		b = float64(st.MemorySpilledBytes) / 2
+	}
+	par := math.Max(1, float64(concurrency(app, st)))
+	return math.Min(b/MiB/spillMiBPerSecond*1000/par, float64(st.DurationMS)/2)
+}
+
+// wallMS is the wall time spent collecting: the GC share of task time
+// applied to the stage's (or the jobs') wall time.
+func (d gcPressure) wallMS(app *extract.App, f FindingRow) float64 {
+	gc, run, wall := float64(app.Row.GCTimeMS), float64(app.Row.TaskTimeMS), float64(app.Row.JobTimeMS)
+	if st := stageOf(app, f); st != nil {
+		gc, run, wall = float64(st.GCTimeMS), float64(st.ExecutorRunTimeMS), float64(st.DurationMS)
+	}
+	return wall * math.Min(1, ratio(gc, run))
+}
+
+// risk: containers killed for exceeding memory fail the app once the
+// data grows a little, whatever they cost today.
+func (executorLoss) risk(_ *extract.App, f FindingRow) bool {
+	for _, e := range f.Evidence {
+		if e.Metric == "memory_killed_executors" {
+			return e.Value > 0
+		}
+	}
+	return false
+}
+
+// wallMS is the time to redo the tasks lost with their executors: their
+// count × their stages' median task, spread over the app's task slots.
+func (executorLoss) wallMS(app *extract.App, _ FindingRow) float64 {
+	var ms float64
+	for _, st := range app.Stages {
+		ms += float64(max(st.ExecutorLostFailures, 0)) * st.TaskDurationMSP50
+	}
+	return ms / math.Max(1, float64(slots(app)))
+}
+
+// concurrency is how many of a stage's tasks can run at once: its tasks,
+// at most the app's task slots.
+func concurrency(app *extract.App, st *extract.StageRow) int64 {
+	if s := slots(app); s > 0 && s < st.Tasks {
+		return s
+	}
+	return st.Tasks
+}

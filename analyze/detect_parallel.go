@@ -286,3 +286,29 @@ func shufflePartitions(app *extract.App) int64 {
 	}
 	return 200
 }
+
+// wallMS is the stage's wall time beyond its work spread over every slot:
+// with tasks this short, the time goes to scheduling and overhead.
+func (tinyTasks) wallMS(app *extract.App, f FindingRow) float64 {
+	return idealGap(app, stageOf(app, f))
+}
+
+// wallMS is the stage's wall time beyond what its work would take on every
+// task slot.
+func (underParallel) wallMS(app *extract.App, f FindingRow) float64 {
+	return idealGap(app, stageOf(app, f))
+}
+
+// wallMS is, like under_parallel's, the stage's time beyond its work spread
+// over every slot: what smaller tasks could win back.
+func (longStage) wallMS(app *extract.App, f FindingRow) float64 {
+	return idealGap(app, stageOf(app, f))
+}
+
+func idealGap(app *extract.App, st *extract.StageRow) float64 {
+	if st == nil {
+		return 0
+	}
+	s := math.Max(1, float64(slots(app)))
+	return pos(float64(st.DurationMS) - float64(st.ExecutorRunTimeMS)/s)
+}

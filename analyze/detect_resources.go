@@ -243,3 +243,12 @@ func resultRecs(app *extract.App, b float64, limit int64) []Recommendation {
 	}
 	return rs
 }
+
+// risk: a result near the limit foretells an abort or a driver out of
+// memory, whatever it costs today.
+func (largeResult) risk(*extract.App, FindingRow) bool { return true }
+
+// wallMS is the time no job ran.
+func (driverBound) wallMS(app *extract.App, _ FindingRow) float64 {
+	return float64(app.Row.DriverTimeMS)
+}

@@ -250,3 +250,16 @@ func versionAtLeast(v string, major, minor int) bool {
 	}
 	return ma > major || (ma == major && mi >= minor)
 }
+
+// wallMS is the straggler's tail: the time the longest task ran past the
+// typical (p75) one, while the stage could not end.
+func (taskSkew) wallMS(app *extract.App, f FindingRow) float64 { return tailWall(stageOf(app, f)) }
+
+func (shuffleSkew) wallMS(app *extract.App, f FindingRow) float64 { return tailWall(stageOf(app, f)) }
+
+func tailWall(st *extract.StageRow) float64 {
+	if st == nil {
+		return 0
+	}
+	return math.Min(pos(st.TaskDurationMSMax-st.TaskDurationMSP75), pos(float64(st.DurationMS)))
+}

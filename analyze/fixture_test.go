@@ -97,7 +97,10 @@ func loadFixture(t *testing.T, path string) (fixture, *extract.App, Config) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
+	// A fixture tests a detector's evidence: impact is off unless the
+	// fixture's config turns it on.
 	cfg := DefaultConfig()
+	cfg.Impact.Enabled = false
 	if fx.Config.Kind != 0 {
 		b, err := yaml.Marshal(&fx.Config)
 		if err != nil {

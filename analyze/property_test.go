@@ -129,6 +129,7 @@ func TestPropertiesOfFindings(t *testing.T) {
 				t.Fatalf("app row cost %v", x)
 			}
 		}
+		checkWasteAddsUp(t, fs, res)
 		if t.Failed() {
 			t.Fatalf("app %d: %+v stages %+v conf %v", i, app.Row, app.Stages, app.Conf)
 		}
@@ -142,6 +143,24 @@ func TestPropertiesOfFindings(t *testing.T) {
 		if !seen["rec:"+k] {
 			t.Logf("property %s never recommended", k)
 		}
+	}
+}
+
+// checkWasteAddsUp: per app, the findings' waste never exceeds the app's
+// waste, which never exceeds its cost; finding ids are distinct.
+func checkWasteAddsUp(t *testing.T, fs []FindingRow, res AppResult) {
+	t.Helper()
+	var sum float64
+	ids := map[string]bool{}
+	for _, f := range fs {
+		sum += f.EstWasteUSD
+		if ids[f.FindingID] || len(f.FindingID) != 32 {
+			t.Errorf("%s: finding id %q repeated or malformed", f.Detector, f.FindingID)
+		}
+		ids[f.FindingID] = true
+	}
+	if sum > res.EstWasteUSD*(1+1e-9)+1e-12 || res.EstWasteUSD > res.EstCostUSD*(1+1e-9)+1e-12 {
+		t.Errorf("findings waste %v, app waste %v, app cost %v: want findings <= waste <= cost", sum, res.EstWasteUSD, res.EstCostUSD)
 	}
 }
 

@@ -158,8 +158,8 @@ func yamlName(f reflect.StructField) string {
 }
 
 // ConfigReference is the README's reference of every detector setting: a
-// Markdown table of each key under `detectors:`, its default and its `doc`
-// tag, generated from the registry.
+// Markdown table of each key under `detectors:` and `impact:`, its default
+// and its `doc` tag, generated from the registry.
 func ConfigReference() string {
 	var b strings.Builder
 	b.WriteString("| key | default | meaning |\n| --- | --- | --- |\n")
@@ -168,6 +168,7 @@ func ConfigReference() string {
 	for i, v := range vals {
 		writeReference(&b, "detectors."+names[i], v)
 	}
+	writeReference(&b, "impact", reflect.ValueOf(DefaultImpactConfig()))
 	return b.String()
 }
 
