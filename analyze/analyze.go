@@ -23,42 +23,17 @@ type wasteEstimator interface {
 	wastedCoreMS(app *extract.App, f FindingRow) float64
 }
 
-// Detectors returns the enabled detectors in a fixed order.
-func Detectors(cfg DetectorConfig) []Detector {
-	all := []struct {
-		on bool
-		d  Detector
-	}{
-		{cfg.TaskFailures.Enabled, taskFailures{cfg.TaskFailures}},
-		{cfg.ExecutorLoss.Enabled, executorLoss{cfg.ExecutorLoss}},
-		{cfg.FetchFailure.Enabled, fetchFailure{cfg.FetchFailure}},
-		{cfg.TaskSkew.Enabled, taskSkew{cfg.TaskSkew}},
-		{cfg.ShuffleSkew.Enabled, shuffleSkew{cfg.ShuffleSkew}},
-		{cfg.Spill.Enabled, spill{cfg.Spill}},
-		{cfg.GCPressure.Enabled, gcPressure{cfg.GCPressure}},
-		{cfg.TinyTasks.Enabled, tinyTasks{cfg.TinyTasks}},
-		{cfg.UnderParallel.Enabled, underParallel{cfg.UnderParallel}},
-		{cfg.IdleExecutors.Enabled, idleExecutors{cfg.IdleExecutors}},
-		{cfg.DriverBound.Enabled, driverBound{cfg.DriverBound}},
-		{cfg.LargeResult.Enabled, largeResult{cfg.LargeResult}},
-		{cfg.LongStage.Enabled, longStage{cfg.LongStage}},
-	}
-	var ds []Detector
-	for _, a := range all {
-		if a.on {
-			ds = append(ds, a.d)
-		}
-	}
-	return ds
-}
-
-// Analyze runs every enabled detector over app, fills each finding's
-// identity (app, attempt, run, name) and estimated waste, ranks them (see
-// Rank), and fills the app row's est_cost_usd, est_waste_usd, max_severity
-// and findings. Every number it writes is finite.
-func Analyze(app *extract.App, cfg Config) []FindingRow {
+// Analyze runs every enabled detector over app and returns the findings,
+// ranked (see Rank), with the app's own result (est_cost_usd,
+// est_waste_usd, max_severity, findings). Each finding gets its identity
+// (app, attempt, run, name, finding_id), its impact (wall time, waste, cost
+// share; see ImpactConfig) and a severity capped by that impact; findings
+// of negligible impact are dropped, and the waste is shared out so that
+// the findings' sum never exceeds the app's. It does not change app. Every
+// number it returns is finite.
+func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 	if app == nil {
-		return nil
+		return nil, AppResult{}
 	}
 	cost := cfg.Cost.AppCost(app.Row)
 	coreMSUSD := cfg.Cost.CoreHourUSD(app.Row) / msPerHour
@@ -67,19 +42,26 @@ func Analyze(app *extract.App, cfg Config) []FindingRow {
 		for _, f := range d.Detect(app) {
 			f.AppID, f.AttemptID = app.Row.AppID, app.Row.AttemptID
 			f.RunID, f.AppName = app.Row.RunID, app.Row.AppName
+			f.FindingID = findingID(f)
 			f.EstWasteUSD = estimateWaste(d, app, f, cost, coreMSUSD)
+			f.ImpactWallMS = estimateWall(d, app, f)
+			if !isRisk(d, app, f) {
+				if cfg.Impact.negligible(app, f, cost) {
+					continue
+				}
+				cfg.Impact.capSeverity(app, &f, cost)
+			}
 			out = append(out, sanitize(f))
 		}
 	}
 	Rank(out)
-	app.Row.EstCostUSD = cost.AllocatedUSD
-	app.Row.EstWasteUSD = cost.WasteUSD
-	app.Row.Findings = int64(len(out))
-	app.Row.MaxSeverity = ""
+	shareWaste(out, cost)
+	Rank(out)
+	res := AppResult{EstCostUSD: cost.AllocatedUSD, EstWasteUSD: cost.WasteUSD, Findings: int64(len(out))}
 	if len(out) > 0 {
-		app.Row.MaxSeverity = out[0].Severity
+		res.MaxSeverity = out[0].Severity
 	}
-	return out
+	return out, res
 }
 
 // estimateWaste prices a finding's wasted core-time, never above what the
@@ -97,6 +79,7 @@ func estimateWaste(d Detector, app *extract.App, f FindingRow, cost Cost, coreMS
 func sanitize(f FindingRow) FindingRow {
 	f.Score = clean(f.Score)
 	f.EstWasteUSD = clean(f.EstWasteUSD)
+	f.ImpactCostShare = clean(f.ImpactCostShare)
 	for i := range f.Evidence {
 		f.Evidence[i].Value = clean(f.Evidence[i].Value)
 		f.Evidence[i].Threshold = clean(f.Evidence[i].Threshold)

@@ -73,11 +73,12 @@ func TestCoreHourAndLLMCost(t *testing.T) {
 	}
 }
 
-func TestAnalyzeFillsAppRow(t *testing.T) {
+func TestAnalyzeAppResult(t *testing.T) {
 	app := &extract.App{Row: extract.AppRow{AppID: "a", AttemptID: "2", RunID: "r", AppName: "n",
 		ExecutorTimeMS: 36e6, ExecutorLifetimeMS: 9e6, ExecutorMemoryMB: 8192, TaskTimeMS: 3.6e6,
 		DurationMS: 3.6e6, ExecutorCores: 4, MaxExecutors: 2}}
-	fs := Analyze(app, DefaultConfig())
+	before := app.Row
+	fs, r := Analyze(app, DefaultConfig())
 	// utilization 0.1: idle_executors critical, the only finding.
 	if len(fs) != 1 || fs[0].Detector != "idle_executors" || fs[0].Severity != "critical" {
 		t.Fatalf("findings %s", dump(fs))
@@ -90,16 +91,17 @@ func TestAnalyzeFillsAppRow(t *testing.T) {
 	if math.Abs(f.EstWasteUSD-0.459) > 1e-9 {
 		t.Errorf("est_waste_usd %v, want 0.459", f.EstWasteUSD)
 	}
-	r := app.Row
+	if app.Row != before {
+		t.Errorf("Analyze changed its input: %+v", app.Row)
+	}
 	// 10 × 0.042 + 20 × 0.0045 = 0.51; used 0.042 + 20 × 0.1 × 0.0045 = 0.051.
 	if r.Findings != 1 || r.MaxSeverity != "critical" || math.Abs(r.EstCostUSD-0.51) > 1e-9 || math.Abs(r.EstWasteUSD-0.459) > 1e-9 {
 		t.Errorf("app row %+v", r)
 	}
-	if Analyze(nil, DefaultConfig()) != nil {
+	if fs, r := Analyze(nil, DefaultConfig()); fs != nil || r != (AppResult{}) {
 		t.Error("nil app gave findings")
 	}
-	healthy := &extract.App{Row: extract.AppRow{MaxSeverity: "stale", Findings: 3}}
-	if fs := Analyze(healthy, DefaultConfig()); len(fs) != 0 || healthy.Row.MaxSeverity != "" || healthy.Row.Findings != 0 {
-		t.Errorf("empty app: %v %+v", fs, healthy.Row)
+	if fs, r := Analyze(&extract.App{}, DefaultConfig()); len(fs) != 0 || r.MaxSeverity != "" || r.Findings != 0 {
+		t.Errorf("empty app: %v %+v", fs, r)
 	}
 }

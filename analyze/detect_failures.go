@@ -28,6 +28,20 @@ const (
 // shuffle service, which keeps map output when an executor goes away.
 type fetchFailure struct{ c FetchFailureConfig }
 
+// FetchFailureConfig configures fetch_failure; the worse of its two
+// grades wins.
+type FetchFailureConfig struct {
+	Switch      `yaml:",inline"`
+	Grades      Grades `yaml:"grades" check:"ascending" doc:"grades of a stage's fetch failures"`
+	RetryGrades Grades `yaml:"retry_grades" check:"ascending" doc:"grades of a stage's attempt retries"`
+}
+
+func (FetchFailureConfig) defaults() detectorConfig {
+	return FetchFailureConfig{Switch: enabled, Grades: Grades{1, 5, 20, 50}, RetryGrades: Grades{1, 2, 3, 4}}
+}
+
+func (c FetchFailureConfig) detector() Detector { return fetchFailure{c} }
+
 func (fetchFailure) Name() string { return "fetch_failure" }
 
 // stageGroup is every attempt of one stage id.
@@ -128,6 +142,19 @@ func (fetchFailure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // in the messages (executor_loss covers memory kills).
 type taskFailures struct{ c TaskFailuresConfig }
 
+// TaskFailuresConfig configures task_failures.
+type TaskFailuresConfig struct {
+	Switch   `yaml:",inline"`
+	Grades   Grades `yaml:"grades" check:"ascending,fraction" doc:"grades of failed ÷ all task ends (a failed job or stage is critical)"`
+	MinTasks int64  `yaml:"min_tasks" check:"nonneg" doc:"the rate is judged only from this many task ends"`
+}
+
+func (TaskFailuresConfig) defaults() detectorConfig {
+	return TaskFailuresConfig{Switch: enabled, Grades: Grades{0.05, 0.10, 0.15, 0.20}, MinTasks: 20}
+}
+
+func (c TaskFailuresConfig) detector() Detector { return taskFailures{c} }
+
 func (taskFailures) Name() string { return "task_failures" }
 
 func (d taskFailures) Detect(app *extract.App) []FindingRow {
@@ -226,4 +253,30 @@ func (taskFailures) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 		return pos(float64(st.ExecutorRunTimeMS)) * math.Min(1, ratio(float64(st.FailedTasks), float64(ends)))
 	}
 	return pos(float64(app.Row.TaskTimeMS)) * math.Min(1, ratio(float64(app.Row.FailedTasks), float64(app.Row.Tasks)))
+}
+
+// wallMS is the wall time of the stage's failed attempts, redone by the
+// retries.
+func (fetchFailure) wallMS(app *extract.App, f FindingRow) float64 {
+	var ms float64
+	for _, st := range app.Stages {
+		if f.StageID != nil && st.StageID == *f.StageID && st.Status == "FAILED" {
+			ms += float64(max(st.DurationMS, 0))
+		}
+	}
+	return ms
+}
+
+// risk: a failed app is reported whatever it cost.
+func (taskFailures) risk(app *extract.App, f FindingRow) bool {
+	return f.StageID == nil && app.Row.Status == "failed"
+}
+
+// wallMS is the whole app when it failed (it must run again), else the
+// failed tasks' run time spread over the task slots.
+func (d taskFailures) wallMS(app *extract.App, f FindingRow) float64 {
+	if f.StageID == nil && app.Row.Status == "failed" {
+		return float64(app.Row.DurationMS)
+	}
+	return d.wastedCoreMS(app, f) / math.Max(1, float64(slots(app)))
 }

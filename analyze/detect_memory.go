@@ -29,6 +29,19 @@ const (
 // larger executor heap, a larger spark.memory.fraction (default 0.6).
 type spill struct{ c SpillConfig }
 
+// SpillConfig configures spill.
+type SpillConfig struct {
+	Switch           `yaml:",inline"`
+	Grades           Grades `yaml:"grades" check:"ascending" doc:"grades of disk spill ÷ the stage's largest data volume"`
+	MinDiskSpillByte int64  `yaml:"min_disk_spill_bytes" check:"nonneg" doc:"stages that spilled less to disk are skipped (bytes)"`
+}
+
+func (SpillConfig) defaults() detectorConfig {
+	return SpillConfig{Switch: enabled, Grades: Grades{0.01, 0.1, 0.25, 0.5}, MinDiskSpillByte: 256 * MiB}
+}
+
+func (c SpillConfig) detector() Detector { return spill{c} }
+
 func (spill) Name() string { return "spill" }
 
 func (d spill) Detect(app *extract.App) []FindingRow {
@@ -125,6 +138,20 @@ func confFloat(app *extract.App, key string, def float64) float64 {
 // cores per executor, fewer concurrent tasks per heap (3/4 of the cores).
 type gcPressure struct{ c GCPressureConfig }
 
+// GCPressureConfig configures gc_pressure.
+type GCPressureConfig struct {
+	Switch        `yaml:",inline"`
+	Grades        Grades `yaml:"grades" check:"ascending,fraction" doc:"grades of GC time ÷ executor run time"`
+	MinRunTimeMS  int64  `yaml:"min_run_time_ms" check:"nonneg" doc:"app-level: task run time needed to judge (ms)"`
+	MinStageRunMS int64  `yaml:"min_stage_run_time_ms" check:"nonneg" doc:"stage-level: the same for a stage (ms)"`
+}
+
+func (GCPressureConfig) defaults() detectorConfig {
+	return GCPressureConfig{Switch: enabled, Grades: Grades{0.08, 0.10, 0.15, 0.20}, MinRunTimeMS: 600_000, MinStageRunMS: 600_000}
+}
+
+func (c GCPressureConfig) detector() Detector { return gcPressure{c} }
+
 func (gcPressure) Name() string { return "gc_pressure" }
 
 func (d gcPressure) Detect(app *extract.App) []FindingRow {
@@ -194,6 +221,18 @@ func (d gcPressure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // max(384 MiB, spark.executor.memoryOverheadFactor (0.1) × heap); for
 // heartbeat timeouts, a longer spark.network.timeout (default 120 s).
 type executorLoss struct{ c ExecutorLossConfig }
+
+// ExecutorLossConfig configures executor_loss.
+type ExecutorLossConfig struct {
+	Switch `yaml:",inline"`
+	Grades Grades `yaml:"grades" check:"ascending" doc:"grades of the number of executors lost"`
+}
+
+func (ExecutorLossConfig) defaults() detectorConfig {
+	return ExecutorLossConfig{Switch: enabled, Grades: Grades{1, 2, 5, 10}}
+}
+
+func (c ExecutorLossConfig) detector() Detector { return executorLoss{c} }
 
 func (executorLoss) Name() string { return "executor_loss" }
 
@@ -306,3 +345,72 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// spillMiBPerSecond is the rate at which one task is assumed to write and
+// read back spilled data (a local disk shared by the executor's tasks).
+const spillMiBPerSecond = 100
+
+// wastedCoreMS is the spill's wall time on every concurrent task.
+func (d spill) wastedCoreMS(app *extract.App, f FindingRow) float64 {
+	st := stageOf(app, f)
+	if st == nil {
+		return 0
+	}
+	return d.wallMS(app, f) * math.Max(1, float64(concurrency(app, st)))
+}
+
+// wallMS is the time the stage's concurrent tasks spent writing and reading
+// back the disk spill (memory spill alone: sorting and merging, taken as
+// half that), at most half the stage.
+func (spill) wallMS(app *extract.App, f FindingRow) float64 {
+	st := stageOf(app, f)
+	if st == nil {
+		return 0
+	}
+	b := 2 * float64(st.DiskSpilledBytes)
+	if st.DiskSpilledBytes <= 0 {
+		b = float64(st.MemorySpilledBytes) / 2
+	}
+	par := math.Max(1, float64(concurrency(app, st)))
+	return math.Min(b/MiB/spillMiBPerSecond*1000/par, float64(st.DurationMS)/2)
+}
+
+// wallMS is the wall time spent collecting: the GC share of task time
+// applied to the stage's (or the jobs') wall time.
+func (d gcPressure) wallMS(app *extract.App, f FindingRow) float64 {
+	gc, run, wall := float64(app.Row.GCTimeMS), float64(app.Row.TaskTimeMS), float64(app.Row.JobTimeMS)
+	if st := stageOf(app, f); st != nil {
+		gc, run, wall = float64(st.GCTimeMS), float64(st.ExecutorRunTimeMS), float64(st.DurationMS)
+	}
+	return wall * math.Min(1, ratio(gc, run))
+}
+
+// risk: containers killed for exceeding memory fail the app once the
+// data grows a little, whatever they cost today.
+func (executorLoss) risk(_ *extract.App, f FindingRow) bool {
+	for _, e := range f.Evidence {
+		if e.Metric == "memory_killed_executors" {
+			return e.Value > 0
+		}
+	}
+	return false
+}
+
+// wallMS is the time to redo the tasks lost with their executors: their
+// count × their stages' median task, spread over the app's task slots.
+func (executorLoss) wallMS(app *extract.App, _ FindingRow) float64 {
+	var ms float64
+	for _, st := range app.Stages {
+		ms += float64(max(st.ExecutorLostFailures, 0)) * st.TaskDurationMSP50
+	}
+	return ms / math.Max(1, float64(slots(app)))
+}
+
+// concurrency is how many of a stage's tasks can run at once: its tasks,
+// at most the app's task slots.
+func concurrency(app *extract.App, st *extract.StageRow) int64 {
+	if s := slots(app); s > 0 && s < st.Tasks {
+		return s
+	}
+	return st.Tasks
+}

@@ -27,6 +27,20 @@ const (
 // small files; otherwise spark.default.parallelism = 3 × cores.
 type tinyTasks struct{ c TinyTasksConfig }
 
+// TinyTasksConfig configures tiny_tasks.
+type TinyTasksConfig struct {
+	Switch               `yaml:",inline"`
+	Grades               Grades `yaml:"grades" check:"ascending" doc:"grades of a stage's task count"`
+	MaxMedianMS          int64  `yaml:"max_median_ms" check:"nonneg" doc:"only stages whose median task is shorter (ms)"`
+	TargetPartitionBytes int64  `yaml:"target_partition_bytes" check:"positive" doc:"the partition size recommendations aim at (bytes)"`
+}
+
+func (TinyTasksConfig) defaults() detectorConfig {
+	return TinyTasksConfig{Switch: enabled, Grades: Grades{1000, 4000, 16000, 64000}, MaxMedianMS: 50, TargetPartitionBytes: 128 * MiB}
+}
+
+func (c TinyTasksConfig) detector() Detector { return tinyTasks{c} }
+
 func (tinyTasks) Name() string { return "tiny_tasks" }
 
 func (d tinyTasks) Detect(app *extract.App) []FindingRow {
@@ -103,6 +117,20 @@ func (tinyTasks) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // spark.default.parallelism = 2 × slots (two waves, as Spark's tuning guide
 // advises 2–3 tasks per core).
 type underParallel struct{ c UnderParallelConfig }
+
+// UnderParallelConfig configures under_parallel.
+type UnderParallelConfig struct {
+	Switch               `yaml:",inline"`
+	Grades               Grades `yaml:"grades" check:"ascending" doc:"grades of cores ÷ tasks or bytes per task ÷ the target, whichever is worse"`
+	MinStageMS           int64  `yaml:"min_stage_ms" check:"nonneg" doc:"only stages at least this long (ms)"`
+	TargetPartitionBytes int64  `yaml:"target_partition_bytes" check:"positive" doc:"the partition size recommendations aim at (bytes)"`
+}
+
+func (UnderParallelConfig) defaults() detectorConfig {
+	return UnderParallelConfig{Switch: enabled, Grades: Grades{2, 4, 8, 16}, MinStageMS: 120_000, TargetPartitionBytes: 128 * MiB}
+}
+
+func (c UnderParallelConfig) detector() Detector { return underParallel{c} }
 
 func (underParallel) Name() string { return "under_parallel" }
 
@@ -192,6 +220,20 @@ func (underParallel) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // input stages.
 type longStage struct{ c LongStageConfig }
 
+// LongStageConfig configures long_stage.
+type LongStageConfig struct {
+	Switch          `yaml:",inline"`
+	Grades          Grades `yaml:"grades" check:"ascending,fraction" doc:"grades of stage duration ÷ app duration"`
+	MinMedianTaskMS int64  `yaml:"min_median_task_ms" check:"nonneg" doc:"only stages whose median task runs at least this long (ms)"`
+	TargetTaskMS    int64  `yaml:"target_task_ms" check:"positive" doc:"the task length recommendations aim at (ms)"`
+}
+
+func (LongStageConfig) defaults() detectorConfig {
+	return LongStageConfig{Switch: enabled, Grades: Grades{0.5, 0.65, 0.8, 0.9}, MinMedianTaskMS: 120_000, TargetTaskMS: 60_000}
+}
+
+func (c LongStageConfig) detector() Detector { return longStage{c} }
+
 func (longStage) Name() string { return "long_stage" }
 
 func (d longStage) Detect(app *extract.App) []FindingRow {
@@ -243,4 +285,30 @@ func shufflePartitions(app *extract.App) int64 {
 		return v
 	}
 	return 200
+}
+
+// wallMS is the stage's wall time beyond its work spread over every slot:
+// with tasks this short, the time goes to scheduling and overhead.
+func (tinyTasks) wallMS(app *extract.App, f FindingRow) float64 {
+	return idealGap(app, stageOf(app, f))
+}
+
+// wallMS is the stage's wall time beyond what its work would take on every
+// task slot.
+func (underParallel) wallMS(app *extract.App, f FindingRow) float64 {
+	return idealGap(app, stageOf(app, f))
+}
+
+// wallMS is, like under_parallel's, the stage's time beyond its work spread
+// over every slot: what smaller tasks could win back.
+func (longStage) wallMS(app *extract.App, f FindingRow) float64 {
+	return idealGap(app, stageOf(app, f))
+}
+
+func idealGap(app *extract.App, st *extract.StageRow) float64 {
+	if st == nil {
+		return 0
+	}
+	s := math.Max(1, float64(slots(app)))
+	return pos(float64(st.DurationMS) - float64(st.ExecutorRunTimeMS)/s)
 }

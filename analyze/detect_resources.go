@@ -31,6 +31,20 @@ const (
 // spark.executor.instances scaled the same way.
 type idleExecutors struct{ c IdleExecutorsConfig }
 
+// IdleExecutorsConfig configures idle_executors.
+type IdleExecutorsConfig struct {
+	Switch            `yaml:",inline"`
+	Grades            Grades  `yaml:"grades" check:"descending,fraction" doc:"descending grades of utilization (used ÷ allocated core-time)"`
+	MinCoreHours      float64 `yaml:"min_core_hours" check:"nonneg" doc:"allocated core-hours needed to judge"`
+	TargetUtilization float64 `yaml:"target_utilization" check:"open_fraction" doc:"the utilization the proposed executor count aims at"`
+}
+
+func (IdleExecutorsConfig) defaults() detectorConfig {
+	return IdleExecutorsConfig{Switch: enabled, Grades: Grades{0.5, 0.35, 0.2, 0.1}, MinCoreHours: 1, TargetUtilization: 0.7}
+}
+
+func (c IdleExecutorsConfig) detector() Detector { return idleExecutors{c} }
+
 func (idleExecutors) Name() string { return "idle_executors" }
 
 func (d idleExecutors) Detect(app *extract.App) []FindingRow {
@@ -114,6 +128,19 @@ func (idleExecutors) wastedCoreMS(app *extract.App, _ FindingRow) float64 {
 // fixes that, so there is no recommendation.
 type driverBound struct{ c DriverBoundConfig }
 
+// DriverBoundConfig configures driver_bound.
+type DriverBoundConfig struct {
+	Switch        `yaml:",inline"`
+	Grades        Grades `yaml:"grades" check:"ascending,fraction" doc:"grades of the share of wall time with no job running"`
+	MinDurationMS int64  `yaml:"min_duration_ms" check:"nonneg" doc:"only apps at least this long (ms)"`
+}
+
+func (DriverBoundConfig) defaults() detectorConfig {
+	return DriverBoundConfig{Switch: enabled, Grades: Grades{0.3, 0.5, 0.7, 0.85}, MinDurationMS: 300_000}
+}
+
+func (c DriverBoundConfig) detector() Detector { return driverBound{c} }
+
 func (driverBound) Name() string { return "driver_bound" }
 
 func (d driverBound) Detect(app *extract.App) []FindingRow {
@@ -155,6 +182,18 @@ func (driverBound) wastedCoreMS(app *extract.App, _ FindingRow) float64 {
 // 1 GiB, since the driver holds results deserialized. Better still is not
 // collecting (write out, or aggregate on the executors).
 type largeResult struct{ c LargeResultConfig }
+
+// LargeResultConfig configures large_result.
+type LargeResultConfig struct {
+	Switch `yaml:",inline"`
+	Grades Grades `yaml:"grades" check:"ascending" doc:"grades of a stage's result bytes sent to the driver"`
+}
+
+func (LargeResultConfig) defaults() detectorConfig {
+	return LargeResultConfig{Switch: enabled, Grades: Grades{256 * MiB, 512 * MiB, 1 * GiB, 2 * GiB}}
+}
+
+func (c LargeResultConfig) detector() Detector { return largeResult{c} }
 
 func (largeResult) Name() string { return "large_result" }
 
@@ -203,4 +242,13 @@ func resultRecs(app *extract.App, b float64, limit int64) []Recommendation {
 		rs = append(rs, rec(app, keyDriverMem, propMiB(keyDriverMem, need), "the driver holds collected results deserialized, about twice their size"))
 	}
 	return rs
+}
+
+// risk: a result near the limit foretells an abort or a driver out of
+// memory, whatever it costs today.
+func (largeResult) risk(*extract.App, FindingRow) bool { return true }
+
+// wallMS is the time no job ran.
+func (driverBound) wallMS(app *extract.App, _ FindingRow) float64 {
+	return float64(app.Row.DriverTimeMS)
 }

@@ -25,6 +25,21 @@ import (
 // Recommendation: let AQE split skewed shuffle partitions (see skewRecs).
 type taskSkew struct{ c TaskSkewConfig }
 
+// TaskSkewConfig configures task_skew.
+type TaskSkewConfig struct {
+	Switch        `yaml:",inline"`
+	Grades        Grades  `yaml:"grades" check:"ascending" doc:"grades of max ÷ median task duration"`
+	MinTasks      int64   `yaml:"min_tasks" check:"nonneg" doc:"stages with fewer tasks are skipped"`
+	MinMaxTaskMS  int64   `yaml:"min_max_task_ms" check:"nonneg" doc:"the longest task must run at least this long (ms)"`
+	MinStageShare float64 `yaml:"min_stage_share" check:"fraction" doc:"and take at least this share of the stage's wall time"`
+}
+
+func (TaskSkewConfig) defaults() detectorConfig {
+	return TaskSkewConfig{Switch: enabled, Grades: Grades{2, 4, 8, 16}, MinTasks: 10, MinMaxTaskMS: 60_000, MinStageShare: 0.3}
+}
+
+func (c TaskSkewConfig) detector() Detector { return taskSkew{c} }
+
 func (taskSkew) Name() string { return "task_skew" }
 
 func (d taskSkew) Detect(app *extract.App) []FindingRow {
@@ -82,6 +97,19 @@ func (taskSkew) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // Evidence: shuffle_skew against its grade, the largest task's shuffle read
 // against min_bytes. Recommendation: see skewRecs.
 type shuffleSkew struct{ c ShuffleSkewConfig }
+
+// ShuffleSkewConfig configures shuffle_skew.
+type ShuffleSkewConfig struct {
+	Switch   `yaml:",inline"`
+	Grades   Grades `yaml:"grades" check:"ascending" doc:"grades of max ÷ median per-task shuffle read bytes"`
+	MinBytes int64  `yaml:"min_bytes" check:"nonneg" doc:"the largest task's shuffle read must exceed this (bytes)"`
+}
+
+func (ShuffleSkewConfig) defaults() detectorConfig {
+	return ShuffleSkewConfig{Switch: enabled, Grades: Grades{5, 10, 20, 40}, MinBytes: 256 * MiB}
+}
+
+func (c ShuffleSkewConfig) detector() Detector { return shuffleSkew{c} }
 
 func (shuffleSkew) Name() string { return "shuffle_skew" }
 
@@ -221,4 +249,17 @@ func versionAtLeast(v string, major, minor int) bool {
 		return false
 	}
 	return ma > major || (ma == major && mi >= minor)
+}
+
+// wallMS is the straggler's tail: the time the longest task ran past the
+// typical (p75) one, while the stage could not end.
+func (taskSkew) wallMS(app *extract.App, f FindingRow) float64 { return tailWall(stageOf(app, f)) }
+
+func (shuffleSkew) wallMS(app *extract.App, f FindingRow) float64 { return tailWall(stageOf(app, f)) }
+
+func tailWall(st *extract.StageRow) float64 {
+	if st == nil {
+		return 0
+	}
+	return math.Min(pos(st.TaskDurationMSMax-st.TaskDurationMSP75), pos(float64(st.DurationMS)))
 }

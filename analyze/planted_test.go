@@ -32,13 +32,15 @@ func plants() []plant {
 		// task_skew requires the straggler to run ≥ 60 s: 20 s median tasks.
 		{"task_skew", long, []gen.Anomalies{{TaskSkew: 3.5}, {TaskSkew: 6}, {TaskSkew: 20}}},
 		{"shuffle_skew", gen.Spec{}, []gen.Anomalies{{ShuffleSkew: 6}, {ShuffleSkew: 12}, {ShuffleSkew: 45}}},
-		// spill ignores under 256 MiB on disk: 192 MiB shuffle partitions.
-		{"spill", gen.Spec{ShuffleBytesPerTask: 192 << 20}, []gen.Anomalies{{Spill: 0.05}, {Spill: 0.3}, {Spill: 0.8}}},
+		// spill ignores under 256 MiB on disk, and spill adding under 1 %
+		// of the app's wall time: 1 GiB shuffle partitions.
+		{"spill", gen.Spec{ShuffleBytesPerTask: 1 << 30}, []gen.Anomalies{{Spill: 0.05}, {Spill: 0.3}, {Spill: 0.8}}},
 		// gc_pressure judges a stage from 10 core-minutes of run time: 10 s tasks.
 		{"gc_pressure", gen.Spec{MedianTaskMS: 10_000}, []gen.Anomalies{{GCPressure: 0.09}, {GCPressure: 0.16}, {GCPressure: 0.3}}},
-		{"executor_loss", gen.Spec{}, []gen.Anomalies{{ExecutorLoss: 1}, {ExecutorLoss: 2}, {ExecutorLoss: 5}}},
+		{"executor_loss", long, []gen.Anomalies{{ExecutorLoss: 1}, {ExecutorLoss: 2}, {ExecutorLoss: 5}}},
 		{"fetch_failure", gen.Spec{}, []gen.Anomalies{{FetchFailures: 1}, {FetchFailures: 6}, {FetchFailures: 25}}},
-		{"task_failures", gen.Spec{}, []gen.Anomalies{{TaskFailures: 0.06}, {TaskFailures: 0.3}, {FailedJob: true}}},
+		// task_failures and executor_loss must lose material time: 20 s tasks.
+		{"task_failures", gen.Spec{MedianTaskMS: 20_000, TasksPerStage: 800}, []gen.Anomalies{{TaskFailures: 0.06}, {TaskFailures: 0.3}, {FailedJob: true}}},
 		{"tiny_tasks", gen.Spec{}, []gen.Anomalies{{TinyTasks: true}}},
 		// under_parallel, long_stage and driver_bound judge stages or apps of
 		// minutes: 20 s median tasks.
@@ -86,7 +88,7 @@ func TestPlantedAnomalies(t *testing.T) {
 		t.Skip("generates and parses some 40 logs")
 	}
 	const seed = 11
-	control := Analyze(buildApp(t, gen.Spec{Seed: seed}), DefaultConfig())
+	control, _ := Analyze(buildApp(t, gen.Spec{Seed: seed}), DefaultConfig())
 	for _, f := range control {
 		t.Errorf("control log: unexpected %s %s finding: %s", f.Severity, f.Detector, f.Title)
 	}
@@ -97,7 +99,8 @@ func TestPlantedAnomalies(t *testing.T) {
 		for i, a := range p.levels {
 			s := p.base
 			s.Seed, s.Anomalies = seed, a
-			sev := severities(Analyze(buildApp(t, s), DefaultConfig()))
+			fs, _ := Analyze(buildApp(t, s), DefaultConfig())
+			sev := severities(fs)
 			planted++
 			got := sev[p.detector]
 			if got > None {

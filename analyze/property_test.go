@@ -116,18 +116,20 @@ func TestPropertiesOfFindings(t *testing.T) {
 	for i := range 4000 {
 		app := randomApp(r)
 		cfg := cfgs[i%2]
-		for _, f := range Analyze(app, cfg) {
+		fs, res := Analyze(app, cfg)
+		for _, f := range fs {
 			seen[f.Detector] = true
 			checkFinding(t, app, f)
 			for _, rc := range f.Recommendations {
 				seen["rec:"+rc.Key] = true
 			}
 		}
-		for _, x := range []float64{app.Row.EstCostUSD, app.Row.EstWasteUSD} {
+		for _, x := range []float64{res.EstCostUSD, res.EstWasteUSD} {
 			if !finite(x) || x < 0 {
 				t.Fatalf("app row cost %v", x)
 			}
 		}
+		checkWasteAddsUp(t, fs, res)
 		if t.Failed() {
 			t.Fatalf("app %d: %+v stages %+v conf %v", i, app.Row, app.Stages, app.Conf)
 		}
@@ -141,6 +143,24 @@ func TestPropertiesOfFindings(t *testing.T) {
 		if !seen["rec:"+k] {
 			t.Logf("property %s never recommended", k)
 		}
+	}
+}
+
+// checkWasteAddsUp: per app, the findings' waste never exceeds the app's
+// waste, which never exceeds its cost; finding ids are distinct.
+func checkWasteAddsUp(t *testing.T, fs []FindingRow, res AppResult) {
+	t.Helper()
+	var sum float64
+	ids := map[string]bool{}
+	for _, f := range fs {
+		sum += f.EstWasteUSD
+		if ids[f.FindingID] || len(f.FindingID) != 32 {
+			t.Errorf("%s: finding id %q repeated or malformed", f.Detector, f.FindingID)
+		}
+		ids[f.FindingID] = true
+	}
+	if sum > res.EstWasteUSD*(1+1e-9)+1e-12 || res.EstWasteUSD > res.EstCostUSD*(1+1e-9)+1e-12 {
+		t.Errorf("findings waste %v, app waste %v, app cost %v: want findings <= waste <= cost", sum, res.EstWasteUSD, res.EstCostUSD)
 	}
 }
 
@@ -158,7 +178,7 @@ func checkFinding(t *testing.T, app *extract.App, f FindingRow) {
 		}
 	}
 	for _, rc := range f.Recommendations {
-		if err := CheckProposal(rc.Key, rc.Proposed); err != nil {
+		if err := checkProposal(rc.Key, rc.Proposed); err != nil {
 			t.Errorf("%s: %v", f.Detector, err)
 		}
 		if rc.Current != app.Conf[rc.Key] {
@@ -199,8 +219,8 @@ func TestCheckProposal(t *testing.T) {
 		{"spark.not.a.property", "1", false},
 	}
 	for _, tt := range tests {
-		if err := CheckProposal(tt.key, tt.value); (err == nil) != tt.ok {
-			t.Errorf("CheckProposal(%s, %s) = %v, want ok %v", tt.key, tt.value, err, tt.ok)
+		if err := checkProposal(tt.key, tt.value); (err == nil) != tt.ok {
+			t.Errorf("checkProposal(%s, %s) = %v, want ok %v", tt.key, tt.value, err, tt.ok)
 		}
 	}
 }

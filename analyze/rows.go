@@ -1,5 +1,23 @@
 package analyze
 
+import "github.com/sparkmine/sparkmine/extract"
+
+// AppResult is analyze's part of a row of the apps table: what the cost
+// model and the detectors concluded about one application attempt.
+type AppResult struct {
+	EstCostUSD  float64 `parquet:"est_cost_usd" json:"est_cost_usd"`
+	EstWasteUSD float64 `parquet:"est_waste_usd" json:"est_waste_usd"`
+	MaxSeverity string  `parquet:"max_severity,zstd" json:"max_severity"` // "" when no finding
+	Findings    int64   `parquet:"findings" json:"findings"`
+}
+
+// AppRecord is one whole row of the apps table: extract's columns, then
+// analyze's (Parquet and JSON flatten both embedded structs).
+type AppRecord struct {
+	extract.AppRow
+	AppResult
+}
+
 // FindingRow is one row of the findings table: one detector hit.
 type FindingRow struct {
 	AppID     string `parquet:"app_id,zstd" json:"app_id"`
@@ -19,6 +37,18 @@ type FindingRow struct {
 	EstWasteUSD     float64          `parquet:"est_waste_usd" json:"est_waste_usd"`
 	Evidence        []Evidence       `parquet:"evidence,list" json:"evidence"`
 	Recommendations []Recommendation `parquet:"recommendations,list" json:"recommendations"`
+
+	// FindingID is stable across runs: a hash of app, attempt, detector
+	// and stage attempt (see findingID).
+	FindingID string `parquet:"finding_id,zstd" json:"finding_id"`
+	// ImpactWallMS is the wall-clock time the problem adds to the app
+	// (estimated; 0 when it costs money, not time), ImpactCostShare the
+	// share of the app's cost the finding's est_waste_usd is.
+	ImpactWallMS    int64   `parquet:"impact_wall_ms" json:"impact_wall_ms"`
+	ImpactCostShare float64 `parquet:"impact_cost_share" json:"impact_cost_share"`
+	// Rejected are the proposals a check refused, each with the check
+	// that failed in Checks: kept for the audit, never to apply.
+	Rejected []Recommendation `parquet:"rejected,list" json:"rejected"`
 }
 
 // Evidence is a metric, its value and the threshold it crossed.
@@ -34,6 +64,14 @@ type Recommendation struct {
 	Current  string `parquet:"current,zstd" json:"current"` // "" when unset (Spark's default applies)
 	Proposed string `parquet:"proposed,zstd" json:"proposed"`
 	Reason   string `parquet:"reason,zstd" json:"reason"`
+	// Alternative names a group of recommendations of one finding that are
+	// alternatives to each other: apply one of them, not all ("" when the
+	// recommendation stands alone).
+	Alternative string `parquet:"alternative,zstd" json:"alternative"`
+	// Checks are the checks the proposal passed before it was made
+	// (governs, version, size, platform), each saying what it found; on a
+	// rejected proposal, the check that failed.
+	Checks []string `parquet:"checks,list" json:"checks"`
 }
 
 // DiagnosisRow is one row of the diagnoses table: one Gemini call, or one

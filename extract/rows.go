@@ -8,7 +8,9 @@ package extract
 // equal the parquet names, so `sparkmine extract --json` prints the same
 // columns (timestamps as epoch milliseconds).
 
-// AppRow is one row of the apps table: one application attempt.
+// AppRow is extract's part of a row of the apps table: one application
+// attempt. analyze.AppRecord joins it with analyze's columns (cost, waste,
+// findings) into the whole row.
 type AppRow struct {
 	AppID        string `parquet:"app_id,zstd" json:"app_id"`
 	AttemptID    string `parquet:"attempt_id,zstd" json:"attempt_id"`
@@ -57,12 +59,6 @@ type AppRow struct {
 	DiskSpilledBytes   int64 `parquet:"disk_spilled_bytes" json:"disk_spilled_bytes"`
 	GCTimeMS           int64 `parquet:"gc_time_ms" json:"gc_time_ms"`
 	ResultSizeBytes    int64 `parquet:"result_size_bytes" json:"result_size_bytes"`
-
-	// Filled by analyze (cost model, detectors) before the row is stored.
-	EstCostUSD  float64 `parquet:"est_cost_usd" json:"est_cost_usd"`
-	EstWasteUSD float64 `parquet:"est_waste_usd" json:"est_waste_usd"`
-	MaxSeverity string  `parquet:"max_severity,zstd" json:"max_severity"` // "" when no finding
-	Findings    int64   `parquet:"findings" json:"findings"`
 
 	SourceURI string `parquet:"source_uri,zstd" json:"source_uri"`
 	// SparkConf is a JSON object of the tuning-relevant Spark properties,

@@ -58,8 +58,9 @@ var designColumns = map[string]map[string]string{
 		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "stage_id": "BIGINT", "detector": "VARCHAR",
 		"severity": "VARCHAR", "score": "DOUBLE", "title": "VARCHAR",
 		"evidence":        `STRUCT(metric VARCHAR, "value" DOUBLE, threshold DOUBLE)[]`,
-		"recommendations": `STRUCT("key" VARCHAR, "current" VARCHAR, proposed VARCHAR, reason VARCHAR)[]`,
-		"dt":              "DATE",
+		"recommendations": `STRUCT("key" VARCHAR, "current" VARCHAR, proposed VARCHAR, reason VARCHAR, alternative VARCHAR, checks VARCHAR[])[]`,
+		"finding_id":      "VARCHAR", "impact_wall_ms": "BIGINT", "impact_cost_share": "DOUBLE",
+		"dt": "DATE",
 	},
 	"diagnoses": {
 		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "time": "TIMESTAMP WITH TIME ZONE",

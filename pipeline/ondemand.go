@@ -16,13 +16,20 @@ import (
 )
 
 // LoadApp rebuilds the stored model of one app attempt (the newest attempt
-// when attemptID is "") and its findings from the dataset in out.
-func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*extract.App, []analyze.FindingRow, error) {
+// when attemptID is ""), its findings and analyze's result from the dataset
+// in out, as a diagnosis candidate.
+func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (diagnose.Candidate, error) {
+	app, res, findings, err := loadApp(ctx, out, appID, attemptID)
+	return diagnose.Candidate{App: app, Findings: findings, Result: res}, err
+}
+
+func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*extract.App, analyze.AppResult, []analyze.FindingRow, error) {
+	var none analyze.AppResult
 	apps, err := dataset.Apps.Read(ctx, out, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, none, nil, err
 	}
-	var row *extract.AppRow
+	var row *analyze.AppRecord
 	for i := range apps {
 		a := &apps[i]
 		if a.AppID == appID && (attemptID == "" || a.AttemptID == attemptID) && (row == nil || a.AttemptID > row.AttemptID) {
@@ -30,14 +37,14 @@ func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 		}
 	}
 	if row == nil {
-		return nil, nil, fmt.Errorf("app %s attempt %q is not in %s", appID, attemptID, out.URI(""))
+		return nil, none, nil, fmt.Errorf("app %s attempt %q is not in %s", appID, attemptID, out.URI(""))
 	}
-	app := &extract.App{Row: *row, Conf: map[string]string{}}
+	app := &extract.App{Row: row.AppRow, Conf: map[string]string{}}
 	_ = json.Unmarshal([]byte(row.SparkConf), &app.Conf)
 	mine := func(id, att string) bool { return id == row.AppID && att == row.AttemptID }
 	stages, err := dataset.Stages.Read(ctx, out, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, none, nil, err
 	}
 	for _, s := range stages {
 		if mine(s.AppID, s.AttemptID) {
@@ -50,7 +57,7 @@ func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 	})
 	execs, err := dataset.Executors.Read(ctx, out, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, none, nil, err
 	}
 	for _, e := range execs {
 		if mine(e.AppID, e.AttemptID) {
@@ -59,7 +66,7 @@ func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 	}
 	all, err := dataset.Findings.Read(ctx, out, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, none, nil, err
 	}
 	var findings []analyze.FindingRow
 	for _, f := range all {
@@ -68,14 +75,14 @@ func LoadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 		}
 	}
 	analyze.Rank(findings)
-	return app, findings, nil
+	return app, row.AppResult, findings, nil
 }
 
 // DiagnoseStored diagnoses one stored app on demand, whatever the budget,
 // and commits the diagnoses row as a run of its own (part file, then
 // manifest), so the audit trail holds every call.
 func DiagnoseStored(ctx context.Context, out store.Store, appID, attemptID string, cfg diagnose.Config, version string) (analyze.DiagnosisRow, error) {
-	app, findings, err := LoadApp(ctx, out, appID, attemptID)
+	c, err := LoadApp(ctx, out, appID, attemptID)
 	if err != nil {
 		return analyze.DiagnosisRow{}, err
 	}
@@ -86,10 +93,10 @@ func DiagnoseStored(ctx context.Context, out store.Store, appID, attemptID strin
 	started := time.Now()
 	tx := Begin(out, NewRunID(started, All), nil)
 	defer tx.Abandon()
-	row := d.DiagnoseOne(ctx, tx.ID().String(), diagnose.Candidate{App: app, Findings: findings})
+	row := d.DiagnoseOne(ctx, tx.ID().String(), c)
 	m := newManifest(tx.ID(), started, out, version)
 	m.Diagnoses, m.TokensIn, m.TokensOut, m.LLMCostUSD = 1, row.InputTokens, row.OutputTokens, row.CostUSD
-	day := table.Day(dayOf(app, logFallback(app)))
+	day := table.Day(dayOf(c.App, logFallback(c.App)))
 	keys, err := dataset.Diagnoses.Write(ctx, tx, day, []analyze.DiagnosisRow{row})
 	if err != nil {
 		return row, fmt.Errorf("write diagnosis: %w", err)

@@ -571,11 +571,12 @@ func TestFinishedLogReplacesItsInProgressRows(t *testing.T) {
 
 func TestCandidatesKeepOnlyTheBudgetsWholeModels(t *testing.T) {
 	res := &flagged{days: map[string]string{}}
-	app := func(id string, cost float64) *extract.App {
-		return &extract.App{Row: extract.AppRow{AppID: id, EstCostUSD: cost}, Stages: []extract.StageRow{{StageID: 1}}}
+	cand := func(id string, cost float64) diagnose.Candidate {
+		return diagnose.Candidate{App: &extract.App{Row: extract.AppRow{AppID: id}, Stages: []extract.StageRow{{StageID: 1}}},
+			Result: analyze.AppResult{EstCostUSD: cost}}
 	}
 	for i, cost := range []float64{3, 9, 1, 7, 5, 9} {
-		res.add(diagnose.Candidate{App: app(fmt.Sprintf("app-%d", i), cost)}, 3, "2026-11-25")
+		res.add(cand(fmt.Sprintf("app-%d", i), cost), 3, "2026-11-25")
 	}
 	var whole []string
 	for _, c := range res.list {

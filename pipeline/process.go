@@ -33,9 +33,9 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 		r.unreadable(l, err)
 		return nil
 	}
-	findings := analyze.Analyze(app, r.o.Analyze)
+	findings, result := analyze.Analyze(app, r.o.Analyze)
 	day := table.Day(dayOf(app, l))
-	for _, bt := range r.batcher.add(day, ledgerKey(l), &dataset.Log{App: app, Findings: findings}) {
+	for _, bt := range r.batcher.add(day, ledgerKey(l), &dataset.Log{App: app, Findings: findings, Result: result}) {
 		if err := r.writeBatch(ctx, bt); err != nil {
 			return fmt.Errorf("write rows: %w", err)
 		}
@@ -44,14 +44,14 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 	defer r.mu.Unlock()
 	r.entries = append(r.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
 		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID})
-	if r.wantsDiagnosis(app) {
-		r.flagged.add(diagnose.Candidate{App: app, Findings: findings}, r.o.Diagnose.MaxApps, day)
+	if r.wantsDiagnosis(result) {
+		r.flagged.add(diagnose.Candidate{App: app, Findings: findings, Result: result}, r.o.Diagnose.MaxApps, day)
 	}
 	r.count(app, findings)
 	r.log.Info("log processed", "log", r.o.Source.URI(l.Key), "app_id", app.Row.AppID, "attempt_id", app.Row.AttemptID,
 		"status", app.Row.Status, "bytes", ls.BytesIn, "uncompressed_bytes", ls.BytesOut,
 		"seconds", time.Since(start).Seconds(), "stages", len(app.Stages), "findings", len(findings),
-		"max_severity", app.Row.MaxSeverity, "malformed_lines", app.Row.MalformedLines)
+		"max_severity", result.MaxSeverity, "malformed_lines", app.Row.MalformedLines)
 	for _, w := range app.Warnings {
 		r.log.Warn("malformed line", "log", r.o.Source.URI(l.Key), "where", w.String())
 	}
@@ -114,12 +114,12 @@ func dayOf(app *extract.App, l logfile.Log) int64 {
 // wantsDiagnosis reports whether an app goes to the diagnosis step: only
 // when one is asked for, and only with a finding at or above its severity,
 // so the models kept in memory for it are few.
-func (r *run) wantsDiagnosis(app *extract.App) bool {
+func (r *run) wantsDiagnosis(res analyze.AppResult) bool {
 	o := &r.o
-	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || app.Row.MaxSeverity == "" {
+	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || res.MaxSeverity == "" {
 		return false
 	}
-	have, err1 := analyze.ParseSeverity(app.Row.MaxSeverity)
+	have, err1 := analyze.ParseSeverity(res.MaxSeverity)
 	min, err2 := analyze.ParseSeverity(o.Diagnose.MinSeverity)
 	return err1 == nil && (err2 != nil || have >= min)
 }
@@ -149,7 +149,7 @@ func (f *flagged) add(c diagnose.Candidate, maxApps int, day string) {
 	min := -1
 	for i, k := range f.list {
 		if k.App.Stages != nil || k.App.Executors != nil || k.App.SQL != nil {
-			if min < 0 || costlier(f.list[min].App.Row, k.App.Row) {
+			if min < 0 || costlier(f.list[min], k) {
 				min = i
 			}
 		}
@@ -163,10 +163,11 @@ func (f *flagged) add(c diagnose.Candidate, maxApps int, day string) {
 
 // costlier orders apps as the diagnosis picks them: most costly first, then
 // by app and attempt id.
-func costlier(x, y extract.AppRow) bool {
-	if x.EstCostUSD != y.EstCostUSD {
-		return x.EstCostUSD > y.EstCostUSD
+func costlier(cx, cy diagnose.Candidate) bool {
+	if cx.Result.EstCostUSD != cy.Result.EstCostUSD {
+		return cx.Result.EstCostUSD > cy.Result.EstCostUSD
 	}
+	x, y := cx.App.Row, cy.App.Row
 	if x.AppID != y.AppID {
 		return x.AppID < y.AppID
 	}

@@ -32,6 +32,7 @@ const (
 type Candidate struct {
 	App      *extract.App
 	Findings []analyze.FindingRow
+	Result   analyze.AppResult // the app's cost, waste and findings count
 }
 
 // Cache keeps answers by the hash of everything sent (model, system
@@ -150,10 +151,10 @@ func (d *Diagnoser) flagged(cands []Candidate) []Candidate {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		x, y := out[i].App.Row, out[j].App.Row
-		if x.EstCostUSD != y.EstCostUSD {
-			return x.EstCostUSD > y.EstCostUSD
+		if cx, cy := out[i].Result.EstCostUSD, out[j].Result.EstCostUSD; cx != cy {
+			return cx > cy
 		}
+		x, y := out[i].App.Row, out[j].App.Row
 		if x.AppID != y.AppID {
 			return x.AppID < y.AppID
 		}

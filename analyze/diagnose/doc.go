@@ -3,7 +3,7 @@
 // analyze.DiagnosisRow.
 //
 // Who is sent: apps with a finding at or above Config.MinSeverity, most
-// costly first (AppRow.EstCostUSD, then app id), until the run's budget
+// costly first (AppResult.EstCostUSD, then app id), until the run's budget
 // (max_apps, max_input_tokens, max_output_tokens) would be exceeded; the
 // rest get skipped_budget rows. Modes: off (nothing), dry-run (each prompt
 // is written through a callback, nothing is sent, tokens are estimated)

@@ -204,12 +204,12 @@ func (c *memCache) Put(_ context.Context, key string, val []byte) error {
 func i64(v int64) *int64 { return &v }
 
 // testApp is a small flagged app: one skewed stage, a failed job, a lost
-// executor and a plan. cost orders it in a run.
-func testApp(id string, cost float64) *extract.App {
+// executor and a plan.
+func testApp(id string) *extract.App {
 	return &extract.App{
 		Row: extract.AppRow{AppID: id, AttemptID: "1", SparkVersion: "3.5.1", Status: "succeeded",
 			DurationMS: 3_600_000, Jobs: 4, Stages: 6, Tasks: 2400, ExecutorCores: 4, ExecutorMemoryMB: 8192,
-			TotalExecutors: 10, MaxExecutors: 10, ShuffleReadBytes: 50 << 30, EstCostUSD: cost},
+			TotalExecutors: 10, MaxExecutors: 10, ShuffleReadBytes: 50 << 30},
 		Conf: map[string]string{
 			"spark.executor.memory":               "8g",
 			"spark.sql.shuffle.partitions":        "200",
@@ -232,7 +232,7 @@ func testFindings(id, severity string) []analyze.FindingRow {
 }
 
 func cand(id string, cost float64, severity string) Candidate {
-	return Candidate{App: testApp(id, cost), Findings: testFindings(id, severity)}
+	return Candidate{App: testApp(id), Findings: testFindings(id, severity), Result: analyze.AppResult{EstCostUSD: cost}}
 }
 
 // costTag is how a request shows which app it is about: the app's cost

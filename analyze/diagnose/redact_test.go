@@ -31,7 +31,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 	secrets := []string{awsSecret, awsKeyID, jdbcPass, urlPass, failToken, bearer, customValue, bucket, "orders",
 		driverHost, yarnHost, shuffleIP}
 
-	app := testApp("app-secret", 5)
+	app := testApp("app-secret")
 	app.Conf = map[string]string{
 		"spark.hadoop.fs.s3a.secret.key": awsSecret,
 		"spark.hadoop.fs.s3a.access.key": awsKeyID,
@@ -136,7 +136,7 @@ func TestScrubText(t *testing.T) {
 // The reference information stays within max_reference_bytes whatever the
 // app, says what it dropped, and is the same for the same app.
 func TestReferenceIsBounded(t *testing.T) {
-	app := testApp("big", 1)
+	app := testApp("big")
 	var findings = testFindings("big", "severe")
 	for i := int64(0); i < 300; i++ {
 		st := app.Stages[0]

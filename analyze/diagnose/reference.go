@@ -148,7 +148,7 @@ func buildReference(c Candidate, s *scrubber) *reference {
 	a := c.App
 	r := &reference{
 		SparkVersion:  a.Row.SparkVersion,
-		App:           summarize(a.Row),
+		App:           summarize(a.Row, c.Result),
 		Conf:          confRef(a.Conf, s),
 		Executors:     executorsRef(a, s),
 		QuantileOrder: []string{"min", "p25", "p50", "p75", "p95", "max"},
@@ -177,7 +177,7 @@ func counts(r *reference) map[string]int {
 		"executor removed_reasons": len(r.Executors.RemovedReasons), "conf": len(r.Conf)}
 }
 
-func summarize(row extract.AppRow) appSummary {
+func summarize(row extract.AppRow, res analyze.AppResult) appSummary {
 	return appSummary{
 		Status: row.Status, DurationMS: row.DurationMS, Jobs: row.Jobs, FailedJobs: row.FailedJobs,
 		Stages: row.Stages, FailedStages: row.FailedStages, Tasks: row.Tasks, FailedTasks: row.FailedTasks,
@@ -187,7 +187,7 @@ func summarize(row extract.AppRow) appSummary {
 		InputBytes: row.InputBytes, OutputBytes: row.OutputBytes, ShuffleReadBytes: row.ShuffleReadBytes,
 		ShuffleWriteBytes: row.ShuffleWriteBytes, MemorySpilledBytes: row.MemorySpilledBytes,
 		DiskSpilledBytes: row.DiskSpilledBytes, GCTimeMS: row.GCTimeMS, ResultSizeBytes: row.ResultSizeBytes,
-		EstCostUSD: row.EstCostUSD,
+		EstCostUSD: res.EstCostUSD,
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 
 // run is one application attempt placed in its week and priced.
 type run struct {
-	row  *extract.AppRow
+	row  *analyze.AppRecord
 	at   int64 // end, else last event (epoch ms)
 	week Week
 	off  int // weeks from the report week: 0 is the report week, −1 the one before
@@ -36,9 +36,9 @@ func Build(in Input, week Week, cost analyze.CostConfig) *Report {
 	r.Totals, r.PrevTotals = totals(cur), totals(prev)
 	r.History = history(runs, week)
 	r.Days = days(cur, week)
-	r.ByApp = groups(cur, prev, func(a *extract.AppRow) string { return a.AppName })
-	r.ByUser = groups(cur, prev, func(a *extract.AppRow) string { return a.User })
-	r.ByQueue = groups(cur, prev, func(a *extract.AppRow) string { return a.Queue })
+	r.ByApp = groups(cur, prev, func(a *analyze.AppRecord) string { return a.AppName })
+	r.ByUser = groups(cur, prev, func(a *analyze.AppRecord) string { return a.User })
+	r.ByQueue = groups(cur, prev, func(a *analyze.AppRecord) string { return a.Queue })
 	if len(r.ByQueue) == 1 && r.ByQueue[0].Key == "" {
 		r.ByQueue = nil
 	}
@@ -52,12 +52,12 @@ func Build(in Input, week Week, cost analyze.CostConfig) *Report {
 
 // placeRuns keeps the apps of week and earlier weeks that have a time,
 // one per attempt (the last row of a repeated attempt wins), sorted by time.
-func placeRuns(apps []extract.AppRow, week Week, cost analyze.CostConfig) []run {
+func placeRuns(apps []analyze.AppRecord, week Week, cost analyze.CostConfig) []run {
 	seen := make(map[appKey]int, len(apps))
 	runs := make([]run, 0, len(apps))
 	for i := range apps {
 		a := &apps[i]
-		at, ok := appTime(a)
+		at, ok := appTime(&a.AppRow)
 		if !ok {
 			continue
 		}
@@ -65,7 +65,7 @@ func placeRuns(apps []extract.AppRow, week Week, cost analyze.CostConfig) []run 
 		if week.Less(w) {
 			continue
 		}
-		rn := run{row: a, at: at, week: w, off: week.between(w), cost: cost.AppCost(*a)}
+		rn := run{row: a, at: at, week: w, off: week.between(w), cost: cost.AppCost(a.AppRow)}
 		k := appKey{a.AppID, a.AttemptID}
 		if j, dup := seen[k]; dup {
 			runs[j] = rn
@@ -167,7 +167,7 @@ func days(runs []run, week Week) []DayCost {
 }
 
 // groups sums runs by key, the week before beside, by cost descending.
-func groups(cur, prev []run, key func(*extract.AppRow) string) []Group {
+func groups(cur, prev []run, key func(*analyze.AppRecord) string) []Group {
 	m := map[string]*Group{}
 	get := func(k string) *Group {
 		if m[k] == nil {

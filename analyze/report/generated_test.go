@@ -88,7 +88,7 @@ func nightlyRuns() []nightly {
 
 // dataset generates, models, analyzes and stores every run; it returns the
 // store and the rows as stored.
-func dataset(t *testing.T) (store.Store, []nightly, []extract.AppRow, []analyze.FindingRow, []analyze.DiagnosisRow) {
+func dataset(t *testing.T) (store.Store, []nightly, []analyze.AppRecord, []analyze.FindingRow, []analyze.DiagnosisRow) {
 	t.Helper()
 	dir := *keep
 	if dir == "" {
@@ -99,12 +99,13 @@ func dataset(t *testing.T) (store.Store, []nightly, []extract.AppRow, []analyze.
 		t.Fatal(err)
 	}
 	runs := nightlyRuns()
-	var apps []extract.AppRow
+	var apps []analyze.AppRecord
 	var findings []analyze.FindingRow
 	for _, n := range runs {
 		app := buildApp(t, n.spec)
-		findings = append(findings, analyze.Analyze(app, analyze.DefaultConfig())...)
-		apps = append(apps, app.Row)
+		fs, res := analyze.Analyze(app, analyze.DefaultConfig())
+		findings = append(findings, fs...)
+		apps = append(apps, analyze.AppRecord{AppRow: app.Row, AppResult: res})
 	}
 	diags := diagnoses(apps)
 	day := map[string]string{}
@@ -113,7 +114,7 @@ func dataset(t *testing.T) (store.Store, []nightly, []extract.AppRow, []analyze.
 	}
 	ctx := context.Background()
 	name := table.PartName{RunID: "gen", Shard: "0of1"}
-	write(t, ctx, st, "apps", apps, func(r extract.AppRow) string { return day[r.AppID] }, name)
+	write(t, ctx, st, "apps", apps, func(r analyze.AppRecord) string { return day[r.AppID] }, name)
 	write(t, ctx, st, "findings", findings, func(r analyze.FindingRow) string { return day[r.AppID] }, name)
 	write(t, ctx, st, "diagnoses", diags, func(r analyze.DiagnosisRow) string { return day[r.AppID] }, name)
 	return st, runs, apps, findings, diags
@@ -152,7 +153,7 @@ func write[T any](t testing.TB, ctx context.Context, st store.Store, tbl string,
 // Diagnosis tokens of each idle run: one answer, and one refusal (budget).
 const diagIn, diagOut = 12_000, 1_500
 
-func diagnoses(apps []extract.AppRow) []analyze.DiagnosisRow {
+func diagnoses(apps []analyze.AppRecord) []analyze.DiagnosisRow {
 	var out []analyze.DiagnosisRow
 	for _, a := range apps {
 		if a.AppName != jobIdle {
@@ -192,7 +193,7 @@ func readInput(t testing.TB, st store.Store, week report.Week, back int) report.
 	ctx, days := context.Background(), week.DayFilter(back)
 	var in report.Input
 	var err error
-	if in.Apps, err = table.ReadTable[extract.AppRow](ctx, st, "apps", days); err != nil {
+	if in.Apps, err = table.ReadTable[analyze.AppRecord](ctx, st, "apps", days); err != nil {
 		t.Fatal(err)
 	}
 	if in.Findings, err = table.ReadTable[analyze.FindingRow](ctx, st, "findings", days); err != nil {
@@ -214,7 +215,7 @@ func scaled() analyze.CostConfig {
 }
 
 // myCost prices a row by the documented model, at the scaled rates.
-func myCost(a extract.AppRow) (cost, waste float64) {
+func myCost(a analyze.AppRecord) (cost, waste float64) {
 	vcpu, gibh := 0.042*1.25, 0.0045*1.25
 	coreH := float64(a.ExecutorTimeMS) / 3.6e6
 	usedH := math.Min(float64(a.TaskTimeMS)/3.6e6, coreH)
@@ -248,8 +249,8 @@ func TestGeneratedThreeWeeks(t *testing.T) {
 }
 
 // inWeek returns the stored rows of week offset k (0 = W47, −1 = W46).
-func inWeek(apps []extract.AppRow, k int) []extract.AppRow {
-	var out []extract.AppRow
+func inWeek(apps []analyze.AppRecord, k int) []analyze.AppRecord {
+	var out []analyze.AppRecord
 	for _, a := range apps {
 		start := reportWeek.Start().AddDate(0, 0, 7*k).UnixMilli()
 		if *a.EndTime >= start && *a.EndTime < start+7*24*3600*1000 {
@@ -259,7 +260,7 @@ func inWeek(apps []extract.AppRow, k int) []extract.AppRow {
 	return out
 }
 
-func checkTotals(t *testing.T, r *report.Report, runs []nightly, apps []extract.AppRow) {
+func checkTotals(t *testing.T, r *report.Report, runs []nightly, apps []analyze.AppRecord) {
 	for k, tot := range map[int]report.Totals{0: r.Totals, -1: r.PrevTotals} {
 		week := inWeek(apps, k)
 		if len(week) != 28 || tot.Runs != 28 || tot.Jobs != 4 {
@@ -292,7 +293,7 @@ func checkTotals(t *testing.T, r *report.Report, runs []nightly, apps []extract.
 	}
 }
 
-func checkRankings(t *testing.T, r *report.Report, apps []extract.AppRow, findings []analyze.FindingRow) {
+func checkRankings(t *testing.T, r *report.Report, apps []analyze.AppRecord, findings []analyze.FindingRow) {
 	cost, waste := map[string]float64{}, map[string]float64{}
 	for _, a := range inWeek(apps, 0) {
 		c, w := myCost(a)
@@ -370,7 +371,7 @@ func dayOfApp(id string) string {
 // checkTrend: the growing job's shuffle and duration trends, refitted here.
 // With three equally spaced weeks x = −2, −1, 0 the least-squares slope is
 // (y₀ − y₋₂) ÷ 2 and the line passes through (−1, mean).
-func checkTrend(t *testing.T, r *report.Report, apps []extract.AppRow) {
+func checkTrend(t *testing.T, r *report.Report, apps []analyze.AppRecord) {
 	var y [3]float64
 	for k := -2; k <= 0; k++ {
 		var sum float64
@@ -443,7 +444,7 @@ func checkFailed(t *testing.T, r *report.Report, runs []nightly) {
 	}
 }
 
-func checkLLM(t *testing.T, r *report.Report, apps []extract.AppRow) {
+func checkLLM(t *testing.T, r *report.Report, apps []analyze.AppRecord) {
 	var waste float64
 	for _, a := range inWeek(apps, 0) {
 		if a.AppName == jobIdle {

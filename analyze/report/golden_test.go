@@ -26,21 +26,21 @@ func smallInput() report.Input {
 		ms := t.Add(time.Duration(h) * time.Hour).UnixMilli()
 		return &ms
 	}
-	app := func(id, name, day, status string, execH, taskH float64) extract.AppRow {
-		return extract.AppRow{
+	app := func(id, name, day, status string, execH, taskH float64) analyze.AppRecord {
+		return analyze.AppRecord{AppRow: extract.AppRow{
 			AppID: id, AttemptID: "1", AppName: name, User: "ana", Queue: "etl", Status: status,
 			EndTime: at(day, 3), DurationMS: 3_600_000, ExecutorCores: 4, ExecutorMemoryMB: 16384,
 			ExecutorTimeMS: int64(execH * 3.6e6), ExecutorLifetimeMS: int64(execH / 4 * 3.6e6),
-			TaskTimeMS: int64(taskH * 3.6e6), ShuffleReadBytes: 1 << 30, EstCostUSD: 1,
-		}
+			TaskTimeMS: int64(taskH * 3.6e6), ShuffleReadBytes: 1 << 30,
+		}, AppResult: analyze.AppResult{EstCostUSD: 1}}
 	}
 	return report.Input{
-		Apps: []extract.AppRow{
+		Apps: []analyze.AppRecord{
 			app("a1", "orders <daily> | etl", "2026-11-10", "succeeded", 40, 30),
 			app("a2", "orders <daily> | etl", "2026-11-17", "succeeded", 40, 10),
 			app("b1", "ml_train", "2026-11-18", "failed", 100, 80),
 			// No end time: its last event decides the week.
-			{AppID: "c1", AttemptID: "1", AppName: "adhoc", User: "bo", Status: "incomplete", LastEventTime: at("2026-11-22", 23)},
+			{AppRow: extract.AppRow{AppID: "c1", AttemptID: "1", AppName: "adhoc", User: "bo", Status: "incomplete", LastEventTime: at("2026-11-22", 23)}},
 		},
 		Findings: []analyze.FindingRow{{
 			AppID: "a2", AttemptID: "1", AppName: "orders <daily> | etl", Detector: "idle_executors", Severity: "severe",

@@ -1,14 +1,11 @@
 package report
 
-import (
-	"github.com/sparkmine/sparkmine/analyze"
-	"github.com/sparkmine/sparkmine/extract"
-)
+import "github.com/sparkmine/sparkmine/analyze"
 
 // Input is what a report is built from: the rows of the report week and of
 // the earlier weeks its trends look at. Rows of other weeks are ignored.
 type Input struct {
-	Apps      []extract.AppRow
+	Apps      []analyze.AppRecord
 	Findings  []analyze.FindingRow
 	Diagnoses []analyze.DiagnosisRow
 }

@@ -30,7 +30,7 @@ func yearDataset(t testing.TB) (store.Store, int) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	last := reportWeek.End().Add(-24 * time.Hour)
-	var apps []extract.AppRow
+	var apps []analyze.AppRecord
 	var findings []analyze.FindingRow
 	var diags []analyze.DiagnosisRow
 	for d := range yearDays {
@@ -50,30 +50,30 @@ func yearDataset(t testing.TB) (store.Store, int) {
 	for _, a := range apps {
 		end[a.AppID] = table.Day(*a.EndTime)
 	}
-	write(t, ctx, st, "apps", apps, func(r extract.AppRow) string { return end[r.AppID] }, name)
+	write(t, ctx, st, "apps", apps, func(r analyze.AppRecord) string { return end[r.AppID] }, name)
 	write(t, ctx, st, "findings", findings, func(r analyze.FindingRow) string { return end[r.AppID] }, name)
 	write(t, ctx, st, "diagnoses", diags, func(r analyze.DiagnosisRow) string { return end[r.AppID] }, name)
 	return st, len(apps)
 }
 
-func yearApp(rng *rand.Rand, j, d int, day time.Time) extract.AppRow {
+func yearApp(rng *rand.Rand, j, d int, day time.Time) analyze.AppRecord {
 	start := day.Add(time.Duration(60+j) * time.Minute).UnixMilli()
 	dur := int64(20+j%7*10) * 60_000 * int64(90+rng.IntN(20)) / 100
 	end := start + dur
 	execs := int64(4 + j%12)
 	grow := 1 + float64(j%5)*0.01*float64(d)/7
-	return extract.AppRow{
+	return analyze.AppRecord{AppRow: extract.AppRow{
 		AppID: fmt.Sprintf("application_1700000000000_%06d", d*yearJobs+j), AttemptID: "1", RunID: "year",
 		AppName: fmt.Sprintf("job_%02d_daily", j), User: fmt.Sprintf("user%d", j%6), Queue: fmt.Sprintf("q%d", j%3),
 		Status:    map[bool]string{true: "failed", false: "succeeded"}[rng.IntN(50) == 0],
 		StartTime: &start, EndTime: &end, DurationMS: dur, ExecutorCores: 4, ExecutorMemoryMB: 16384,
 		ExecutorTimeMS: execs * 4 * dur, ExecutorLifetimeMS: execs * dur,
 		TaskTimeMS:       execs * 4 * dur * int64(30+rng.IntN(60)) / 100,
-		ShuffleReadBytes: int64(float64(int64(8+j)<<30) * grow), EstCostUSD: 1,
-	}
+		ShuffleReadBytes: int64(float64(int64(8+j)<<30) * grow),
+	}, AppResult: analyze.AppResult{EstCostUSD: 1}}
 }
 
-func yearFindings(a extract.AppRow) []analyze.FindingRow {
+func yearFindings(a analyze.AppRecord) []analyze.FindingRow {
 	rec := []analyze.Recommendation{{Key: "spark.sql.shuffle.partitions", Current: "200", Proposed: "800"}}
 	return []analyze.FindingRow{
 		{AppID: a.AppID, AttemptID: "1", AppName: a.AppName, Detector: "idle_executors", Severity: "moderate", Title: "Executors idle", EstWasteUSD: 0.3, Recommendations: rec},

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/store"
@@ -139,10 +140,10 @@ func isLogDir(p string) bool {
 func printApp(w io.Writer, app *extract.App, asJSON bool) error {
 	if asJSON {
 		return json.NewEncoder(w).Encode(struct {
-			App       extract.AppRow        `json:"app"`
+			App       analyze.AppRecord     `json:"app"` // the apps columns; analyze's are not computed here
 			Stages    []extract.StageRow    `json:"stages"`
 			Executors []extract.ExecutorRow `json:"executors"`
-		}{app.Row, nonNil(app.Stages), nonNil(app.Executors)})
+		}{analyze.AppRecord{AppRow: app.Row}, nonNil(app.Stages), nonNil(app.Executors)})
 	}
 	r := app.Row
 	fmt.Fprintf(w, "app %s attempt %q %q: %s, Spark %s, %s, %d jobs (%d failed), %d stages (%d failed), %d tasks (%d failed), %d executors max, utilisation %.0f%%\n",

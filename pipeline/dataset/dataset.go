@@ -40,8 +40,8 @@ import (
 
 // The dataset's tables.
 var (
-	Apps = PerLog("apps", func(l *Log) []extract.AppRow { return []extract.AppRow{l.App.Row} },
-		func(r *extract.AppRow) int { return 1024 + len(r.SparkConf) + len(r.PlanExcerpt) })
+	Apps = PerLog("apps", func(l *Log) []analyze.AppRecord { return []analyze.AppRecord{{AppRow: l.App.Row, AppResult: l.Result}} },
+		func(r *analyze.AppRecord) int { return 1024 + len(r.SparkConf) + len(r.PlanExcerpt) })
 	Stages    = PerLog("stages", func(l *Log) []extract.StageRow { return l.App.Stages }, fixed[extract.StageRow](900))
 	Executors = PerLog("executors", func(l *Log) []extract.ExecutorRow { return l.App.Executors }, fixed[extract.ExecutorRow](400))
 	Findings  = PerLog("findings", func(l *Log) []analyze.FindingRow { return l.Findings }, fixed[analyze.FindingRow](800))
@@ -56,6 +56,7 @@ var Tables = []Descriptor{Apps, Stages, Executors, Findings, Diagnoses}
 type Log struct {
 	App      *extract.App
 	Findings []analyze.FindingRow
+	Result   analyze.AppResult // analyze's columns of the apps row
 }
 
 // Descriptor is one table of any row type, as the steps that range over

@@ -14,10 +14,12 @@
 // whole part or none. The row type decides the schema: int64 fields tagged
 // timestamp(millisecond:utc) become TIMESTAMP(MILLIS, UTC), strings become
 // STRING, pointer fields with "optional" become nullable columns, and slices
-// tagged "list" become standard three-level LIST columns. Row types must not
-// embed structs: parquet-go (v0.32) reads a NULL optional field of an
-// embedded struct back as a pointer to zero, so WriteTable and ReadTable
-// refuse them.
+// tagged "list" become standard three-level LIST columns. A row type may
+// embed structs at its top level (a row joined from two producers' parts,
+// like the apps table's extract.AppRow and analyze.AppResult): their fields
+// are plain columns. parquet-go (v0.32) reads a NULL optional field of an
+// embedded struct back as a pointer to zero, so ReadTable reads such types
+// through a flat copy of the type; embedding below the top level is refused.
 //
 // Package duckdbtest (under this folder) reads the tables with DuckDB for
 // tests; package interop checks all five real tables and the example

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"reflect"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
@@ -107,6 +108,9 @@ func decode[T any](data []byte) (rows []T, err error) {
 			err = fmt.Errorf("decode parquet: %v", r)
 		}
 	}()
+	if flat, paths := flatType(reflect.TypeFor[T]()); flat != nil {
+		return decodeFlat[T](data, flat, paths)
+	}
 	rows, err = parquet.Read[T](bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("decode parquet: %w", err)

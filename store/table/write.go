@@ -206,7 +206,7 @@ func checkSchema[T any]() (err error) {
 	if t.Kind() != reflect.Struct {
 		return fmt.Errorf("row type %v: want a struct", t)
 	}
-	if err := checkNoEmbedded(t, map[reflect.Type]bool{}); err != nil {
+	if err := checkEmbedded(t); err != nil {
 		return fmt.Errorf("row type %v: %w", t, err)
 	}
 	defer func() {
@@ -218,9 +218,30 @@ func checkSchema[T any]() (err error) {
 	return nil
 }
 
-// checkNoEmbedded refuses embedded struct fields anywhere in t: parquet-go
-// (v0.32) reads a NULL optional field of an embedded struct back as a
-// pointer to zero, so NULLs would silently become zeros.
+// checkEmbedded refuses embedded struct fields below the top level of t
+// (the reader flattens only the top level: see flatType) and embedded
+// pointers.
+func checkEmbedded(t reflect.Type) error {
+	for f := range t.Fields() {
+		switch {
+		case f.Anonymous && f.Type.Kind() != reflect.Struct:
+			return fmt.Errorf("embedded field %s is not a struct: name it", f.Name)
+		case f.Anonymous:
+			if err := checkEmbedded(f.Type); err != nil {
+				return err
+			}
+		default:
+			if err := checkNoEmbedded(f.Type, map[reflect.Type]bool{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkNoEmbedded refuses embedded struct fields anywhere in t (a column's
+// type): parquet-go (v0.32) reads a NULL optional field of an embedded
+// struct back as a pointer to zero.
 func checkNoEmbedded(t reflect.Type, seen map[reflect.Type]bool) error {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
 		t = t.Elem()
