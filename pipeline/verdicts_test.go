@@ -115,7 +115,8 @@ func corpusFindings(t *testing.T) []corpusFinding {
 			t.Logf("%s: unreadable: %v", l.Key, err)
 			continue
 		}
-		for _, f := range analyze.Analyze(app, analyze.DefaultConfig()) {
+		findings, _ := analyze.Analyze(app, analyze.DefaultConfig())
+		for _, f := range findings {
 			out = append(out, newCorpusFinding(l.Key, app, f))
 		}
 	}

@@ -16,7 +16,7 @@ type Table[T any] struct {
 	name  string
 	rows  func(*Log) []T // nil: a run table
 	bytes func(*T) int   // estimated memory of a row, for batching
-	key   [2]int         // indexes of T's app_id and attempt_id fields
+	key   [2][]int       // index paths of T's app_id and attempt_id fields (through embedded structs)
 }
 
 // PerLog describes a table whose rows each log gives (rows returns them;
@@ -39,21 +39,21 @@ func PerRun[T any](name string) *Table[T] {
 // fixed estimates every row of T at n bytes.
 func fixed[T any](n int) func(*T) int { return func(*T) int { return n } }
 
-// keyFields finds T's app_id and attempt_id columns. A table without them
-// is a programming error, caught when the package loads.
-func keyFields[T any](name string) [2]int {
+// keyFields finds T's app_id and attempt_id columns, also inside embedded
+// structs (the apps row is extract's columns and analyze's). A table
+// without them is a programming error, caught when the package loads.
+func keyFields[T any](name string) [2][]int {
 	t := reflect.TypeFor[T]()
-	idx := [2]int{-1, -1}
-	for i := range t.NumField() {
-		f := t.Field(i)
+	var idx [2][]int
+	for _, f := range reflect.VisibleFields(t) {
 		col, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
 		for k, want := range []string{"app_id", "attempt_id"} {
 			if col == want && f.Type.Kind() == reflect.String {
-				idx[k] = i
+				idx[k] = f.Index
 			}
 		}
 	}
-	if idx[0] < 0 || idx[1] < 0 {
+	if idx[0] == nil || idx[1] == nil {
 		panic(fmt.Sprintf("dataset: table %s: row type %v has no app_id and attempt_id string columns", name, t))
 	}
 	return idx
@@ -68,7 +68,7 @@ func (t *Table[T]) PerLog() bool { return t.rows != nil }
 // appKey returns the AppKey of a row.
 func (t *Table[T]) appKey(r *T) string {
 	v := reflect.ValueOf(r).Elem()
-	return AppKey(v.Field(t.key[0]).String(), v.Field(t.key[1]).String())
+	return AppKey(v.FieldByIndex(t.key[0]).String(), v.FieldByIndex(t.key[1]).String())
 }
 
 // Stager stages part files for a writer: pipeline.Tx, the run transaction.

@@ -27,7 +27,7 @@ func fleetOf(b *testing.B, n int) string {
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	day0 := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
-	var apps []extract.AppRow
+	var apps []analyze.AppRecord
 	var stages []extract.StageRow
 	var findings []analyze.FindingRow
 	for i := range n {
@@ -35,8 +35,11 @@ func fleetOf(b *testing.B, n int) string {
 		start := end - 3_600_000
 		id := fmt.Sprintf("application_1700000000000_%06d", i)
 		job := fmt.Sprintf("job_%03d", i%200)
-		apps = append(apps, extract.AppRow{AppID: id, AppName: job, User: fmt.Sprintf("user%02d", i%37), Queue: fmt.Sprintf("q%d", i%5),
-			StartTime: &start, EndTime: &end, DurationMS: end - start, Status: "succeeded", EstCostUSD: rng.Float64() * 10, EstWasteUSD: rng.Float64() * 3, SparkConf: `{"spark.executor.cores":"4"}`})
+		apps = append(apps, analyze.AppRecord{
+			AppRow: extract.AppRow{AppID: id, AppName: job, User: fmt.Sprintf("user%02d", i%37), Queue: fmt.Sprintf("q%d", i%5),
+				StartTime: &start, EndTime: &end, DurationMS: end - start, Status: "succeeded", SparkConf: `{"spark.executor.cores":"4"}`},
+			AppResult: analyze.AppResult{EstCostUSD: rng.Float64() * 10, EstWasteUSD: rng.Float64() * 3},
+		})
 		for s := range 10 {
 			stages = append(stages, extract.StageRow{AppID: id, StageID: int64(s), Name: "stage", DurationMS: rng.Int64N(600_000), CompletionTime: &end})
 		}
@@ -48,7 +51,7 @@ func fleetOf(b *testing.B, n int) string {
 	ctx := context.Background()
 	name := table.PartName{RunID: "bench", Shard: "0of1"}
 	day := func(ms int64) string { return table.Day(ms) }
-	if _, err := table.WriteTable(ctx, st, "apps", apps, func(a extract.AppRow) string { return day(*a.EndTime) }, name); err != nil {
+	if _, err := table.WriteTable(ctx, st, "apps", apps, func(a analyze.AppRecord) string { return day(*a.EndTime) }, name); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := table.WriteTable(ctx, st, "stages", stages, func(s extract.StageRow) string { return day(*s.CompletionTime) }, name); err != nil {
