@@ -151,12 +151,17 @@ func commit(tmp, p string) error {
 		os.Remove(tmp)
 		return unwrapPath(err)
 	}
-	d, err := os.Open(filepath.Dir(p))
+	return unwrapPath(syncDir(filepath.Dir(p)))
+}
+
+// syncDir syncs the folder dir, so that a new name in it lasts.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
 	if err != nil {
-		return unwrapPath(err)
+		return err
 	}
 	defer d.Close()
-	return unwrapPath(d.Sync())
+	return d.Sync()
 }
 
 // ctxReader fails with ctx's error once ctx is done.

@@ -12,7 +12,8 @@
 // boundaries, pagination past 1,000 keys, awkward keys, bad keys,
 // cancellation, failed puts that leave nothing behind, large (multipart)
 // objects, concurrent puts, and copies (server-side where the backend is a
-// store.Copier, and streamed). Run it with -race.
+// store.Copier, and streamed), and exclusive creates (where it is a
+// store.Creator). Run it with -race.
 package storetest
 
 import (
@@ -61,6 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Large", testLarge},
 		{"ConcurrentPuts", testConcurrentPuts},
 		{"Copy", testCopy},
+		{"Create", testCreate},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
