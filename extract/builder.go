@@ -26,7 +26,8 @@ type Options struct {
 	// used when the log has no SparkListenerApplicationStart carrying them.
 	AppID     string
 	AttemptID string
-	// Redactor hides secrets in spark_conf; nil means redact.Default.
+	// Redactor hides secrets in spark_conf and in every free-text field
+	// (Text); nil means redact.Default.
 	Redactor *redact.Redactor
 	// MaxWarnings caps App.Warnings (AppRow.MalformedLines is always the
 	// exact count). Zero means DefaultMaxWarnings.

@@ -45,7 +45,7 @@ func (b *Builder) conf() map[string]string {
 	out := make(map[string]string)
 	for k, v := range b.app.props {
 		if tuningKey(k) {
-			out[k] = b.opts.Redactor.Value(k, v)
+			out[k] = b.opts.Redactor.Conf(k, v)
 		}
 	}
 	return out

@@ -3,8 +3,6 @@ package extract
 import (
 	"cmp"
 	"slices"
-
-	"github.com/sparkmine/sparkmine/extract/redact"
 )
 
 // App statuses.
@@ -39,6 +37,7 @@ func (b *Builder) Finish(truncated bool) *App {
 	a.Jobs = b.jobList()
 	a.SQL = b.sqlList()
 	b.fillUsage(&a.Row, a.Executors, a.Jobs)
+	redactText(a, b.opts.Redactor)
 	a.Row.PlanExcerpt = slowestPlan(a.SQL)
 	for i := range a.Stages {
 		a.Stages[i].AppID, a.Stages[i].AttemptID, a.Stages[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
@@ -125,9 +124,7 @@ func (b *Builder) jobList() []Job {
 func (b *Builder) sqlList() []SQLExecution {
 	out := make([]SQLExecution, 0, len(b.sqlOrder))
 	for _, id := range b.sqlOrder {
-		e := b.sql[id].SQLExecution
-		e.PlanExcerpt = redact.URLCredentials(e.PlanExcerpt)
-		out = append(out, e)
+		out = append(out, b.sql[id].SQLExecution)
 	}
 	return out
 }

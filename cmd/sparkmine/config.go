@@ -30,6 +30,10 @@ type Config struct {
 	// RedactPatterns are regular expressions added to Spark's
 	// spark.redaction.regex default for property keys and values.
 	RedactPatterns []string `yaml:"redact_patterns"`
+	// RedactHosts is the host policy of every stored string: "redact"
+	// (the default: IP addresses and host names become <ip> and <host>)
+	// or "keep".
+	RedactHosts string `yaml:"redact_hosts"`
 
 	analyze.Config `yaml:",inline"` // detectors:, cost:
 	Gemini         diagnose.Config  `yaml:"gemini"`
@@ -108,6 +112,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := redact.New(c.RedactPatterns...); err != nil {
 		return usagef("config: redact_patterns: %v", err)
+	}
+	if _, err := redact.ParseHostPolicy(c.RedactHosts); err != nil {
+		return usagef("config: redact_hosts: %v", err)
 	}
 	return nil
 }

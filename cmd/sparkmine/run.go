@@ -120,7 +120,9 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 	if err != nil {
 		return usagef("run: %v", err)
 	}
-	red, _ := redact.New(cfg.RedactPatterns...)
+	red, _ := redact.New(cfg.RedactPatterns...) // both checked by validate
+	hosts, _ := redact.ParseHostPolicy(cfg.RedactHosts)
+	red = red.WithHosts(hosts)
 	logger, progress := newLogger(stderr)
 	sourceURL := cfg.Source
 	if sourceURL == "" {

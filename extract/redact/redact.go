@@ -1,5 +1,7 @@
-// Package redact hides secrets in Spark properties before they are stored or
-// sent anywhere, with the semantics of Spark's spark.redaction.regex.
+// Package redact hides secrets before they are stored or sent anywhere:
+// Spark property values with the semantics of Spark's spark.redaction.regex
+// (Value, Conf), and secrets, e-mail addresses, IP addresses and host names
+// in free text (Text), one pass for every string sparkmine keeps.
 package redact
 
 import (
@@ -16,19 +18,28 @@ const Redacted = "*********(redacted)"
 
 // Redactor decides which property values are secret.
 type Redactor struct {
-	keys []*regexp.Regexp // a key matching any of these has its value hidden
+	keys  []*regexp.Regexp // a key matching any of these has its value hidden
+	kv    []*regexp.Regexp // key=value pairs in free text whose value is hidden
+	hosts HostPolicy
 }
 
 // New returns a Redactor using Spark's default pattern plus extra patterns
-// (Go regexp syntax) from the config file.
+// (Go regexp syntax) from the config file, with host policy HostsRedact.
 func New(extra ...string) (*Redactor, error) {
-	r := &Redactor{keys: []*regexp.Regexp{regexp.MustCompile(DefaultPattern)}}
+	r := &Redactor{keys: []*regexp.Regexp{regexp.MustCompile(DefaultPattern)}, hosts: HostsRedact}
 	for _, p := range extra {
 		re, err := regexp.Compile(p)
 		if err != nil {
 			return nil, fmt.Errorf("redaction pattern %q: %w", p, err)
 		}
 		r.keys = append(r.keys, re)
+	}
+	for _, p := range append([]string{secretWords}, extra...) {
+		kv, err := secretKV(p)
+		if err != nil {
+			return nil, fmt.Errorf("redaction pattern %q: %w", p, err)
+		}
+		r.kv = append(r.kv, kv)
 	}
 	return r, nil
 }
