@@ -8,7 +8,7 @@ import "github.com/sparkmine/sparkmine/extract/redact"
 // (spark_conf values go through Redactor.Conf in conf).
 func redactText(a *App, r *redact.Redactor) {
 	a.Row.User = r.Text(a.Row.User)
-	a.Row.AppName = r.Text(a.Row.AppName)
+	a.Row.AppName, a.Row.Queue = r.Text(a.Row.AppName), r.Text(a.Row.Queue)
 	for i := range a.Stages {
 		s := &a.Stages[i]
 		s.Name, s.FailureReason = r.Text(s.Name), r.Text(s.FailureReason)
