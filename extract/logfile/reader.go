@@ -43,12 +43,14 @@ type Reader struct {
 	bytesOut int64
 }
 
-// endState tracks how the stream ended, for Truncated.
+// endState tracks how the stream ended, for Truncated and Cut.
 type endState struct {
-	truncated  bool // a codec stream was cut
-	delivered  bool // any byte was delivered
-	endedNL    bool // the last byte delivered was '\n'
-	lastBrace  bool // the last non-blank line ended with '}'
+	truncated  bool  // a codec stream was cut
+	cut        Cut   // where and how, once truncated
+	partOut    int64 // decompressed bytes of the current part delivered
+	delivered  bool  // any byte was delivered
+	endedNL    bool  // the last byte delivered was '\n'
+	lastBrace  bool  // the last non-blank line ended with '}'
 	sawNonBlnk bool
 }
 
@@ -124,7 +126,7 @@ func (r *Reader) openNext() {
 	}
 	p := r.log.Parts[r.next]
 	r.next++
-	r.file, r.line = p.Key, 0
+	r.file, r.line, r.partOut = p.Key, 0, 0
 	if err := r.ctx.Err(); err != nil {
 		r.err = &PartError{Op: "open", Key: p.Key, Err: err}
 		return
@@ -168,6 +170,7 @@ func (r *Reader) endPart() {
 	case err == io.EOF:
 	case errors.Is(err, codec.ErrTruncated) && ps.src.err == nil && ps.last:
 		r.truncated = true
+		r.cut = Cut{Part: ps.key, Line: r.line, Offset: r.partOut, Reason: "cut mid-block: " + err.Error()}
 		r.finish()
 	default:
 		if ps.src.err != nil && !errors.Is(err, ps.src.err) {
@@ -183,8 +186,9 @@ func (r *Reader) finish() {
 	// A missing final newline alone is no cut: Spark's own test logs
 	// (local-1430917381535_1) end "}" without one, and the History Server
 	// lists them as completed.
-	if e.sawNonBlnk && !e.lastBrace {
+	if e.sawNonBlnk && !e.lastBrace && !e.truncated {
 		e.truncated = true
+		e.cut = Cut{Part: r.file, Line: r.line, Offset: e.partOut, Reason: "cut mid-line: the last line does not end with '}'"}
 	}
 	r.err = io.EOF
 }
@@ -216,6 +220,7 @@ func (r *Reader) readLine() ([]byte, error) {
 func (r *Reader) deliver(line []byte) []byte {
 	r.line++
 	r.bytesOut += int64(len(line))
+	r.partOut += int64(len(line))
 	r.delivered = true
 	r.endedNL = line[len(line)-1] == '\n'
 	line = bytes.TrimSuffix(line, []byte{'\n'})
@@ -244,6 +249,22 @@ func (r *Reader) Line() int64 { return r.line }
 // are all whole but that lacks SparkListenerApplicationEnd is not
 // truncated here: that is for the event decoder to see.
 func (r *Reader) Truncated() bool { return r.truncated }
+
+// Cut says, when Truncated, where the log was cut and how.
+func (r *Reader) Cut() Cut { return r.cut }
+
+// Cut is where a log's stream ends early: its part, the lines of the part
+// delivered, the part's decompressed bytes delivered, and how it ends.
+type Cut struct {
+	Part   string
+	Line   int64
+	Offset int64
+	Reason string
+}
+
+func (c Cut) String() string {
+	return fmt.Sprintf("%s: after line %d (byte %d): %s", c.Part, c.Line, c.Offset, c.Reason)
+}
 
 // BytesIn returns the bytes read from the store so far (compressed).
 func (r *Reader) BytesIn() int64 { return r.bytesIn }

@@ -111,6 +111,10 @@ func TestReaderLines(t *testing.T) {
 			if r.Truncated() != tt.truncated {
 				t.Errorf("Truncated() = %v, want %v", r.Truncated(), tt.truncated)
 			}
+			if c := r.Cut(); tt.truncated && (c.Part != l.Parts[len(l.Parts)-1].Key || c.Line != int64(len(tt.want)) ||
+				c.Offset != int64(len(tt.parts[len(tt.parts)-1])) || !strings.Contains(c.Reason, "mid-line")) {
+				t.Errorf("Cut() = %v, want the last part, after line %d, at its end, mid-line", c, len(tt.want))
+			}
 			if r.BytesIn() != int64(total) || r.BytesOut() != int64(total) {
 				t.Errorf("BytesIn, BytesOut = %d, %d, want %d", r.BytesIn(), r.BytesOut(), total)
 			}
@@ -240,6 +244,11 @@ func TestReaderTruncatedTail(t *testing.T) {
 					t.Errorf("Truncated() = false for a stream cut at %d of %d", cut, len(full))
 				}
 				checkPrefix(t, got[1:], lines)
+				// The cut is named in the part, after the lines delivered.
+				delivered := int64(len(got) - 1)
+				if c := r.Cut(); c.Part != l.Parts[1].Key || c.Line != delivered || c.Reason == "" {
+					t.Errorf("Cut() = %v, want %s after line %d with a reason", c, l.Parts[1].Key, delivered)
+				}
 			})
 		}
 	}
