@@ -18,6 +18,12 @@ type App struct {
 	// log (malformed lines, gaps in rolling parts), each naming the file
 	// and line. The list is capped; AppRow.MalformedLines has the count.
 	Warnings []Warning
+
+	// Damage lists the events left out of the model because a member
+	// Spark always writes is missing (capped like Warnings); Damaged counts
+	// them all. A log with damage is a problem of its run.
+	Damage  []Warning
+	Damaged int64
 }
 
 // Job is one Spark job.

@@ -69,6 +69,8 @@ type Builder struct {
 	lastStage   *stageAttempt  // nil or the member of stages last looked up
 
 	warnings  []Warning
+	damages   []Warning // events left out for a missing required member
+	damaged   int64
 	malformed int64
 	unknown   int64
 	logBytes  int64
@@ -119,6 +121,10 @@ func (b *Builder) Line(line []byte, file string, lineNo int64) {
 	name := v.GetStringBytes("Event")
 	if name == nil {
 		b.warn(file, lineNo, `no "Event" field`)
+		return
+	}
+	if f := missingField(string(name), v); f != "" {
+		b.damage(file, lineNo, string(name), f)
 		return
 	}
 	if !b.dispatch(string(name), v) {

@@ -85,6 +85,16 @@ func (b *Builder) fastTaskStart(line []byte, i int) bool {
 // fastjson path (which takes the first of duplicate keys).
 type fields uint64
 
+// has reports whether every field fs was read.
+func (s fields) has(fs ...int) bool {
+	for _, f := range fs {
+		if s&(fields(1)<<uint(f)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // add marks field f read and reports whether it was new.
 func (s *fields) add(f int) bool {
 	bit := fields(1) << uint(f)

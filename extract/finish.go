@@ -28,7 +28,7 @@ const (
 // shows them. Finish must be called once.
 func (b *Builder) Finish(truncated bool) *App {
 	b.reduceAll()
-	a := &App{Conf: b.conf(), Warnings: b.warnings}
+	a := &App{Conf: b.conf(), Warnings: b.warnings, Damage: b.damages, Damaged: b.damaged}
 	a.Row = b.appRow(truncated)
 	a.Row.SparkConf = confJSON(a.Conf)
 	a.Stages = b.stageRows()

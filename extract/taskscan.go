@@ -92,7 +92,8 @@ func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
 		}
 		it.i = taskEndValue(b, it.i, m, e)
 	}
-	return atEnd(b, it.end())
+	// Without a required member, the fastjson path names the damage.
+	return seen.has(mbStageID, mbReason, mbTaskInfo) && atEnd(b, it.end())
 }
 
 func taskEndValue(b []byte, i, m int, e *taskEndEvent) int {
@@ -141,6 +142,9 @@ func scanTaskStart(b []byte, i int, s *taskStartEvent) bool {
 			return false
 		}
 		it.i = taskStartValue(b, it.i, m, s)
+	}
+	if !seen.has(mbStageID, mbTaskInfo) {
+		return false
 	}
 	return atEnd(b, it.end())
 }
