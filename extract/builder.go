@@ -32,6 +32,9 @@ type Options struct {
 	// MaxWarnings caps App.Warnings (AppRow.MalformedLines is always the
 	// exact count). Zero means DefaultMaxWarnings.
 	MaxWarnings int
+	// MaxLine bounds the longest line ReadLog reads (0:
+	// logfile.DefaultMaxLineSize); a longer one makes the log unreadable.
+	MaxLine int64
 }
 
 // DefaultMaxWarnings is the cap on App.Warnings when Options.MaxWarnings is 0.

@@ -15,6 +15,10 @@ import (
 // among the event logs (every Spark event log line is one JSON event).
 var ErrNotEventLog = errors.New("not a Spark event log: the first line is not a JSON event")
 
+// ErrEmptyLog is the reason a log with no event at all is unreadable (an
+// empty file, or blank lines only): it is listed, not made an app.
+var ErrEmptyLog = errors.New("empty: no event in the log")
+
 // Source is where a log's files are; a store.Store is one.
 type Source interface {
 	Open(ctx context.Context, key string, off, length int64) (io.ReadCloser, error)
@@ -38,6 +42,9 @@ func ReadLog(ctx context.Context, src Source, l logfile.Log, opts Options) (*App
 	opts = logOptions(opts, l, src.URI(l.Key))
 	r := logfile.Open(ctx, l, open)
 	defer r.Close()
+	if opts.MaxLine > 0 {
+		r.SetMaxLineSize(int(opts.MaxLine))
+	}
 	b := NewBuilder(opts)
 	first := true
 	for {
@@ -60,11 +67,25 @@ func ReadLog(ctx context.Context, src Source, l logfile.Log, opts Options) (*App
 		}
 		b.Line(line, r.File(), r.Line())
 	}
+	stats := LogStats{r.BytesIn(), r.BytesOut()}
+	if first {
+		return nil, stats, fmt.Errorf("read %s: %w", src.URI(l.Key), ErrEmptyLog)
+	}
 	app := b.Finish(r.Truncated())
 	if app.Row.SparkVersion == "" {
 		app.Row.SparkVersion = l.LegacyVersion()
 	}
-	return app, LogStats{r.BytesIn(), r.BytesOut()}, nil
+	if r.Truncated() && !l.InProgress {
+		app.addCut(r.Cut())
+	}
+	return app, stats, nil
+}
+
+// addCut names, as damage, the cut of a log whose name says it is complete.
+func (a *App) addCut(c logfile.Cut) {
+	a.Damaged++
+	a.Damage = append([]Warning{{File: c.Part, Line: c.Line,
+		Reason: fmt.Sprintf("completed log cut short at byte %d of the part: %s", c.Offset, c.Reason)}}, a.Damage...)
 }
 
 // logOptions fills the options a log's listing says.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -210,4 +211,61 @@ func (l *lease) release(ctx context.Context) error {
 		return nil // someone else's now: nothing of ours to remove
 	}
 	return l.out.Delete(ctx, l.key)
+}
+
+// hold takes the shard's lease for the run (waiting for it with
+// Options.WaitLease) and renews it until stop, which releases it. The
+// returned context is cancelled, with an error wrapping ErrLeaseLost as its
+// cause, if the lease is lost meanwhile.
+func (r *run) hold(ctx context.Context) (context.Context, func(), error) {
+	l, err := r.takeLease(ctx)
+	if err != nil {
+		return ctx, func() {}, err
+	}
+	r.lease = l
+	kctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.keep(kctx, func(err error) {
+			r.log.Error("lease lost", "error", err.Error())
+			cancel(err)
+		})
+	}()
+	stop := func() {
+		cancel(nil)
+		<-done // no renewal after the release
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer rcancel()
+		if err := l.release(rctx); err != nil {
+			r.log.Warn("release lease", "error", err.Error())
+		}
+	}
+	return kctx, stop, nil
+}
+
+// takeLease takes the lease, or with WaitLease waits until it can.
+func (r *run) takeLease(ctx context.Context) (*lease, error) {
+	o := leaseOptions{Shard: r.o.Shard, RunID: r.o.RunID.String(), PID: os.Getpid(), TTL: r.o.LeaseTTL, Now: r.o.Now}
+	for {
+		l, err := takeLease(ctx, r.o.Out, o)
+		var held *HeldError
+		if !r.o.WaitLease || !errors.As(err, &held) {
+			return l, err
+		}
+		r.log.Info("waiting for the lease", "held_by", held.RunID, "until", held.Until.UTC().Format(time.RFC3339))
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for the lease: %w (%w)", ctx.Err(), err)
+		case <-time.After(min(5*time.Second, r.o.LeaseTTL/3)):
+		}
+	}
+}
+
+// leaseCause returns the lease's loss when it is why ctx ended, else err.
+func leaseCause(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); errors.Is(cause, ErrLeaseLost) {
+		return cause
+	}
+	return err
 }

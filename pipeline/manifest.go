@@ -20,6 +20,17 @@ type Manifest struct {
 	Unreadable []Unreadable `json:"unreadable"`
 	Problems   []string     `json:"problems,omitempty"` // listing problems (gaps in rolling logs…)
 	Warnings   int64        `json:"warnings"`           // malformed lines over all logs
+	// Unlisted are source entries the listing could not take as objects
+	// (unreadable folders, symbolic link loops, links out of the source,
+	// keys escaping it); Damaged are logs read with damage (a completed log
+	// cut short, events without required members): their rows are kept as
+	// far as they go. Either makes the run's exit 3.
+	Unlisted []Unreadable `json:"unlisted,omitempty"`
+	Damaged  []Damage     `json:"damaged,omitempty"`
+	// Gone are ledger entries of this shard whose log is no longer in the
+	// source; with --prune their rows were removed.
+	Gone   []string `json:"gone,omitempty"`
+	Pruned int      `json:"pruned,omitempty"`
 
 	Findings     int64   `json:"findings"`
 	TokensIn     int64   `json:"tokens_in"`
@@ -47,6 +58,18 @@ type Counts struct {
 	Apps              int `json:"apps"`
 	Stages            int `json:"stages"`
 	Executors         int `json:"executors"`
+}
+
+// Damage is damage met in a log: where (part:line) and what.
+type Damage struct {
+	Log    string `json:"log"`
+	Where  string `json:"where"`
+	Reason string `json:"reason"`
+}
+
+// problems is how many entries make the run's exit 3.
+func (m *Manifest) problems() int {
+	return m.Counts.Failed + len(m.Unlisted) + len(m.Damaged)
 }
 
 // Unreadable is a log the run could not read, and why.

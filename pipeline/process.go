@@ -21,7 +21,17 @@ import (
 // failure to write the output stops the run.
 func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 	start := time.Now()
-	app, ls, err := extract.ReadLog(ctx, r.o.Source, l, extract.Options{RunID: r.o.RunID.String(), Redactor: r.o.Redactor})
+	release, err := r.budget.acquire(ctx, l)
+	if err != nil {
+		return err
+	}
+	app, ls, err := extract.ReadLog(ctx, r.o.Source, l, extract.Options{RunID: r.o.RunID.String(),
+		Redactor: r.o.Redactor, MaxLine: r.budget.lineCap(l)})
+	release()
+	if errors.Is(err, logfile.ErrLineTooLong) {
+		err = fmt.Errorf("%w (the memory budget of %d MiB allows this log lines of %d MiB; see --memory)",
+			err, r.budget.total>>20, r.budget.lineCap(l)>>20)
+	}
 	r.mu.Lock()
 	r.m.BytesIn += ls.BytesIn
 	r.m.BytesOut += ls.BytesOut
@@ -48,6 +58,7 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 		r.flagged.add(diagnose.Candidate{App: app, Findings: findings, Result: result}, r.o.Diagnose.MaxApps, day)
 	}
 	r.count(app, findings)
+	r.damaged(l, app)
 	r.log.Info("log processed", "log", r.o.Source.URI(l.Key), "app_id", app.Row.AppID, "attempt_id", app.Row.AttemptID,
 		"status", app.Row.Status, "bytes", ls.BytesIn, "uncompressed_bytes", ls.BytesOut,
 		"seconds", time.Since(start).Seconds(), "stages", len(app.Stages), "findings", len(findings),
@@ -67,6 +78,17 @@ func (r *run) count(app *extract.App, findings []analyze.FindingRow) {
 	m.Counts.Executors += len(app.Executors)
 	m.Findings += int64(len(findings))
 	m.Warnings += app.Row.MalformedLines
+}
+
+// damaged records the damage met in a log. Call with r.mu held.
+func (r *run) damaged(l logfile.Log, app *extract.App) {
+	for _, d := range app.Damage {
+		r.m.Damaged = append(r.m.Damaged, Damage{Log: r.o.Source.URI(l.Key), Where: fmt.Sprintf("%s:%d", d.File, d.Line), Reason: d.Reason})
+		r.log.Warn("log damaged", "log", r.o.Source.URI(l.Key), "where", d.String())
+	}
+	if extra := app.Damaged - int64(len(app.Damage)); extra > 0 {
+		r.m.Damaged = append(r.m.Damaged, Damage{Log: r.o.Source.URI(l.Key), Reason: fmt.Sprintf("%d more events without required members", extra)})
+	}
 }
 
 // unreadable records a log that could not be read.

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,6 +44,16 @@ type Options struct {
 	Now      func() time.Time
 	RunID    RunID // zero: generated
 	Version  string
+
+	// LeaseTTL is how long the shard's lease lasts unrenewed (0:
+	// DefaultLeaseTTL); a run killed holding it blocks its shard that long.
+	LeaseTTL time.Duration
+	// WaitLease waits for a held lease to be released or to expire instead
+	// of failing with ErrLeaseHeld.
+	WaitLease bool
+	// MemoryBudget bounds the memory of the logs being read (0:
+	// DefaultMemoryBudget, or 4 GiB where the machine's is unknown).
+	MemoryBudget int64
 }
 
 // Progress is the state of a run after one more log.
@@ -84,6 +95,12 @@ func (o *Options) defaults() {
 	if o.RunID.IsZero() {
 		o.RunID = NewRunID(o.Now(), o.Shard)
 	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = DefaultLeaseTTL
+	}
+	if o.MemoryBudget <= 0 {
+		o.MemoryBudget = cmp.Or(DefaultMemoryBudget(), 4<<30)
+	}
 	o.RunID.Shard = o.Shard
 }
 
@@ -100,12 +117,15 @@ type run struct {
 	entries  []Entry
 	logFiles map[string][]string // ledger key → part files holding its rows
 	flagged  flagged             // apps for the diagnosis
+	budget   *budget
+	lease    *lease // the shard's, held while the run works
 }
 
 func newRun(o Options) *run {
 	return &run{o: o, tx: Begin(o.Out, o.RunID, o.Now), m: newManifest(o.RunID, o.Now(), o.Out, o.Version),
 		log: o.Logger.With("run_id", o.RunID.String()), batcher: newBatcher(o.BatchBytes),
-		logFiles: map[string][]string{}, flagged: flagged{days: map[string]string{}}}
+		logFiles: map[string][]string{}, flagged: flagged{days: map[string]string{}},
+		budget: newBudget(o.MemoryBudget)}
 }
 
 // newManifest starts the manifest of a run.
@@ -114,10 +134,19 @@ func newManifest(id RunID, started time.Time, out store.Store, version string) *
 		Out: out.URI(""), Version: version, Unreadable: []Unreadable{}}
 }
 
-func (r *run) run(ctx context.Context) (*Manifest, error) {
+func (r *run) run(ctx context.Context) (_ *Manifest, err error) {
 	m := r.m
 	m.Source = r.o.Source.URI("")
-	var err error
+	ctx, stop, err := r.hold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	defer func() {
+		if err != nil {
+			err = leaseCause(ctx, err)
+		}
+	}()
 	if m.CleanedFiles, err = r.tx.Recover(ctx); err != nil {
 		return nil, err
 	}
@@ -134,6 +163,9 @@ func (r *run) run(ctx context.Context) (*Manifest, error) {
 	if err := r.diagnose(ctx); err != nil {
 		return nil, err
 	}
+	if err := r.lease.check(ctx); err != nil {
+		return nil, err
+	}
 	if err := r.tx.Commit(ctx, m); err != nil {
 		return nil, err
 	}
@@ -148,9 +180,9 @@ func (r *run) run(ctx context.Context) (*Manifest, error) {
 	r.log.Info("run done", "processed", m.Counts.Processed, "failed", m.Counts.Failed,
 		"skipped_done", m.Counts.SkippedDone, "findings", m.Findings, "seconds", m.Seconds,
 		"bytes_in", m.BytesIn, "bytes_out", m.BytesOut)
-	if m.Counts.Failed > 0 {
-		return m, fmt.Errorf("%d of %d logs: %w (see %s)", m.Counts.Failed, len(todo), ErrPartial,
-			r.o.Out.URI(runsDir+m.RunID+".json"))
+	if m.problems() > 0 {
+		return m, fmt.Errorf("%d unreadable of %d logs, %d damaged, %d source entries unlisted: %w (see %s)",
+			m.Counts.Failed, len(todo), len(m.Damaged), len(m.Unlisted), ErrPartial, r.o.Out.URI(runsDir+m.RunID+".json"))
 	}
 	return m, nil
 }
@@ -159,9 +191,12 @@ func (r *run) run(ctx context.Context) (*Manifest, error) {
 func (r *run) list(ctx context.Context) ([]logfile.Log, error) {
 	o, m := &r.o, r.m
 	var objs []logfile.Object
-	err := o.Source.List(ctx, "", func(oi store.ObjectInfo) error {
+	err := store.ListEntries(ctx, o.Source, "", func(oi store.ObjectInfo) error {
 		objs = append(objs, logfile.Object{Key: oi.Key, Size: oi.Size, ModTime: oi.ModTime, ETag: oi.ETag})
 		return nil
+	}, func(key string, reason error) {
+		m.Unlisted = append(m.Unlisted, Unreadable{Log: o.Source.URI(key), Reason: reason.Error()})
+		r.log.Error("source entry unlisted", "entry", o.Source.URI(key), "error", reason.Error())
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", o.Source.URI(""), err)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -134,11 +135,16 @@ func (tx *Tx) Commit(ctx context.Context, m *Manifest) error {
 	return nil
 }
 
+// ErrPublish is wrapped by the error of a run that committed but could not
+// publish all its parts: the dataset has the run, and readers of the table
+// folders see part of it until the next run finishes the publish.
+var ErrPublish = errors.New("committed, but not all parts are published yet")
+
 // Publish moves the committed run's staged parts into their table folders.
 // What an error leaves staged, the next run's Recover publishes.
 func (tx *Tx) Publish(ctx context.Context) error {
 	if err := publish(ctx, tx.out, tx.id.String(), tx.staged); err != nil {
-		return fmt.Errorf("run %s committed; %w (the next run finishes it)", tx.id, err)
+		return fmt.Errorf("run %s: %w: %w (the next run finishes it)", tx.id, ErrPublish, err)
 	}
 	return nil
 }

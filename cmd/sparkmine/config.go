@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,11 @@ type Config struct {
 	// (the default: IP addresses and host names become <ip> and <host>)
 	// or "keep".
 	RedactHosts string `yaml:"redact_hosts"`
+	// Memory is the run's memory budget (e.g. 4GiB; "" is half the
+	// machine's or the cgroup's memory).
+	Memory string `yaml:"memory"`
+	// LeaseTTL is how long the shard's lease lasts unrenewed ("" is 5m).
+	LeaseTTL Duration `yaml:"lease_ttl"`
 
 	analyze.Config `yaml:",inline"` // detectors:, cost:
 	Gemini         diagnose.Config  `yaml:"gemini"`
@@ -116,6 +122,12 @@ func (c *Config) validate() error {
 	if _, err := redact.ParseHostPolicy(c.RedactHosts); err != nil {
 		return usagef("config: redact_hosts: %v", err)
 	}
+	if _, err := parseBytes(c.Memory); err != nil {
+		return usagef("config: memory: %v", err)
+	}
+	if c.LeaseTTL < 0 {
+		return usagef("config: lease_ttl must be ≥ 0")
+	}
 	return nil
 }
 
@@ -125,4 +137,27 @@ func (c Config) print(w io.Writer) error {
 	enc.SetIndent(2)
 	defer enc.Close()
 	return enc.Encode(c)
+}
+
+// parseBytes reads a size like 4GiB, 512MiB, 2G or 1000000 (bytes); "" is 0.
+func parseBytes(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, nil
+	}
+	mult := 1.0
+	for _, u := range []struct {
+		suffix string
+		mult   float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q: want a size like 4GiB or 512MiB", s)
+	}
+	return int64(n * mult), nil
 }

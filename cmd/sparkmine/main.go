@@ -8,7 +8,13 @@
 //	0  everything was processed
 //	1  the run failed; nothing was committed
 //	2  bad usage or config
-//	3  the run committed, but some logs were unreadable (the manifest lists them)
+//	3  the run committed, but some logs were unreadable or damaged, or source
+//	   entries unlistable (the manifest lists them)
+//	4  the run committed, but not all its parts are published yet: readers see
+//	   part of it until the next run finishes the publish
+//
+// A run that finds its shard's lease held by another run exits 2, naming
+// the holder and until when it holds it.
 package main
 
 import (
@@ -39,7 +45,8 @@ Usage:
 
 URLs are s3://bucket/prefix/, file:///path or a plain path. Run "sparkmine CMD -h" for a command's flags.
 
-Exit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config; 3 committed, some logs unreadable.
+Exit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or the shard's lease is held;
+3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it).
 `
 
 // Errors that choose an exit code.
@@ -57,7 +64,7 @@ func (e usageError) Is(t error) bool { return t == errUsage }
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
 // exitCodes ends every command's help.
-const exitCodes = "\nExit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config; 3 committed, some logs unreadable.\n"
+const exitCodes = "\nExit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or the shard's lease is held;\n3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it).\n"
 
 // newFlags returns a command's flag set whose help shows its synopsis, its
 // flags and the exit codes.
@@ -114,9 +121,12 @@ func exitCode(err error, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errHelp):
 		return 0
-	case errors.Is(err, errUsage):
+	case errors.Is(err, errUsage), errors.Is(err, pipeline.ErrLeaseHeld):
 		fmt.Fprintln(stderr, "sparkmine:", err)
 		return 2
+	case errors.Is(err, pipeline.ErrPublish):
+		fmt.Fprintln(stderr, "sparkmine:", err)
+		return 4
 	case errors.Is(err, errPartial):
 		fmt.Fprintln(stderr, "sparkmine:", err)
 		return 3

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/sparkmine/sparkmine/extract/redact"
@@ -23,6 +25,7 @@ type runOptions struct {
 	configPath  string
 	printConfig bool
 	reprocess   bool
+	waitLease   bool
 	llm         string
 	cfg         Config
 }
@@ -43,13 +46,17 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs := newFlags("run", "[flags]", stderr)
 	o := &runOptions{}
 	var (
-		source, out, shard, since, endpoint string
-		workers                             int
-		incomplete, pathStyle               bool
+		source, out, shard, since, endpoint, memory string
+		leaseTTL                                    time.Duration
+		workers                                     int
+		incomplete, pathStyle                       bool
 	)
 	fs.StringVar(&o.configPath, "config", "", "config file (YAML; unknown keys are errors)")
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective config and exit")
 	fs.BoolVar(&o.reprocess, "reprocess", false, "read every log again, replacing its earlier rows")
+	fs.BoolVar(&o.waitLease, "wait-lease", false, "wait while another run holds the shard's lease, instead of exiting 2")
+	fs.DurationVar(&leaseTTL, "lease-ttl", 0, "how long the shard's lease lasts unrenewed: a killed run blocks its shard this long (default 5m)")
+	fs.StringVar(&memory, "memory", "", "memory budget of the run, e.g. 4GiB (default: half the machine's or cgroup's memory)")
 	fs.StringVar(&o.llm, "llm", "", "Gemini diagnosis: off, dry-run (write prompts, send nothing) or gemini")
 	fs.StringVar(&source, "source", "", "where the event logs are (s3://bucket/prefix/ or a folder; default: the bundled sample logs)")
 	fs.StringVar(&out, "out", "", "where the dataset goes (s3://bucket/prefix/ or a folder; default ./sparkmine-out)")
@@ -105,6 +112,12 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	if set["llm"] {
 		cfg.Gemini.Mode = o.llm
 	}
+	if set["memory"] {
+		cfg.Memory = memory
+	}
+	if set["lease-ttl"] {
+		cfg.LeaseTTL = Duration(leaseTTL)
+	}
 	cfg.Gemini.RedactPatterns = append(cfg.Gemini.RedactPatterns, cfg.RedactPatterns...)
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -141,11 +154,17 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 	if err != nil {
 		return usagef("run: --out: %v", err)
 	}
+	budget, _ := parseBytes(cfg.Memory) // checked by validate
+	budget = cmp.Or(budget, pipeline.DefaultMemoryBudget())
+	if budget > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(budget) // the collector works harder before the budget is passed
+	}
 	m, err := pipeline.Run(ctx, pipeline.Options{
 		Source: src, Out: out, Since: time.Duration(cfg.Since), Workers: cfg.Workers, Shard: shard,
 		IncludeIncomplete: cfg.IncludeIncomplete, Reprocess: o.reprocess,
 		Analyze: cfg.Config, Diagnose: cfg.Gemini, Redactor: red,
 		Logger: logger, Progress: progress, Version: version,
+		MemoryBudget: budget, LeaseTTL: time.Duration(cfg.LeaseTTL), WaitLease: o.waitLease,
 	})
 	if progress != nil {
 		fmt.Fprintln(stderr)
@@ -181,5 +200,11 @@ func summary(w io.Writer, m *pipeline.Manifest) {
 		m.Findings, float64(m.BytesIn)/1e6, m.Seconds, m.Out)
 	for _, u := range m.Unreadable {
 		fmt.Fprintf(w, "sparkmine: unreadable: %s: %s\n", u.Log, u.Reason)
+	}
+	for _, u := range m.Unlisted {
+		fmt.Fprintf(w, "sparkmine: unlisted: %s: %s\n", u.Log, u.Reason)
+	}
+	for _, d := range m.Damaged {
+		fmt.Fprintf(w, "sparkmine: damaged: %s: %s: %s\n", d.Log, d.Where, d.Reason)
 	}
 }
