@@ -158,7 +158,7 @@ func TestS3EndToEnd(t *testing.T) {
 	for i, delay := range []time.Duration{30 * time.Millisecond, 150 * time.Millisecond, 400 * time.Millisecond, 900 * time.Millisecond} {
 		prefix := "killed-" + string(rune('a'+i)) + "/"
 		killedURL := "s3://" + outB + "/" + prefix
-		cmd := exec.Command(bin, "run", "--source", source, "--out", killedURL, "--workers", "2")
+		cmd := exec.Command(bin, "run", "--source", source, "--out", killedURL, "--workers", "2", "--lease-ttl", "2s")
 		cmd.Env = append(os.Environ(), srv.Env()...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -166,7 +166,8 @@ func TestS3EndToEnd(t *testing.T) {
 		time.Sleep(delay)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
-		rerun := exec.Command(bin, "run", "--source", source, "--out", killedURL)
+		// The killed run's lease expires within 2s; the rerun waits for it.
+		rerun := exec.Command(bin, "run", "--source", source, "--out", killedURL, "--wait-lease")
 		rerun.Env = cmd.Env
 		b, err := rerun.CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 3) {
