@@ -24,8 +24,9 @@ const (
 	runsDir     = metaDir + "runs/"
 	promptsDir  = metaDir + "prompts/"
 	cacheDir    = metaDir + "cache/gemini/"
-	statusOK    = "ok"
-	statusError = "failed"
+	statusOK     = "ok"
+	statusError  = "failed"
+	statusPruned = "pruned" // the log left the source; its rows were removed (--prune)
 )
 
 // Entry is the ledger's record of one processed log.
@@ -34,7 +35,7 @@ type Entry struct {
 	Fingerprint string   `json:"fingerprint"`
 	Size        int64    `json:"size"`
 	ModTime     int64    `json:"mod_time_ms"`
-	Status      string   `json:"status"` // ok | failed (unreadable content: retried only when the log changes)
+	Status      string   `json:"status"` // ok | failed (unreadable content: retried only when the log changes) | pruned
 	Reason      string   `json:"reason,omitempty"`
 	AppID       string   `json:"app_id,omitempty"`
 	AttemptID   string   `json:"attempt_id,omitempty"`

@@ -616,3 +616,46 @@ func TestCandidatesKeepOnlyTheBudgetsWholeModels(t *testing.T) {
 		t.Errorf("%d candidates, want all 6 (for their audit rows)", len(res.list))
 	}
 }
+
+// TestGoneLogsPruned: a log deleted from the source is listed as gone and
+// keeps its rows, until a run with Prune removes them: then the dataset
+// equals a clean run's over the logs left, and the log is no longer gone.
+func TestGoneLogsPruned(t *testing.T) {
+	ctx := context.Background()
+	names := []string{"spark/local-1430917381535_1", "spark/local-1430917381534", "spark/local-1430917381535_2"}
+	srcDir := copyLogs(t, names...)
+	src, out := openLocal(t, srcDir), openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, out)); err != nil { // the three apps share part files
+		t.Fatal(err)
+	}
+	before := readDataset(t, out)
+	if err := os.Remove(filepath.Join(srcDir, "spark/local-1430917381534")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Run(ctx, testOptions(src, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Gone) != 1 || !strings.HasSuffix(m.Gone[0], "local-1430917381534") || m.Pruned != 0 {
+		t.Errorf("gone %v, pruned %d; want the deleted log, none pruned", m.Gone, m.Pruned)
+	}
+	sameDataset(t, "without --prune", readDataset(t, out), before)
+
+	o := testOptions(src, out)
+	o.Prune = true
+	if m, err = Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Gone) != 1 || m.Pruned != 1 {
+		t.Errorf("with Prune: gone %v, pruned %d; want 1 and 1", m.Gone, m.Pruned)
+	}
+	clean := openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, clean)); err != nil {
+		t.Fatal(err)
+	}
+	sameDataset(t, "after --prune", readDataset(t, out), readDataset(t, clean))
+	if m, err = Run(ctx, testOptions(src, out)); err != nil || len(m.Gone) != 0 {
+		t.Errorf("run after the prune: gone %v, %v; want none", m.Gone, err)
+	}
+	noOrphans(t, "after --prune", out)
+}

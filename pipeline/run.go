@@ -48,6 +48,10 @@ type Options struct {
 	// LeaseTTL is how long the shard's lease lasts unrenewed (0:
 	// DefaultLeaseTTL); a run killed holding it blocks its shard that long.
 	LeaseTTL time.Duration
+	// Prune removes the rows of logs gone from the source (their ledger
+	// entries become "pruned"); without it they are kept and listed in the
+	// manifest's gone.
+	Prune bool
 	// WaitLease waits for a held lease to be released or to expire instead
 	// of failing with ErrLeaseHeld.
 	WaitLease bool
@@ -150,11 +154,13 @@ func (r *run) run(ctx context.Context) (_ *Manifest, err error) {
 	if m.CleanedFiles, err = r.tx.Recover(ctx); err != nil {
 		return nil, err
 	}
+	m.CleanedFiles += r.sweepTemp(ctx)
 	logs, err := r.list(ctx)
 	if err != nil {
 		return nil, err
 	}
 	todo := r.selectLogs(logs)
+	r.gone(logs)
 	r.log.Info("run start", "source", m.Source, "out", m.Out, "shard", m.Shard,
 		"logs", len(logs), "to_process", len(todo), "cleaned_files", m.CleanedFiles)
 	if err := r.processAll(ctx, todo); err != nil {
@@ -187,6 +193,25 @@ func (r *run) run(ctx context.Context) (_ *Manifest, err error) {
 	return m, nil
 }
 
+// tempAge is how long a temporary file of an unfinished write must have
+// been left alone before a run deletes it: a write in progress (of another
+// shard's run) changes its file all the time.
+const tempAge = 15 * time.Minute
+
+// sweepTemp deletes the temporary files crashed writes left in the output,
+// where its store has them, and returns how many. Failing is only a warning.
+func (r *run) sweepTemp(ctx context.Context) int {
+	sw, ok := r.o.Out.(store.TempSweeper)
+	if !ok {
+		return 0
+	}
+	n, err := sw.SweepTemp(ctx, time.Now().Add(-tempAge))
+	if err != nil {
+		r.log.Warn("delete temporary files of crashed writes", "error", err.Error())
+	}
+	return n
+}
+
 // list lists the source and groups its keys into logs.
 func (r *run) list(ctx context.Context) ([]logfile.Log, error) {
 	o, m := &r.o, r.m
@@ -207,6 +232,33 @@ func (r *run) list(ctx context.Context) ([]logfile.Log, error) {
 	}
 	m.Counts.Objects, m.Counts.Logs = len(objs), len(logs)
 	return logs, nil
+}
+
+// gone lists the ledger's logs of this shard that the source no longer
+// has; with Prune, it records their removal.
+func (r *run) gone(logs []logfile.Log) {
+	listed := map[string]bool{}
+	for _, l := range logs {
+		listed[ledgerKey(l)] = true
+	}
+	var keys []string
+	for key, e := range r.tx.st.latest {
+		if !listed[key] && e.Status != statusPruned && r.o.Shard.Owns(e.AppID) {
+			keys = append(keys, key)
+		}
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		r.m.Gone = append(r.m.Gone, r.o.Source.URI(key))
+		if r.o.Prune {
+			old := r.tx.st.latest[key]
+			r.entries = append(r.entries, Entry{Log: key, Status: statusPruned, AppID: old.AppID, AttemptID: old.AttemptID})
+			r.m.Pruned++
+		}
+	}
+	if len(keys) > 0 {
+		r.log.Warn("logs gone from the source", "logs", len(keys), "pruned", r.o.Prune)
+	}
 }
 
 // selectLogs applies the shard, in-progress, since and ledger filters.

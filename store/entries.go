@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrBadEntry is wrapped by the reason of an entry a listing met but could
@@ -38,4 +39,11 @@ func ListEntries(ctx context.Context, s Store, prefix string, fn func(ObjectInfo
 		return el.ListEntries(ctx, prefix, checked, bad)
 	}
 	return s.List(ctx, prefix, checked)
+}
+
+// TempSweeper is implemented by a Store whose interrupted writes leave
+// temporary files behind (a local folder: a process killed inside Put).
+// SweepTemp deletes those last changed before a time and returns how many.
+type TempSweeper interface {
+	SweepTemp(ctx context.Context, before time.Time) (int, error)
 }

@@ -26,6 +26,7 @@ type runOptions struct {
 	printConfig bool
 	reprocess   bool
 	waitLease   bool
+	prune       bool
 	llm         string
 	cfg         Config
 }
@@ -54,6 +55,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.StringVar(&o.configPath, "config", "", "config file (YAML; unknown keys are errors)")
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective config and exit")
 	fs.BoolVar(&o.reprocess, "reprocess", false, "read every log again, replacing its earlier rows")
+	fs.BoolVar(&o.prune, "prune", false, "remove the rows of logs gone from the source (default: keep them; the manifest lists them)")
 	fs.BoolVar(&o.waitLease, "wait-lease", false, "wait while another run holds the shard's lease, instead of exiting 2")
 	fs.DurationVar(&leaseTTL, "lease-ttl", 0, "how long the shard's lease lasts unrenewed: a killed run blocks its shard this long (default 5m)")
 	fs.StringVar(&memory, "memory", "", "memory budget of the run, e.g. 4GiB (default: half the machine's or cgroup's memory)")
@@ -164,7 +166,7 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 		IncludeIncomplete: cfg.IncludeIncomplete, Reprocess: o.reprocess,
 		Analyze: cfg.Config, Diagnose: cfg.Gemini, Redactor: red,
 		Logger: logger, Progress: progress, Version: version,
-		MemoryBudget: budget, LeaseTTL: time.Duration(cfg.LeaseTTL), WaitLease: o.waitLease,
+		MemoryBudget: budget, LeaseTTL: time.Duration(cfg.LeaseTTL), WaitLease: o.waitLease, Prune: o.prune,
 	})
 	if progress != nil {
 		fmt.Fprintln(stderr)
