@@ -19,11 +19,11 @@ import (
 
 // Where the run's own bookkeeping lives in the output store.
 const (
-	metaDir     = "_sparkmine/"
-	ledgerDir   = metaDir + "ledger/"
-	runsDir     = metaDir + "runs/"
-	promptsDir  = metaDir + "prompts/"
-	cacheDir    = metaDir + "cache/gemini/"
+	metaDir      = "_sparkmine/"
+	ledgerDir    = metaDir + "ledger/"
+	runsDir      = metaDir + "runs/"
+	promptsDir   = metaDir + "prompts/"
+	cacheDir     = metaDir + "cache/gemini/"
 	statusOK     = "ok"
 	statusError  = "failed"
 	statusPruned = "pruned" // the log left the source; its rows were removed (--prune)
