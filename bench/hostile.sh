@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
 done
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 [ -n "$WORK" ] || WORK=$(mktemp -d /tmp/sparkmine-hostile.XXXXXX)
+mkdir -p "$WORK"
 chmod 755 "$WORK"
 BIN=$WORK/bin
 mkdir -p "$BIN"
@@ -68,7 +69,7 @@ setup() {
 	symloop) ln -s b "$d/a"; ln -s a "$d/b" ;;
 	unreadable) mkdir -p "$d/locked"; cp "$GOOD" "$d/locked/application_1764000000000_0903.zstd"; chmod 000 "$d/locked" ;;
 	truncated) s=$(stat -c %s "$GOOD"); head -c $((s / 2)) "$GOOD" > "$d/application_1764000000000_0904.zstd" ;;
-	cutline) zstd -dc "$GOOD" | head -c 3000 > "$d/application_1764000000000_0905" ;;
+	cutline) { zstd -dc "$GOOD" || true; } | head -c 3000 > "$d/application_1764000000000_0905" ;;
 	empty) : > "$d/application_1764000000000_0906" ;;
 	missing)
 		zstd -dc "$GOOD" | python3 -c '
@@ -94,14 +95,16 @@ run() { # case workers
 	local as=()
 	[ "$c" = unreadable ] && as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	set +e
-	"${as[@]}" "$BIN/timeit" -o "$WORK/time-$c-$w" "$BIN/sparkmine" run --source "$WORK/src-$c" --out "$out" \
+	"$BIN/timeit" -o "$WORK/time-$c-$w" "${as[@]}" "$BIN/sparkmine" run --source "$WORK/src-$c" --out "$out" \
 		--workers "$w" --llm off "${MEMFLAG[@]}" > "$WORK/log-$c-$w" 2>&1
 	local code=$?
 	set -e
 	local rss entry
 	rss=$(awk '{printf "%.0f", $4/1024}' "$WORK/time-$c-$w" 2>/dev/null || echo "?")
-	entry=$(cat "$out"/_sparkmine/runs/*.json 2>/dev/null | jq -r '[(.unreadable // [])[] | "\(.log): \(.reason)"] + (.problems // []) + [(.damaged // [])[] | "\(.log): \(.where): \(.reason)"] | join("; ")' 2>/dev/null | head -c 300)
-	[ -n "$entry" ] || entry="(no manifest) $(grep -o '"msg":"[^"]*"' "$WORK/log-$c-$w" | tail -1)"
+	entry=$(cat "$out"/_sparkmine/runs/*.json 2>/dev/null | jq -r '[(.unreadable // [])[] | "unreadable \(.log): \(.reason)"] + [(.unlisted // [])[] | "unlisted \(.log): \(.reason)"] + [(.damaged // [])[] | "damaged \(.log): \(.where): \(.reason)"] + (.problems // []) | join("; ")' 2>/dev/null | sed "s#$WORK/##g" | cut -c 1-400)
+	if [ -z "$entry" ]; then
+		if ls "$out"/_sparkmine/runs/*.json > /dev/null 2>&1; then entry="(none)"; else entry="(no manifest) $(tail -1 "$WORK/log-$c-$w")"; fi
+	fi
 	echo "$code|$rss|$entry"
 }
 

@@ -61,22 +61,6 @@ var (
 	// header's bearer or basic token, AWS access key ids, GitHub, Slack and
 	// Google API tokens, JSON Web Tokens.
 	tokenRE = regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=\-]{8,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abprs]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_\-]{35}\b|\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}`)
-	// emailRE is an e-mail address (or a Kerberos principal's user@REALM).
-	emailRE = regexp.MustCompile(`\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+\b`)
-	// ipv4RE is a dotted-quad IPv4 address.
-	ipv4RE = regexp.MustCompile(`\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b`)
-	// ipv6RE is a candidate IPv6 address (checked by netip), with an
-	// optional zone and an optional embedded IPv4 tail.
-	ipv6RE = regexp.MustCompile(`(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}(?:%[\w.]+)?`)
-	// hostSuffixRE is a host name under a private or cloud-internal domain
-	// (ip-10-0-0-1.ec2.internal, node7.corp, ec2-3-4-5-6.compute-1.amazonaws.com):
-	// class and package names never end so.
-	hostSuffixRE = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:internal|local|localdomain|lan|corp|intra|intranet|home\.arpa|amazonaws\.com|cloudapp\.net|cloudapp\.azure\.com)\b`)
-	// hostWordRE is a name where Spark and YARN put a host: "host X",
-	// "on host: X", "hostname=X", BlockManagerId(7, X, 7337, …). Only a name
-	// with a digit, a dot or a hyphen is taken for a host, so prose ("host
-	// memory") stays.
-	hostWordRE = regexp.MustCompile(`(?i)(\bhost(?:name)?(?:\s*[:=]\s*|\s+)|\bBlockManagerId\(\s*[\w-]+\s*,\s*)([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)`)
 )
 
 // Text returns free text (a failure reason, a plan, a description, a user
@@ -88,18 +72,33 @@ func (r *Redactor) Text(t string) string {
 	if t == "" {
 		return t
 	}
+	return Hosts(r.Secrets(t), r.stored)
+}
+
+// Secrets returns t with credentials in URLs, values of secret-looking keys
+// and tokens known by their shape hidden: Text without the names.
+func (r *Redactor) Secrets(t string) string {
 	t = URLCredentials(t)
 	for _, re := range r.kv {
 		t = re.ReplaceAllString(t, "${1}"+Redacted)
 	}
-	t = tokenRE.ReplaceAllStringFunc(t, redactToken)
-	if strings.Contains(t, "@") {
-		t = emailRE.ReplaceAllString(t, EmailPlaceholder)
+	return tokenRE.ReplaceAllStringFunc(t, redactToken)
+}
+
+// stored is the placeholder a stored string gets for a name Hosts found:
+// every e-mail address goes; hosts and addresses go unless the policy
+// keeps them.
+func (r *Redactor) stored(kind, name string) string {
+	switch {
+	case kind == KindEmail:
+		return EmailPlaceholder
+	case r.hosts == HostsKeep:
+		return name
 	}
-	if r.hosts == HostsKeep {
-		return t
+	if _, err := netip.ParseAddr(strings.Trim(name, "[]")); err == nil || strings.Contains(name, "%") {
+		return IPPlaceholder
 	}
-	return hostsOut(t)
+	return HostPlaceholder
 }
 
 // redactToken keeps an Authorization scheme's name before its hidden token.
@@ -108,74 +107,6 @@ func redactToken(m string) string {
 		return m[:i] + " " + Redacted
 	}
 	return Redacted
-}
-
-// hostsOut replaces host names and addresses.
-func hostsOut(t string) string {
-	t = hostWordRE.ReplaceAllStringFunc(t, func(m string) string {
-		sub := hostWordRE.FindStringSubmatch(m)
-		if !strings.ContainsAny(sub[2], "0123456789.-") {
-			return m
-		}
-		if ipv4RE.MatchString(sub[2]) {
-			return sub[1] + IPPlaceholder
-		}
-		return sub[1] + HostPlaceholder
-	})
-	t = hostSuffixRE.ReplaceAllString(t, HostPlaceholder)
-	if strings.Contains(t, ":") {
-		t = replaceChecked(t, ipv6RE, isIPv6)
-	}
-	return replaceChecked(t, ipv4RE, func(t string, i, j int) bool { return !versionLike(t, i, j) })
-}
-
-// replaceChecked replaces with IPPlaceholder each match of re that ok accepts.
-func replaceChecked(t string, re *regexp.Regexp, ok func(t string, i, j int) bool) string {
-	locs := re.FindAllStringIndex(t, -1)
-	var b strings.Builder
-	last := 0
-	for _, l := range locs {
-		if !ok(t, l[0], l[1]) {
-			continue
-		}
-		b.WriteString(t[last:l[0]])
-		b.WriteString(IPPlaceholder)
-		last = l[1]
-	}
-	if last == 0 {
-		return t
-	}
-	b.WriteString(t[last:])
-	return b.String()
-}
-
-// isIPv6 reports whether t[i:j] is an IPv6 address standing alone (not a
-// part of a word, as in Scala's Foo::bad or a time 12:30:45).
-func isIPv6(t string, i, j int) bool {
-	s := t[i:j]
-	if !strings.ContainsAny(s, "0123456789abcdefABCDEF") || (i > 0 && isWord(t[i-1])) || (j < len(t) && isWord(t[j])) {
-		return false
-	}
-	a, err := netip.ParseAddr(s)
-	return err == nil && a.Is6()
-}
-
-func isWord(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// versionLike reports whether the dotted quad t[i:j] is a version rather
-// than an address: -Dhdp.version=2.2.0.0-2041, v1.2.3.4, 1.2.3.4.5.
-func versionLike(t string, i, j int) bool {
-	if j < len(t) && strings.IndexByte("-._", t[j]) >= 0 {
-		return true
-	}
-	if i > 0 && strings.IndexByte(".-_vV", t[i-1]) >= 0 {
-		return true
-	}
-	before := strings.ToLower(t[max(0, i-9):i])
-	return strings.HasSuffix(before, "version=") || strings.HasSuffix(before, "version ") ||
-		strings.HasSuffix(before, "version:")
 }
 
 // Conf returns the value of property key as it may be stored: Value's
