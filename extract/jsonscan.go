@@ -381,9 +381,9 @@ func skipArray(b []byte, i, depth int) int {
 //
 //	var it objIter
 //	it.init(b, i) // i just past '{'; it.ord = o to predict keys
-//	for it.next() {
+//	for it.next() { // or it.predict() || it.next(), see predict
 //		// it.key is the raw key (it.keyEsc says it has escapes), it.m its
-//		// member number when it.ord is set;
+//		// member number when it.ord is set (predict sets only it.m);
 //		// read the value at it.i and set it.i past it (or to -1).
 //	}
 //	i = it.end() // past '}', or -1 if the object was malformed
@@ -406,6 +406,7 @@ type objIter struct {
 // the key the generic way and resynchronises.
 type memberOrder struct {
 	pats   []string // `"key":`
+	lead   []string // `,"key":`
 	ids    []int    // lookup(key)
 	lookup func([]byte) int
 	zeros  string // {"key":0,...} with every member, in order
@@ -415,6 +416,7 @@ func newOrder(lookup func([]byte) int, keys ...string) *memberOrder {
 	o := &memberOrder{lookup: lookup}
 	for _, k := range keys {
 		o.pats = append(o.pats, `"`+k+`":`)
+		o.lead = append(o.lead, `,"`+k+`":`)
 		o.ids = append(o.ids, lookup([]byte(k)))
 	}
 	o.zeros = "{" + strings.Join(o.pats, "0,") + "0}"
@@ -464,24 +466,32 @@ func (it *objIter) next() bool {
 	return it.member(i)
 }
 
-// predicted reports whether the member expected next (it.ord.pats[it.pos])
-// follows at j, written as Spark writes it: `"key":` when first, else
-// `,"key":`; k is the index of its value. The caller reads the value and,
-// having read it, moves it.i, it.first and it.pos on; else it.next takes
-// over from where the caller stopped.
-func (it *objIter) predicted(j int, first bool) (k int, ok bool) {
-	b := it.b
-	if !first {
-		if j >= len(b) || b[j] != ',' {
-			return 0, false
-		}
-		j++
+// predict moves to the value of the member Spark writes next when it
+// stands at it.i as Spark writes it (`"key":` first, else `,"key":`); else
+// it moves nothing. It sets it.m, not it.key (nor it.keyEsc: a key with
+// escapes ends every decoder). The decoders range over an object's members, in
+// Spark's order or not, with
+//
+//	for it.predict() || it.next() { … }
+//
+// where predict, small enough to be inlined, reads the common case
+// cheaper than next (which reads the first member and every other).
+func (it *objIter) predict() bool {
+	if it.i < 0 || it.pos >= len(it.ord.lead) {
+		return false
 	}
-	p := it.ord.pats[it.pos]
-	if len(b)-j < len(p) || string(b[j:j+len(p)]) != p {
-		return 0, false
+	p, b := it.ord.lead[it.pos], it.b[it.i:]
+	if it.first {
+		p = p[1:]
 	}
-	return j + len(p), true
+	if string(b[:min(len(b), len(p))]) != p {
+		return false
+	}
+	it.m = it.ord.ids[it.pos]
+	it.pos++
+	it.i += len(p)
+	it.first = false
+	return true
 }
 
 // member reads `"key" :` at i.

@@ -36,8 +36,9 @@ func taskMember(key []byte) int {
 }
 
 // The members of task events, Task Info, Task Metrics and Task Executor
-// Metrics in the order Spark writes them (JsonProtocol): objIter predicts
-// them (memberOrder).
+// Metrics in the order Spark writes them (JsonProtocol): objIter.predict
+// predicts them (memberOrder). A peak's member number is its index in
+// peakNames plus one (0: a name Spark does not know).
 var (
 	taskEndOrder = newOrder(taskMember, "Event", "Stage ID", "Stage Attempt ID", "Task Type",
 		"Task End Reason", "Task Info", "Task Executor Metrics", "Task Metrics")
@@ -45,7 +46,7 @@ var (
 	taskInfoOrder  = newOrder(taskInfoMember, "Task ID", "Index", "Attempt", "Partition ID",
 		"Launch Time", "Executor ID", "Host", "Locality", "Speculative", "Getting Result Time",
 		"Finish Time", "Failed", "Killed", "Accumulables")
-	peaksOrder       = newOrder(func([]byte) int { return 0 }, peakNames[:]...)
+	peaksOrder       = newOrder(func(k []byte) int { return peakIndex(0, k) + 1 }, peakNames[:]...)
 	taskMetricsOrder = newOrder(taskMetricMember, "Executor Deserialize Time",
 		"Executor Deserialize CPU Time", "Executor Run Time", "Executor CPU Time",
 		"Peak Execution Memory", "Result Size", "JVM GC Time", "Result Serialization Time",
@@ -68,29 +69,12 @@ var (
 // the event name) into e.
 func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
 	it := objIter{b: b, i: i, ord: taskEndOrder, pos: 1}
-	var seen fields
-	// Fast: the members in Spark's order.
-	for j := i; it.pos < len(taskEndOrder.pats); {
-		k, ok := it.predicted(j, false)
-		if !ok {
-			break
-		}
-		m := taskEndOrder.ids[it.pos]
-		if m != 0 && !seen.add(m) {
+	seen := fields(1) << mbEvent
+	for it.predict() || it.next() {
+		if it.keyEsc || it.m != 0 && !seen.add(it.m) {
 			return false
 		}
-		if j = taskEndValue(b, k, m, e); j < 0 {
-			return false
-		}
-		it.pos++
-		it.i = j
-	}
-	for it.next() {
-		m := it.m
-		if it.keyEsc || m != 0 && !seen.add(m) || m == mbEvent {
-			return false
-		}
-		it.i = taskEndValue(b, it.i, m, e)
+		it.i = taskEndValue(b, it.i, it.m, e)
 	}
 	// Without a required member, the fastjson path names the damage.
 	return seen.has(mbStageID, mbReason, mbTaskInfo) && atEnd(b, it.end())
@@ -119,29 +103,12 @@ func taskEndValue(b []byte, i, m int, e *taskEndEvent) int {
 // scanTaskStart decodes the members of a TaskStart after "Event".
 func scanTaskStart(b []byte, i int, s *taskStartEvent) bool {
 	it := objIter{b: b, i: i, ord: taskStartOrder, pos: 1}
-	var seen fields
-	// Fast: the members in Spark's order.
-	for j := i; it.pos < len(taskStartOrder.pats); {
-		k, ok := it.predicted(j, false)
-		if !ok {
-			break
-		}
-		m := taskStartOrder.ids[it.pos]
-		if m != 0 && !seen.add(m) {
+	seen := fields(1) << mbEvent
+	for it.predict() || it.next() {
+		if it.keyEsc || it.m != 0 && !seen.add(it.m) {
 			return false
 		}
-		if j = taskStartValue(b, k, m, s); j < 0 {
-			return false
-		}
-		it.pos++
-		it.i = j
-	}
-	for it.next() {
-		m := it.m
-		if it.keyEsc || m != 0 && !seen.add(m) || m == mbEvent {
-			return false
-		}
-		it.i = taskStartValue(b, it.i, m, s)
+		it.i = taskStartValue(b, it.i, it.m, s)
 	}
 	if !seen.has(mbStageID, mbTaskInfo) {
 		return false
@@ -271,28 +238,11 @@ func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
 	it.init(b, openObject(b, i))
 	it.ord = taskInfoOrder
 	var seen fields
-	// Fast: the members in Spark's order.
-	for j, first := it.i, true; j >= 0 && it.pos < len(taskInfoOrder.pats); first = false {
-		k, ok := it.predicted(j, first)
-		if !ok {
-			break
-		}
-		m := taskInfoOrder.ids[it.pos]
-		if m != 0 && m != tiAccumulables && !seen.add(m) {
+	for it.predict() || it.next() {
+		if it.keyEsc || it.m != 0 && it.m != tiAccumulables && !seen.add(it.m) {
 			return -1
 		}
-		if j = taskInfoValue(b, k, m, ti); j < 0 {
-			return -1
-		}
-		it.pos++
-		it.i, it.first = j, false
-	}
-	for it.next() {
-		m := it.m
-		if it.keyEsc || m != 0 && m != tiAccumulables && !seen.add(m) {
-			return -1
-		}
-		it.i = taskInfoValue(b, it.i, m, ti)
+		it.i = taskInfoValue(b, it.i, it.m, ti)
 	}
 	return it.end()
 }
@@ -326,6 +276,14 @@ func taskInfoValue(b []byte, i, m int, ti *taskInfo) int {
 	return i
 }
 
+// peakNameBytes are peakNames as bytes.
+var peakNameBytes = func() (out [len(peakNames)][]byte) {
+	for i, n := range peakNames {
+		out[i] = []byte(n)
+	}
+	return out
+}()
+
 // scanPeaks reads Task Executor Metrics: integer members become peaks,
 // other non-numbers are skipped (fastjson's Int64 fails on them), null is
 // an empty set.
@@ -336,28 +294,8 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 	it := objIter{}
 	it.init(b, openObject(b, i))
 	it.ord = peaksOrder
-	// Fast: the members Spark writes, in its order, with integer values.
-	for j, first := it.i, true; j >= 0 && it.pos < len(peaksOrder.pats); first = false {
-		k, ok := it.predicted(j, first)
-		if !ok {
-			break
-		}
-		v, next, ok := scanInt(b, k)
-		if !ok {
-			break
-		}
-		e.peaks = append(e.peaks, peakValue{name: b[k-len(peaksOrder.pats[it.pos])+1 : k-2], v: v})
-		it.pos++
-		it.i, it.first, j = next, false, next
-	}
-	if len(e.peaks) == it.pos {
-		e.peaksKnown = it.pos
-	}
-	for it.next() {
-		if it.keyEsc {
-			return -1
-		}
-		if it.i >= len(b) {
+	for it.predict() || it.next() {
+		if it.keyEsc || it.i >= len(b) {
 			return -1
 		}
 		if c := b[it.i]; c != '-' && (c < '0' || c > '9') {
@@ -365,9 +303,16 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 			continue
 		}
 		var n int64
-		key := it.key
 		if n, it.i = readInt(b, it.i); it.i > 0 {
-			e.peaks = append(e.peaks, peakValue{name: key, v: n})
+			name := it.key // set by next; after predict, it.m names the peak
+			if it.m > 0 {
+				name = peakNameBytes[it.m-1]
+			}
+			e.peaks = append(e.peaks, peakValue{name: name, v: n})
+			// The leading peaks that are peakNames in order are known.
+			if e.peaksKnown == len(e.peaks)-1 && it.m == len(e.peaks) {
+				e.peaksKnown++
+			}
 		}
 	}
 	return it.end()
@@ -379,6 +324,7 @@ const (
 	tmOutput
 	tmShuffleRead
 	tmShuffleWrite
+	tmPush = -2 // Push Based Shuffle, skipped
 )
 
 // taskMetricMember maps a Task Metrics member to its metric (or nested
@@ -455,6 +401,8 @@ func shuffleReadMember(key []byte) int {
 		return int(mShuffleReadRecords)
 	case "Remote Requests Duration":
 		return int(mShuffleRemoteReqsDuration)
+	case "Push Based Shuffle":
+		return tmPush
 	}
 	return -1
 }
@@ -491,34 +439,13 @@ func scanMetricObject(b []byte, i int, ord *memberOrder, e *taskEndEvent, seen *
 	it := objIter{}
 	it.init(b, openObject(b, i))
 	it.ord = ord
-	// Fast: the integer metrics Spark writes, in its order.
-	for j, first := it.i, true; j >= 0 && it.pos < len(ord.pats); first = false {
-		m := ord.ids[it.pos]
-		if m < 0 || m >= int(numMetrics) {
-			break
-		}
-		k, ok := it.predicted(j, first)
-		if !ok {
-			break
-		}
-		v, next, ok := scanInt(b, k)
-		if !ok {
-			break
-		}
-		if !seen.add(m) {
-			return -1
-		}
-		e.m[m] = v
-		it.pos++
-		it.i, it.first, j = next, false, next
-	}
-	for it.next() {
+	for it.predict() || it.next() {
 		m := it.m
 		if it.keyEsc || m >= 0 && !seen.add(m) {
 			return -1
 		}
 		switch {
-		case m < 0 && string(it.key) == "Push Based Shuffle":
+		case m == tmPush:
 			it.i = skipNumbersObject(b, it.i, 3, pushOrder)
 		case m < 0:
 			it.i = skipValue(b, it.i, 3)
