@@ -1,13 +1,8 @@
 package store_test
 
 import (
+	"context"
 	"errors"
-	"go/parser"
-	"go/token"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -40,27 +35,15 @@ func TestCheckPrefix(t *testing.T) {
 	}
 }
 
-// TestImportDirection keeps store's packages free of the packages above
-// them (their tests may use them, to check rows of real producers).
-func TestImportDirection(t *testing.T) {
-	const mod = "github.com/sparkmine/sparkmine/"
-	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
-		if err != nil {
-			return err
-		}
-		for _, imp := range f.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			if rest, ok := strings.CutPrefix(p, mod); ok && !strings.HasPrefix(rest, "store") {
-				t.Errorf("%s imports %s: store imports no other sparkmine package", path, p)
-			}
-		}
-		return nil
-	})
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
+func TestContextReaderStopsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := store.ContextReader(ctx, strings.NewReader("abcdef"))
+	buf := make([]byte, 3)
+	if n, err := r.Read(buf); n != 3 || err != nil || string(buf) != "abc" {
+		t.Fatalf("Read = %d, %v (%q)", n, err, buf)
+	}
+	cancel()
+	if n, err := r.Read(buf); n != 0 || !errors.Is(err, context.Canceled) {
+		t.Errorf("Read after cancel = %d, %v; want 0, context.Canceled", n, err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/sparkmine/sparkmine/store"
 )
 
 // Open returns a stream of length bytes of the object from offset off
@@ -102,7 +104,7 @@ func writeTemp(ctx context.Context, dir string, r io.Reader) (name string, err e
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err = io.Copy(f, ctxReader{ctx, r}); err != nil {
+	if _, err = io.Copy(f, store.ContextReader(ctx, r)); err != nil {
 		return "", err
 	}
 	if err = f.Chmod(0o644); err != nil {
@@ -162,17 +164,4 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
-}
-
-// ctxReader fails with ctx's error once ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -31,7 +31,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) error {
 	}
 	bp := s.bufs.Get().(*[]byte)
 	defer s.bufs.Put(bp)
-	r = ctxReader{ctx, r}
+	r = store.ContextReader(ctx, r)
 	n, full, err := readPart(r, *bp)
 	if err != nil {
 		return s.fail("put", key, err)
@@ -191,17 +191,4 @@ func (u *upload) abort(ctx context.Context) error {
 func isNoSuchUpload(err error) bool {
 	var ae smithy.APIError
 	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchUpload"
-}
-
-// ctxReader fails with ctx's error once ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
