@@ -333,18 +333,13 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-// truncate bounds s to n bytes at a rune boundary.
+// truncate bounds s to n bytes at a rune boundary, marking a cut with "…".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return extract.Clip(s, n) + "…"
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // spillMiBPerSecond is the rate at which one task is assumed to write and
 // read back spilled data (a local disk shared by the executor's tasks).

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/valyala/fastjson"
@@ -163,7 +164,7 @@ var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 func (b *Builder) warn(file string, lineNo int64, reason string) {
 	b.malformed++
 	if len(b.warnings) < b.opts.MaxWarnings {
-		b.warnings = append(b.warnings, Warning{File: file, Line: lineNo, Reason: truncate(reason, 200)})
+		b.warnings = append(b.warnings, Warning{File: file, Line: lineNo, Reason: Clip(reason, 200)})
 	}
 }
 
@@ -251,12 +252,14 @@ var knownIgnored = map[string]bool{
 	"org.apache.spark.sql.streaming.StreamingQueryListener$QueryTerminatedEvent": true,
 }
 
-// truncate bounds s to n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
+// Clip returns the longest prefix of s of at most n bytes that does not
+// split a UTF-8 sequence: it bounds free text (a failure message, a plan
+// excerpt, a finding's detail) without breaking a character.
+func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]

@@ -99,8 +99,8 @@ func jobContextFrom(p *fastjson.Value, stageIDs []int64) *jobContext {
 	if p == nil {
 		return jc
 	}
-	jc.desc = truncate(str(p, "spark.job.description"), 4*JobDescriptionLimit)
-	jc.tags = truncate(str(p, "spark.job.tags"), 4*JobDescriptionLimit)
+	jc.desc = Clip(str(p, "spark.job.description"), 4*JobDescriptionLimit)
+	jc.tags = Clip(str(p, "spark.job.tags"), 4*JobDescriptionLimit)
 	jc.sqlExec, jc.hasSQLKey = sqlExecutionID(p)
 	return jc
 }
@@ -133,7 +133,7 @@ func (b *Builder) noteStageSubmitted(v *fastjson.Value) {
 		return
 	}
 	c.submitted = true
-	c.desc = truncate(str(p, "spark.job.description"), 4*JobDescriptionLimit)
+	c.desc = Clip(str(p, "spark.job.description"), 4*JobDescriptionLimit)
 	c.sqlExec, _ = sqlExecutionID(p)
 }
 
@@ -145,7 +145,7 @@ func firstLineBytes(s []byte, n int) string {
 	if len(s) > n {
 		s = s[:n+1]
 	}
-	return truncate(string(s), n)
+	return Clip(string(s), n)
 }
 
 // fillContext sets the context columns of every stage row.
@@ -160,7 +160,7 @@ func (b *Builder) fillContext(rows []StageRow) {
 		r.JobIDs = slices.Sorted(slices.Values(c.jobIDs))
 		r.ParentStageIDs = slices.Sorted(slices.Values(c.parents))
 		r.CallSite = c.callSite
-		r.JobDescription = truncate(b.opts.Redactor.Value("spark.job.description", c.desc), JobDescriptionLimit)
+		r.JobDescription = Clip(b.opts.Redactor.Value("spark.job.description", c.desc), JobDescriptionLimit)
 		r.SQLExecutionID = c.sqlExec
 		r.StageKind = b.classify(r, c)
 	}

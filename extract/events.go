@@ -104,7 +104,7 @@ func (b *Builder) onJobStart(v *fastjson.Value) {
 		if j.Description == "" {
 			j.Description = str(p, "callSite.short")
 		}
-		j.Description = truncate(j.Description, 512)
+		j.Description = Clip(j.Description, 512)
 	}
 	if _, dup := b.jobs[id]; !dup {
 		b.jobOrder = append(b.jobOrder, id)
@@ -177,7 +177,7 @@ func firstLine(s string, n int) string {
 			break
 		}
 	}
-	return truncate(s, n)
+	return Clip(s, n)
 }
 
 // sqlExec is an SQL execution being built.
@@ -197,7 +197,7 @@ func (b *Builder) sqlExecution(id int64) *sqlExec {
 
 func (b *Builder) onSQLStart(v *fastjson.Value) {
 	e := b.sqlExecution(v.GetInt64("executionId"))
-	e.Description = truncate(str(v, "description"), 1024)
+	e.Description = Clip(str(v, "description"), 1024)
 	e.StartTime = optInt64(v, "time")
 	b.touch(e.StartTime)
 	e.PlanExcerpt = planExcerpt(v.GetStringBytes("physicalPlanDescription"))
@@ -220,7 +220,7 @@ func (b *Builder) onSQLAdaptive(v *fastjson.Value) {
 // planExcerpt copies the bounded start of a plan description.
 func planExcerpt(p []byte) string {
 	if len(p) > PlanExcerptLimit {
-		return truncate(string(p[:PlanExcerptLimit+1]), PlanExcerptLimit)
+		return Clip(string(p[:PlanExcerptLimit+1]), PlanExcerptLimit)
 	}
 	return string(p)
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/redact"
 )
 
@@ -211,14 +212,5 @@ func cut(s string, n int) string {
 		return s
 	}
 	const mark = " …[cut]"
-	i := n - len(mark)
-	if i < 0 {
-		i = 0
-	}
-	for i > 0 && !utf8RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + mark
+	return extract.Clip(s, max(n-len(mark), 0)) + mark
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
