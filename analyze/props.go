@@ -3,7 +3,9 @@ package analyze
 import (
 	"math"
 	"strconv"
-	"strings"
+	"time"
+
+	"github.com/sparkmine/sparkmine/extract"
 )
 
 // propKind is the type of a Spark property's value.
@@ -66,65 +68,19 @@ func catalogue(ps ...Property) map[string]Property {
 	return m
 }
 
-var sizeUnits = map[string]int64{
-	"b": 1, "k": 1 << 10, "kb": 1 << 10, "m": MiB, "mb": MiB,
-	"g": GiB, "gb": GiB, "t": 1 << 40, "tb": 1 << 40,
-}
-
 // parseSize reads a Spark size string ("4g", "512m", "1024") as bytes; a
-// bare number is in unit bytes.
+// bare number is in unit bytes. Negative sizes are refused.
 func parseSize(s string, unit int64) (int64, bool) {
-	num, suf := splitNumber(strings.ToLower(strings.TrimSpace(s)))
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	mul := unit
-	if suf != "" {
-		m, ok := sizeUnits[suf]
-		if !ok {
-			return 0, false
-		}
-		mul = m
-	}
-	if mul > 0 && n > math.MaxInt64/mul {
-		return 0, false
-	}
-	return n * mul, true
-}
-
-var durationUnits = map[string]int64{
-	"ms": 1, "s": 1000, "m": 60_000, "min": 60_000, "h": 3_600_000, "d": 86_400_000,
+	n, err := extract.ParseBytes(s, unit)
+	return n, err == nil && n >= 0
 }
 
 // parseDurationMS reads a Spark time string ("5s", "120ms", "2min") as
-// milliseconds; a bare number is in unit milliseconds.
+// milliseconds; a bare number is in unit milliseconds. Negative times are
+// refused.
 func parseDurationMS(s string, unit int64) (int64, bool) {
-	num, suf := splitNumber(strings.ToLower(strings.TrimSpace(s)))
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	mul := unit
-	if suf != "" {
-		m, ok := durationUnits[suf]
-		if !ok {
-			return 0, false
-		}
-		mul = m
-	}
-	if n > math.MaxInt64/mul {
-		return 0, false
-	}
-	return n * mul, true
-}
-
-func splitNumber(s string) (num, suffix string) {
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[:i], s[i:]
+	d, err := extract.ParseTime(s, time.Duration(unit)*time.Millisecond)
+	return d.Milliseconds(), err == nil && d >= 0
 }
 
 // formatMiB writes a size in MiB as Spark reads it: "6g" when whole GiB,

@@ -113,33 +113,6 @@ func memoryMB(p map[string]string, role string) int64 {
 // parseMiB reads a JVM memory string ("4g", "512m", "2048"; a bare number
 // is MiB, as Spark reads these properties) as MiB.
 func parseMiB(s string) (int64, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" {
-		return 0, false
-	}
-	s = strings.TrimSuffix(s, "b")
-	if s == "" {
-		return 0, false
-	}
-	mult := 1.0
-	switch s[len(s)-1] {
-	case 'k':
-		mult = 1.0 / 1024
-	case 'm':
-		mult = 1
-	case 'g':
-		mult = 1024
-	case 't':
-		mult = 1024 * 1024
-	case 'p':
-		mult = 1024 * 1024 * 1024
-	}
-	if s[len(s)-1] < '0' || s[len(s)-1] > '9' {
-		s = s[:len(s)-1]
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	return int64(float64(n) * mult), true
+	n, err := ParseBytes(s, 1<<20)
+	return n >> 20, err == nil && n >= 0
 }

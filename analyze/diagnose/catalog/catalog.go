@@ -21,11 +21,13 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/sparkmine/sparkmine/extract"
 )
 
 // Type is the kind of value a property takes.
@@ -250,46 +252,23 @@ func (p Property) inRange(n float64) error {
 	return nil
 }
 
-// sizeRE and timeRE follow Spark's JavaUtils.byteStringAs / timeStringAs
-// (after ConfigHelpers' optional leading minus), on the lower-cased value.
-var (
-	sizeRE = regexp.MustCompile(`^(-?)([0-9]+)(b|k|kb|m|mb|g|gb|t|tb|p|pb)?$`)
-	timeRE = regexp.MustCompile(`^(-?)([0-9]+)(us|ms|s|m|min|h|d)?$`)
-)
-
-var sizeUnits = map[string]float64{
-	"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
-	"g": 1 << 30, "gb": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "p": 1 << 50, "pb": 1 << 50,
-}
-
-var timeUnits = map[string]float64{
-	"": 1, "us": 0.001, "ms": 1, "s": 1e3, "m": 60e3, "min": 60e3, "h": 3600e3, "d": 86400e3,
-}
-
 // ParseSize parses a Spark byte string (4g, 512m, 1024k, 100b, 1048576) and
 // returns bytes; a bare number counts as bytes here (Spark's default unit
 // differs by property, which only matters for range checks).
 func ParseSize(s string) (float64, error) {
-	return parseUnit(s, sizeRE, sizeUnits, "a size like 512m, 4g or 1048576")
+	n, err := extract.ParseBytes(s, 1)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size like 512m, 4g or 1048576", s)
+	}
+	return float64(n), nil
 }
 
 // ParseTime parses a Spark time string (100ms, 120s, 5min, 1h) and returns
 // milliseconds; a bare number counts as milliseconds here.
 func ParseTime(s string) (float64, error) {
-	return parseUnit(s, timeRE, timeUnits, "a duration like 100ms, 120s or 5min")
-}
-
-func parseUnit(s string, re *regexp.Regexp, units map[string]float64, want string) (float64, error) {
-	m := re.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
-	if m == nil {
-		return 0, fmt.Errorf("%q is not %s", s, want)
-	}
-	n, err := strconv.ParseFloat(m[2], 64)
+	d, err := extract.ParseTime(s, time.Millisecond)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not %s", s, want)
+		return 0, fmt.Errorf("%q is not a duration like 100ms, 120s or 5min", s)
 	}
-	if m[1] == "-" {
-		n = -n
-	}
-	return n * units[m[3]], nil
+	return float64(d) / float64(time.Millisecond), nil
 }
