@@ -34,9 +34,31 @@ func (b *blockReader) read(p []byte, d blockDecoder) (int, error) {
 	return n, nil
 }
 
-// chunker writes the pending bytes of a chunk-framed writer (snappy, lzf).
+// chunker writes the pending bytes of a block-framed writer (lz4, snappy,
+// lzf) as one block or chunk, and empties them.
 type chunker interface {
 	writeChunk() error
+}
+
+// blockWriter is the io.Writer loop the block-framed writers share: it
+// collects bytes into buf, whose capacity is the block size, and has each
+// full block written.
+type blockWriter struct {
+	buf []byte // the pending bytes
+	err error  // sticky
+}
+
+func (b *blockWriter) write(p []byte, c chunker) (int, error) {
+	n := 0
+	for len(p) > 0 && b.err == nil {
+		k := copy(b.buf[len(b.buf):cap(b.buf)], p)
+		b.buf = b.buf[:len(b.buf)+k]
+		p, n = p[k:], n+k
+		if len(b.buf) == cap(b.buf) {
+			b.err = c.writeChunk()
+		}
+	}
+	return n, b.err
 }
 
 // flushChunk cuts a chunk of the pending bytes, as the Java streams do on

@@ -125,39 +125,30 @@ func (z *lz4Reader) nextBlock(p []byte) (int, error) {
 
 // lz4Writer writes lz4-java's LZ4Block stream exactly as Spark configures it.
 type lz4Writer struct {
-	w    io.Writer
-	buf  []byte
+	w io.Writer
+	blockWriter
 	out  []byte
 	comp lz4.CompressorCCompat
-	err  error
 }
 
 func newLZ4Writer(w io.Writer) *lz4Writer {
 	return &lz4Writer{
-		w:   w,
-		buf: make([]byte, 0, lz4BlockSize),
-		out: make([]byte, lz4HeaderLen+lz4.CompressBlockBound(lz4BlockSize)),
+		w:           w,
+		blockWriter: blockWriter{buf: make([]byte, 0, lz4BlockSize)},
+		out:         make([]byte, lz4HeaderLen+lz4.CompressBlockBound(lz4BlockSize)),
 	}
 }
 
 func (z *lz4Writer) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 && z.err == nil {
-		k := copy(z.buf[len(z.buf):cap(z.buf)], p)
-		z.buf = z.buf[:len(z.buf)+k]
-		p, n = p[k:], n+k
-		if len(z.buf) == cap(z.buf) {
-			z.err = z.writeBlock()
-		}
-	}
-	return n, z.err
+	return z.write(p, z)
 }
 
 // Flush does nothing, like lz4-java with Spark's syncFlush=false: a partial
 // block waits for more data or Close.
 func (z *lz4Writer) Flush() error { return z.err }
 
-func (z *lz4Writer) writeBlock() error {
+// writeChunk writes the pending bytes as one LZ4Block block.
+func (z *lz4Writer) writeChunk() error {
 	src := z.buf
 	level := lz4Level(lz4BlockSize)
 	out := z.out
@@ -184,7 +175,7 @@ func (z *lz4Writer) Close() error {
 		return z.err
 	}
 	if len(z.buf) > 0 {
-		if z.err = z.writeBlock(); z.err != nil {
+		if z.err = z.writeChunk(); z.err != nil {
 			return z.err
 		}
 	}

@@ -200,32 +200,22 @@ func lzfCompress(in, out []byte, table *[1 << 14]int32) int {
 // (finishBlockOnFlush): one chunk per 65535 bytes or Flush, compressed when
 // that saves at least 2 bytes, stored otherwise.
 type lzfWriter struct {
-	w     io.Writer
-	buf   []byte
+	w io.Writer
+	blockWriter
 	out   []byte
 	table [1 << 14]int32
-	err   error
 }
 
 func newLZFWriter(w io.Writer) *lzfWriter {
 	return &lzfWriter{
-		w:   w,
-		buf: make([]byte, 0, lzfMaxChunk),
-		out: make([]byte, lzfCompressHdrLen+lzfMaxChunk),
+		w:           w,
+		blockWriter: blockWriter{buf: make([]byte, 0, lzfMaxChunk)},
+		out:         make([]byte, lzfCompressHdrLen+lzfMaxChunk),
 	}
 }
 
 func (z *lzfWriter) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 && z.err == nil {
-		k := copy(z.buf[len(z.buf):cap(z.buf)], p)
-		z.buf = z.buf[:len(z.buf)+k]
-		p, n = p[k:], n+k
-		if len(z.buf) == cap(z.buf) {
-			z.err = z.writeChunk()
-		}
-	}
-	return n, z.err
+	return z.write(p, z)
 }
 
 func (z *lzfWriter) writeChunk() error {

@@ -127,32 +127,22 @@ func (z *snappyReader) nextBlock(p []byte) (int, error) {
 // snappyWriter writes snappy-java's stream: the header, then one chunk per
 // full 32 KiB block or Flush.
 type snappyWriter struct {
-	w      io.Writer
-	buf    []byte
+	w io.Writer
+	blockWriter
 	out    []byte
 	header bool
-	err    error
 }
 
 func newSnappyWriter(w io.Writer) *snappyWriter {
 	return &snappyWriter{
-		w:   w,
-		buf: make([]byte, 0, snappyBlockSize),
-		out: make([]byte, 4+snappy.MaxEncodedLen(snappyBlockSize)),
+		w:           w,
+		blockWriter: blockWriter{buf: make([]byte, 0, snappyBlockSize)},
+		out:         make([]byte, 4+snappy.MaxEncodedLen(snappyBlockSize)),
 	}
 }
 
 func (z *snappyWriter) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 && z.err == nil {
-		k := copy(z.buf[len(z.buf):cap(z.buf)], p)
-		z.buf = z.buf[:len(z.buf)+k]
-		p, n = p[k:], n+k
-		if len(z.buf) == cap(z.buf) {
-			z.err = z.writeChunk()
-		}
-	}
-	return n, z.err
+	return z.write(p, z)
 }
 
 func (z *snappyWriter) writeChunk() error {
