@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -37,6 +38,44 @@ func TestReadLogNotEventLog(t *testing.T) {
 		_, _, err := ReadLog(context.Background(), st, logs[0], Options{})
 		if got := errors.Is(err, ErrNotEventLog); got != want {
 			t.Errorf("%s: ReadLog error %v, want ErrNotEventLog %v", name, err, want)
+		}
+	}
+}
+
+// TestReadLogJavaCodecs reads the root testdata's log as the Java libraries
+// Spark uses compressed it: every codec gives the app model of the plain log.
+func TestReadLogJavaCodecs(t *testing.T) {
+	st, err := local.New("../testdata/codec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(key string) *App {
+		t.Helper()
+		logs, _ := logfile.Discover([]logfile.Object{{Key: key}})
+		if len(logs) != 1 {
+			t.Fatalf("%s: discovered %d logs", key, len(logs))
+		}
+		app, _, err := ReadLog(context.Background(), st, logs[0], Options{SourceURI: "x"})
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		return app
+	}
+	plain := read("local-1700000000000")
+	if plain.Row.AppID != "local-1700000000000" || len(plain.Stages) == 0 {
+		t.Fatalf("plain log: app %q with %d stages", plain.Row.AppID, len(plain.Stages))
+	}
+	rows := func(a *App) string {
+		b, err := json.Marshal([]any{a.Row, a.Stages, a.Executors, a.Jobs, a.SQL, a.Conf, a.Warnings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	want := rows(plain)
+	for _, c := range []string{"lz4", "lzf", "snappy", "zstd"} {
+		if got := rows(read("local-1700000000000." + c)); got != want {
+			t.Errorf("%s: the app model differs from the plain log's:\n got %.300s\nwant %.300s", c, got, want)
 		}
 	}
 }

@@ -8,9 +8,14 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/local-1700000000000 (then run testdata/javagen/gen.sh)")
+var update = flag.Bool("update", false, "rewrite the plain codec fixture (then run testdata/codec/javagen/gen.sh)")
 
-const fixtureBase = "testdata/local-1700000000000"
+// The Java-made codec fixtures are shared with other packages' tests: they
+// live in the repository's root testdata (testdata/codec/javagen makes them).
+const (
+	fixtureDir  = "../../testdata/codec"
+	fixtureBase = fixtureDir + "/local-1700000000000"
+)
 
 // TestPlainFixture keeps the plain input of the Java-made fixtures equal to
 // what synthLog makes; -update rewrites it.
@@ -26,13 +31,14 @@ func TestPlainFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs from synthLog output; run go test -run TestPlainFixture -update and testdata/javagen/gen.sh", fixtureBase)
+		t.Fatalf("%s differs from synthLog output; run go test -run TestPlainFixture -update and testdata/codec/javagen/gen.sh", fixtureBase)
 	}
 }
 
+// readFixture reads a Java-made fixture of the root testdata/codec.
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join(fixtureDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func randText(rng *rand.Rand, n int) string {
 
 // flushAfter reports whether Spark flushes its writer after this line: all
 // events but task and stage-submitted ones (eventlog-format.md §1.2). The
-// Java generator (testdata/javagen/Gen.java) uses the same rule.
+// Java generator (testdata/codec/javagen/Gen.java at the root) uses the same rule.
 func flushAfter(line string) bool {
 	return !strings.Contains(line, `"Event":"SparkListenerTask`) &&
 		!strings.Contains(line, `"Event":"SparkListenerStageSubmitted"`)

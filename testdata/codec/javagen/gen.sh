@@ -1,10 +1,12 @@
 #!/bin/sh
-# Regenerates the Java-made fixtures of extract/codec from the plain log, with
-# Debian's jars (apt-get install liblz4-java libsnappy-java
-# libcompress-lzf-java libzstd-jni-java; Java 17). Run from anywhere.
+# Regenerates the Java-made codec fixtures (testdata/codec) from the plain log,
+# and extract/codec's xxh32.golden, with Debian's jars (apt-get install
+# liblz4-java libsnappy-java libcompress-lzf-java libzstd-jni-java; Java 17).
+# Run from anywhere.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 td=$(dirname "$here")
+root=$(cd "$td/../.." && pwd)
 cp=/usr/share/java/lz4-java.jar:/usr/share/java/snappy-java.jar:/usr/share/java/compress-lzf.jar:/usr/share/java/zstd-jni.jar
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -14,5 +16,5 @@ in=$td/local-1700000000000
 for c in lz4 snappy zstd lzf; do
 	run "$c" "$in" "$in.$c"
 done
-run xxh32 > "$td/xxh32.golden"
+run xxh32 > "$root/extract/codec/testdata/xxh32.golden"
 ls -l "$td"
