@@ -21,6 +21,7 @@ import (
 //	tx := Begin(out, id, time.Now)
 //	defer tx.Abandon()              // deletes what was staged unless committed
 //	cleaned, err := tx.Recover(ctx) // writers that replace rows: read the ledger, finish earlier runs
+//	e, ok := tx.Committed(log)      // then ask it: a log's entry, Done, the Holders of a part
 //	keys, err := dataset.Apps.Write(ctx, tx, day, rows) // stage parts (any table; concurrent calls are fine)
 //	tx.Record(entries...)           // ledger entries: which parts hold which log's rows
 //	err = tx.Commit(ctx, manifest)  // rewrite superseded shared parts, write the ledger, then the manifest
@@ -83,6 +84,17 @@ func (tx *Tx) Recover(ctx context.Context) (deleted int, err error) {
 func (tx *Tx) Committed(log string) (Entry, bool) {
 	e, ok := tx.st.latest[log]
 	return e, ok
+}
+
+// Holders returns the newest committed entries that reference a part file,
+// by log: the logs whose rows it holds. A writer that replaces a part
+// (compaction) records new entries for all of them.
+func (tx *Tx) Holders(part string) []Entry {
+	var out []Entry
+	for _, log := range tx.st.holders[part] {
+		out = append(out, tx.st.latest[log])
+	}
+	return out
 }
 
 // Done reports whether the ledger holds this log as it is now.

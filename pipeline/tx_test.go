@@ -56,3 +56,36 @@ func TestTxAbandonsOnlyWhatDidNotCommit(t *testing.T) {
 		}
 	}
 }
+
+// Holders names, for every part file of a committed run, the logs whose
+// entries reference it.
+func TestTxHolders(t *testing.T) {
+	ctx := context.Background()
+	src, out := openLocal(t, copyLogs(t, "spark/local-1430917381534", "spark/local-1430917381535_1")), openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, out)); err != nil {
+		t.Fatal(err)
+	}
+	tx := Begin(out, NewRunID(time.Now(), All), nil)
+	defer tx.Abandon()
+	if _, err := tx.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	parts := partFiles(t, out)
+	if len(parts) == 0 {
+		t.Fatal("no part files")
+	}
+	for _, p := range parts {
+		hs := tx.Holders(p)
+		if len(hs) == 0 {
+			t.Errorf("%s: no holders", p)
+		}
+		for _, e := range hs {
+			if !slices.Contains(e.Files, p) {
+				t.Errorf("%s: holder %s does not reference it (%v)", p, e.Log, e.Files)
+			}
+		}
+	}
+	if hs := tx.Holders("apps/dt=2020-01-01/part-x-0of1-00001.parquet"); len(hs) != 0 {
+		t.Errorf("a part no entry references has holders %v", hs)
+	}
+}
