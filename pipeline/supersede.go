@@ -23,22 +23,7 @@ func (tx *Tx) supersede(ctx context.Context) error {
 	for _, e := range tx.entries {
 		replaced[e.Log] = e
 	}
-	drop := map[string]map[string]bool{} // old part → app keys to cut out of it
-	for key, e := range replaced {
-		old, ok := st.latest[key]
-		if !ok {
-			continue
-		}
-		keep := set(e.Files)
-		for _, f := range old.Files {
-			if !keep[f] {
-				if drop[f] == nil {
-					drop[f] = map[string]bool{}
-				}
-				drop[f][dataset.AppKey(old.AppID, old.AttemptID)] = true
-			}
-		}
-	}
+	drop := st.dropped(replaced)
 	carried := map[string]*Entry{} // untouched logs whose parts are rewritten
 	parts := make([]string, 0, len(drop))
 	for f := range drop {
@@ -78,6 +63,28 @@ func (tx *Tx) supersede(ctx context.Context) error {
 		tx.entries = append(tx.entries, *e)
 	}
 	return nil
+}
+
+// dropped returns, for each part file of the committed entries that the
+// replacing entries no longer reference, the app keys to cut out of it.
+func (s *state) dropped(replaced map[string]Entry) map[string]map[string]bool {
+	drop := map[string]map[string]bool{}
+	for key, e := range replaced {
+		old, ok := s.latest[key]
+		if !ok {
+			continue
+		}
+		keep := set(e.Files)
+		for _, f := range old.Files {
+			if !keep[f] {
+				if drop[f] == nil {
+					drop[f] = map[string]bool{}
+				}
+				drop[f][dataset.AppKey(old.AppID, old.AttemptID)] = true
+			}
+		}
+	}
+	return drop
 }
 
 // rewritePart stages a copy of part f without the rows of the given app
