@@ -43,6 +43,11 @@
 // EMR on EKS writes appstatus without .inprogress from the start, so
 // callers must combine this flag with the events.
 //
+// This package is the only place that knows Spark's file names: callers
+// ask it for a log's finished key (FinishedKey: without .inprogress),
+// a Spark 1.2 folder's version marker (Log.LegacyVersion) and whether a
+// folder is itself one log (IsLogFolder).
+//
 // # Reading
 //
 // [Open] returns a [Reader] that opens the parts one after another as
