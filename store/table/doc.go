@@ -5,6 +5,7 @@
 //
 //	<table>/dt=<YYYY-MM-DD>/part-<run>-<shard>-<n>.parquet
 //
+// (PartName.File writes a part's name, ParsePart reads it back),
 // which Spark, Athena, DuckDB and pandas read as they are, for example
 //
 //	SELECT * FROM read_parquet('out/stages/*/*.parquet', hive_partitioning = true)
