@@ -26,7 +26,7 @@ func (s *Store) Create(ctx context.Context, key string, r io.Reader) error {
 	if err := store.CheckKey(key); err != nil {
 		return fmt.Errorf("create %s: %w", s.URI(key), err)
 	}
-	data, err := io.ReadAll(io.LimitReader(ctxReader{ctx, r}, store.MaxCreateSize+1))
+	data, err := io.ReadAll(io.LimitReader(store.ContextReader(ctx, r), store.MaxCreateSize+1))
 	if err == nil && len(data) > store.MaxCreateSize {
 		err = fmt.Errorf("object over %d bytes", store.MaxCreateSize)
 	}
