@@ -124,7 +124,7 @@ func (p *proc) wait() (int, string) {
 	return code, lines[len(lines)-1]
 }
 
-// TestOverlappingRuns starts two runs of one shard at the same moment, on
+// TestOverlappingRuns starts two runs of one shard at most 900 ms apart, on
 // the local store and on versitygw: one takes the lease and commits, the
 // other exits 2 naming it (or, when it starts after the first is done,
 // finds everything done); either way the dataset equals one run's, row for
@@ -144,6 +144,9 @@ func TestOverlappingRuns(t *testing.T) {
 			for i := range *leaseTrials {
 				url, out := be.next(t)
 				a := startRun(t, be.env, "--source", src, "--out", url, "--workers", "2")
+				// The second starts 0 to 900 ms later: at once, mid-listing,
+				// mid-processing, and (on a fast machine) after the first.
+				time.Sleep(time.Duration(i%10) * 100 * time.Millisecond)
 				b := startRun(t, be.env, "--source", src, "--out", url, "--workers", "2")
 				ca, la := a.wait()
 				cb, lb := b.wait()
