@@ -321,3 +321,25 @@ func parquetStrings(data []byte) (string, int, error) {
 		}
 	}
 }
+
+// TestExtractFollowsNamedLink: a log named on the command line is read
+// through a symbolic link out of its folder (a run's listing refuses one).
+func TestExtractFollowsNamedLink(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("samples", "application_1764000000000_0001.zstd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "a"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "b"), 0o755)
+	target := filepath.Join(dir, "b", "application_1764000000000_0001.zstd")
+	os.WriteFile(target, data, 0o644)
+	link := filepath.Join(dir, "a", "application_1764000000000_0001.zstd")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip(err)
+	}
+	code, stdout, stderr := sparkmine(t, "extract", link)
+	if code != 0 || !strings.Contains(stdout, "application_1764000000000_0001") {
+		t.Errorf("extract through a link: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
