@@ -210,3 +210,32 @@ func TestLeaseRenewedThroughALongRun(t *testing.T) {
 		t.Fatalf("a run stalled past its lease's TTL: %v", err)
 	}
 }
+
+// copyFails fails every server-side copy: a publish that cannot finish.
+type copyFails struct{ store.Store }
+
+func (c copyFails) Create(ctx context.Context, key string, r io.Reader) error {
+	return c.Store.(store.Creator).Create(ctx, key, r)
+}
+
+func (copyFails) Copy(context.Context, string, string) error { return errors.New("copy refused") }
+
+// TestPublishFailureAfterCommit: a run whose publish fails after its
+// commit says so with ErrPublish (its own exit code), and the next run
+// finishes the publish: the dataset equals an uninterrupted run's.
+func TestPublishFailureAfterCommit(t *testing.T) {
+	ctx := context.Background()
+	src := openLocal(t, copyLogs(t, "spark/local-1430917381535_1", "spark/local-1430917381534"))
+	clean, out := openLocal(t, t.TempDir()), openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, clean)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Run(ctx, testOptions(src, copyFails{out}))
+	if !errors.Is(err, ErrPublish) || m == nil {
+		t.Fatalf("run with a failing publish = %v, want ErrPublish and its manifest", err)
+	}
+	if m, err := Run(ctx, testOptions(src, out)); err != nil || m.Counts.Processed != 0 {
+		t.Fatalf("next run: %v (processed %v), want it to finish the publish and read nothing", err, m)
+	}
+	sameDataset(t, "after the publish was finished", readDataset(t, out), readDataset(t, clean))
+}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/local"
 	"github.com/sparkmine/sparkmine/store/s3/s3test"
@@ -248,4 +249,24 @@ func waitForLease(t *testing.T, out store.Store) string {
 	}
 	t.Fatal("no lease object appeared")
 	return ""
+}
+
+// TestRunErrorsExitCodes: the run's own errors map to their documented
+// exit codes.
+func TestRunErrorsExitCodes(t *testing.T) {
+	held := &pipeline.HeldError{Shard: "0/1", RunID: "r1", PID: 7, Until: time.Unix(0, 0)}
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{fmt.Errorf("take lease: %w", held), 2},
+		{fmt.Errorf("run x: %w: copy refused", pipeline.ErrPublish), 4},
+		{fmt.Errorf("3 logs: %w", pipeline.ErrPartial), 3},
+		{fmt.Errorf("run x: %w", pipeline.ErrLeaseLost), 1},
+	} {
+		var stderr strings.Builder
+		if got := exitCode(c.err, &stderr); got != c.want {
+			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
 }
