@@ -22,7 +22,7 @@ import (
 // stores, prints or sends.
 var planted = []string{
 	"zq7TOKENplanted1x9",        // bearer token
-	"AKIAPLANTEDSECRET7QZ",      // AWS access key id
+	"AKIAPLANTEDK3YID7QZW",      // AWS access key id
 	"PlantedSqlPw9",             // password literal in a SQL plan
 	"PlantedUrlPw8",             // password in a JDBC URL
 	"PlantedConfPw4",            // password in a conf value
@@ -37,7 +37,7 @@ var planted = []string{
 // The text planted in each field, built from the secrets.
 const (
 	plantReason = "Job aborted: Authorization: Bearer zq7TOKENplanted1x9 from /10.77.66.55:7337 and [2001:db8:77::66]:7337 on host ip-10-77-66-54.ec2.internal"
-	plantDesc   = "load for planted.user@example.org with AKIAPLANTEDSECRET7QZ via jdbc:mysql://admin:PlantedUrlPw8@ec2-54-77-66-53.compute-1.amazonaws.com/db"
+	plantDesc   = "load for planted.user@example.org with AKIAPLANTEDK3YID7QZW via jdbc:mysql://admin:PlantedUrlPw8@ec2-54-77-66-53.compute-1.amazonaws.com/db"
 	plantPlan   = "== Physical Plan ==\n*(1) Filter (isnotnull(password#12) AND (password#12 = 'PlantedSqlPw9'))\n+- Scan jdbc:mysql://admin:PlantedUrlPw8@10.77.66.55/db"
 )
 
