@@ -36,6 +36,9 @@ type Options struct {
 	// MaxLine bounds the longest line ReadLog reads (0:
 	// logfile.DefaultMaxLineSize); a longer one makes the log unreadable.
 	MaxLine int64
+	// MaxBytes bounds the decompressed bytes ReadLog reads (0: none); past
+	// them the log is unreadable.
+	MaxBytes int64
 }
 
 // DefaultMaxWarnings is the cap on App.Warnings when Options.MaxWarnings is 0.

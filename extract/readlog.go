@@ -45,6 +45,7 @@ func ReadLog(ctx context.Context, src Source, l logfile.Log, opts Options) (*App
 	if opts.MaxLine > 0 {
 		r.SetMaxLineSize(int(opts.MaxLine))
 	}
+	r.SetMaxBytes(opts.MaxBytes)
 	b := NewBuilder(opts)
 	first := true
 	for {

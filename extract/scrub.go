@@ -12,6 +12,7 @@ func redactText(a *App, r *redact.Redactor) {
 	for i := range a.Stages {
 		s := &a.Stages[i]
 		s.Name, s.FailureReason = r.Text(s.Name), r.Text(s.FailureReason)
+		s.JobDescription, s.CallSite = r.Text(s.JobDescription), r.Text(s.CallSite)
 	}
 	for i := range a.Executors {
 		a.Executors[i].RemovedReason = r.Text(a.Executors[i].RemovedReason)

@@ -28,6 +28,10 @@ const (
 	expandRatio   = 50
 	minLineCap    = 64 << 20
 	budgetDivisor = 2 // default budget: half the machine's (or cgroup's) memory
+	// bombRatio bounds a log's decompressed bytes to this many times its
+	// stored size (Spark's codecs reach 10-30x), or the budget's bytes if
+	// more: what passes it is a decompression bomb, unreadable.
+	bombRatio = 1000
 )
 
 // budget admits logs by the memory they are allowed.
@@ -47,6 +51,11 @@ func (b *budget) lineCap(l logfile.Log) int64 {
 		est *= expandRatio
 	}
 	return min(max(est, minLineCap), b.total/lineFactor)
+}
+
+// maxBytes is how many decompressed bytes log l may have.
+func (b *budget) maxBytes(l logfile.Log) int64 {
+	return max(l.Size*bombRatio, b.total)
 }
 
 // acquire waits until l's allowance is free; release gives it back.

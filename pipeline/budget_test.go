@@ -29,6 +29,16 @@ func TestLineCap(t *testing.T) {
 	}
 }
 
+func TestMaxBytes(t *testing.T) {
+	b := newBudget(4 << 30)
+	if got := b.maxBytes(logfile.Log{Size: 62 << 10, Codec: codec.Zstd}); got != 4<<30 {
+		t.Errorf("a small log may decompress to %d bytes, want the budget's", got)
+	}
+	if got := b.maxBytes(logfile.Log{Size: 10 << 20}); got != 10<<20*bombRatio {
+		t.Errorf("a 10 MiB log may decompress to %d bytes, want %d times", got, bombRatio)
+	}
+}
+
 // TestBudgetAdmits: logs are admitted while their allowances fit, and a
 // waiting log gets in once one is released.
 func TestBudgetAdmits(t *testing.T) {

@@ -19,6 +19,11 @@
 //
 // Commit protocol (what makes a crash or a rerun safe):
 //
+//  0. Before anything else a run takes its shard's lease (lease.go) and
+//     renews it while it works; a second run of the shard stops with
+//     ErrLeaseHeld. So the staging a run's start deletes as uncommitted
+//     (its shard's) belongs to runs whose lease is gone, and a run that
+//     lost its lease while stalled does not commit.
 //  1. Rows are collected per day across logs and written as part files
 //     (<table>/dt=<day>/part-<run>-<n>.parquet) of about Options.BatchBytes
 //     each, staged under _sparkmine/staging/<run>/ where no reader of the

@@ -257,9 +257,16 @@ func (r *run) takeLease(ctx context.Context) (*lease, error) {
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("wait for the lease: %w (%w)", ctx.Err(), err)
-		case <-time.After(min(5*time.Second, r.o.LeaseTTL/3)):
+		case <-time.After(leasePoll(held.Until.Sub(r.o.Now()))):
 		}
 	}
+}
+
+// leasePoll is how long a waiting run sleeps before looking again at a
+// lease that expires in left: until just after then, looking again at
+// least every 5 s (the holder may release it sooner).
+func leasePoll(left time.Duration) time.Duration {
+	return min(max(left+50*time.Millisecond, 50*time.Millisecond), 5*time.Second)
 }
 
 // leaseCause returns the lease's loss when it is why ctx ended, else err.

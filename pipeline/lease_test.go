@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -142,4 +143,99 @@ func testLeaseRace(t *testing.T, out store.Store) {
 	if winners != 1 {
 		t.Errorf("%d runs took the lease, want 1", winners)
 	}
+}
+
+// gateSource blocks the first Open until released, telling when it is
+// reached.
+type gateSource struct {
+	store.Store
+	once    sync.Once
+	reached chan struct{}
+	release chan struct{}
+}
+
+func (g *gateSource) Open(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
+	g.once.Do(func() {
+		close(g.reached)
+		<-g.release
+	})
+	return g.Store.Open(ctx, key, off, n)
+}
+
+// TestLeaseLostCommitsNothing: a run stalled past its lease's expiry, whose
+// lease another run then took, commits nothing and says so.
+func TestLeaseLostCommitsNothing(t *testing.T) {
+	src := &gateSource{Store: openLocal(t, copyLogs(t, "spark/local-1430917381535_1")),
+		reached: make(chan struct{}), release: make(chan struct{})}
+	out := openLocal(t, t.TempDir())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(context.Background(), testOptions(src, out))
+		done <- err
+	}()
+	<-src.reached
+	later := func() time.Time { return time.Now().Add(time.Hour) }
+	taker, err := takeLease(context.Background(), out, leaseOptions{Shard: All, RunID: "taker", TTL: time.Minute, Now: later})
+	if err != nil {
+		t.Fatalf("take over the stalled run's lease an hour later: %v", err)
+	}
+	close(src.release)
+	if err := <-done; !errors.Is(err, ErrLeaseLost) {
+		t.Fatalf("stalled run = %v, want ErrLeaseLost", err)
+	}
+	var runs []string
+	_ = out.List(context.Background(), runsDir, func(o store.ObjectInfo) error { runs = append(runs, o.Key); return nil })
+	if len(runs) != 0 {
+		t.Errorf("the run that lost its lease committed %v", runs)
+	}
+	if err := taker.check(context.Background()); err != nil {
+		t.Errorf("the taker lost its lease to the stalled run: %v", err)
+	}
+}
+
+// TestLeaseRenewedThroughALongRun: a run stalled for longer than its
+// lease's TTL keeps the lease by renewing it, and commits.
+func TestLeaseRenewedThroughALongRun(t *testing.T) {
+	src := &gateSource{Store: openLocal(t, copyLogs(t, "spark/local-1430917381535_1")),
+		reached: make(chan struct{}), release: make(chan struct{})}
+	out := openLocal(t, t.TempDir())
+	o := testOptions(src, out)
+	o.LeaseTTL = 1500 * time.Millisecond // renewed every 500 ms
+	go func() {
+		<-src.reached
+		time.Sleep(4 * time.Second)
+		close(src.release)
+	}()
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatalf("a run stalled past its lease's TTL: %v", err)
+	}
+}
+
+// copyFails fails every server-side copy: a publish that cannot finish.
+type copyFails struct{ store.Store }
+
+func (c copyFails) Create(ctx context.Context, key string, r io.Reader) error {
+	return c.Store.(store.Creator).Create(ctx, key, r)
+}
+
+func (copyFails) Copy(context.Context, string, string) error { return errors.New("copy refused") }
+
+// TestPublishFailureAfterCommit: a run whose publish fails after its
+// commit says so with ErrPublish (its own exit code), and the next run
+// finishes the publish: the dataset equals an uninterrupted run's.
+func TestPublishFailureAfterCommit(t *testing.T) {
+	ctx := context.Background()
+	src := openLocal(t, copyLogs(t, "spark/local-1430917381535_1", "spark/local-1430917381534"))
+	clean, out := openLocal(t, t.TempDir()), openLocal(t, t.TempDir())
+	if _, err := Run(ctx, testOptions(src, clean)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Run(ctx, testOptions(src, copyFails{out}))
+	if !errors.Is(err, ErrPublish) || m == nil {
+		t.Fatalf("run with a failing publish = %v, want ErrPublish and its manifest", err)
+	}
+	if m, err := Run(ctx, testOptions(src, out)); err != nil || m.Counts.Processed != 0 {
+		t.Fatalf("next run: %v (processed %v), want it to finish the publish and read nothing", err, m)
+	}
+	sameDataset(t, "after the publish was finished", readDataset(t, out), readDataset(t, clean))
 }

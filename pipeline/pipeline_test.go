@@ -659,3 +659,37 @@ func TestGoneLogsPruned(t *testing.T) {
 	}
 	noOrphans(t, "after --prune", out)
 }
+
+// sweepStore records the cutoff of the run's sweep of temporary files.
+type sweepStore struct {
+	store.Store
+	before []time.Time
+}
+
+func (s *sweepStore) Create(ctx context.Context, key string, r io.Reader) error {
+	return s.Store.(store.Creator).Create(ctx, key, r)
+}
+
+func (s *sweepStore) SweepTemp(_ context.Context, before time.Time) (int, error) {
+	s.before = append(s.before, before)
+	return 2, nil
+}
+
+// TestRunSweepsTempFiles: a run asks its output store to delete the
+// temporary files of writes a crash left, those untouched for tempAge,
+// and counts them as cleaned.
+func TestRunSweepsTempFiles(t *testing.T) {
+	src := openLocal(t, copyLogs(t, "spark/local-1430917381535_1"))
+	out := &sweepStore{Store: openLocal(t, t.TempDir())}
+	start := time.Now()
+	m, err := Run(context.Background(), testOptions(src, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.before) != 1 || out.before[0].After(start.Add(-tempAge+time.Minute)) || out.before[0].Before(start.Add(-tempAge-time.Minute)) {
+		t.Errorf("sweeps %v, want one with a cutoff %v before the run", out.before, tempAge)
+	}
+	if m.CleanedFiles != 2 {
+		t.Errorf("cleaned files %d, want the 2 swept", m.CleanedFiles)
+	}
+}

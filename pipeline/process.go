@@ -26,7 +26,7 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 		return err
 	}
 	app, ls, err := extract.ReadLog(ctx, r.o.Source, l, extract.Options{RunID: r.o.RunID.String(),
-		Redactor: r.o.Redactor, MaxLine: r.budget.lineCap(l)})
+		Redactor: r.o.Redactor, MaxLine: r.budget.lineCap(l), MaxBytes: r.budget.maxBytes(l)})
 	release()
 	if errors.Is(err, logfile.ErrLineTooLong) {
 		err = fmt.Errorf("%w (the memory budget of %d MiB allows this log lines of %d MiB; see --memory)",

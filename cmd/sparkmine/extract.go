@@ -88,11 +88,18 @@ func openLogs(ctx context.Context, arg string, s3 S3Config) (store.Store, []logf
 		return nil, nil, err
 	}
 	var objs []logfile.Object
-	err = st.List(ctx, name, func(oi store.ObjectInfo) error {
+	add := func(oi store.ObjectInfo) error {
 		if name == "" || oi.Key == name || strings.HasPrefix(oi.Key, name+"/") {
 			objs = append(objs, logfile.Object{Key: oi.Key, Size: oi.Size, ModTime: oi.ModTime, ETag: oi.ETag})
 		}
 		return nil
+	}
+	// A log named on the command line is read even through a symbolic
+	// link out of its folder, which a run's listing would refuse.
+	err = store.ListEntries(ctx, st, name, add, func(key string, _ error) {
+		if oi, err := st.Stat(ctx, key); err == nil && key == name {
+			_ = add(oi)
+		}
 	})
 	if err != nil {
 		return nil, nil, err

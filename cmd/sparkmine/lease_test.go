@@ -10,11 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/local"
 	"github.com/sparkmine/sparkmine/store/s3/s3test"
@@ -50,29 +50,14 @@ func leaseBackends(t *testing.T) []leaseBackend {
 	return []leaseBackend{locals, s3s}
 }
 
-var buildOnce struct {
-	sync.Once
-	bin string
-	err error
-}
-
-// binary builds sparkmine once per test binary.
+// binary builds sparkmine into the test's temporary folder (the build
+// cache makes every build but the first a link).
 func binary(t *testing.T) string {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sparkmine-bin-")
-		if err != nil {
-			buildOnce.err = err
-			return
-		}
-		buildOnce.bin = filepath.Join(dir, "sparkmine")
-		if b, err := exec.Command("go", "build", "-o", buildOnce.bin, ".").CombinedOutput(); err != nil {
-			buildOnce.err = fmt.Errorf("go build: %v\n%s", err, b)
-		}
-	})
-	if buildOnce.err != nil {
-		t.Fatal(buildOnce.err)
+	bin := filepath.Join(t.TempDir(), "sparkmine")
+	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
 	}
-	return buildOnce.bin
+	return bin
 }
 
 // leaseSource copies the shared spark/ logs and a zstd log into a folder.
@@ -102,8 +87,8 @@ type proc struct {
 	out strings.Builder
 }
 
-func startRun(t *testing.T, env []string, args ...string) *proc {
-	p := &proc{cmd: exec.Command(binary(t), append([]string{"run", "--llm", "off"}, args...)...)}
+func startRun(t *testing.T, bin string, env []string, args ...string) *proc {
+	p := &proc{cmd: exec.Command(bin, append([]string{"run", "--llm", "off"}, args...)...)}
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	if err := p.cmd.Start(); err != nil {
@@ -124,17 +109,17 @@ func (p *proc) wait() (int, string) {
 	return code, lines[len(lines)-1]
 }
 
-// TestOverlappingRuns starts two runs of one shard at the same moment, on
+// TestOverlappingRuns starts two runs of one shard at most 900 ms apart, on
 // the local store and on versitygw: one takes the lease and commits, the
 // other exits 2 naming it (or, when it starts after the first is done,
 // finds everything done); either way the dataset equals one run's, row for
 // row. -lease-trials sets how many times (bench figure: 25).
 func TestOverlappingRuns(t *testing.T) {
-	src := leaseSource(t)
+	src, bin := leaseSource(t), binary(t)
 	for _, be := range leaseBackends(t) {
 		t.Run(be.name, func(t *testing.T) {
 			refURL, ref := be.next(t)
-			if p := startRun(t, be.env, "--source", src, "--out", refURL); true {
+			if p := startRun(t, bin, be.env, "--source", src, "--out", refURL); true {
 				if code, last := p.wait(); code != 0 && code != 3 {
 					t.Fatalf("reference run: exit %d: %s", code, last)
 				}
@@ -143,8 +128,11 @@ func TestOverlappingRuns(t *testing.T) {
 			var lost, dups, overlapped int
 			for i := range *leaseTrials {
 				url, out := be.next(t)
-				a := startRun(t, be.env, "--source", src, "--out", url, "--workers", "2")
-				b := startRun(t, be.env, "--source", src, "--out", url, "--workers", "2")
+				a := startRun(t, bin, be.env, "--source", src, "--out", url, "--workers", "2")
+				// The second starts 0 to 900 ms later: at once, mid-listing,
+				// mid-processing, and (on a fast machine) after the first.
+				time.Sleep(time.Duration(i%10) * 100 * time.Millisecond)
+				b := startRun(t, bin, be.env, "--source", src, "--out", url, "--workers", "2")
 				ca, la := a.wait()
 				cb, lb := b.wait()
 				if ca == 2 {
@@ -196,24 +184,24 @@ func diffRows(got, want map[string][]string) (lost, extra int) {
 // started at once exits 2 naming it; one that waits takes the lease once
 // it expires (--lease-ttl 3s) and leaves the dataset of one clean run.
 func TestKilledLeaseHolder(t *testing.T) {
-	src := leaseSource(t)
+	src, bin := leaseSource(t), binary(t)
 	for _, be := range leaseBackends(t) {
 		t.Run(be.name, func(t *testing.T) {
 			refURL, ref := be.next(t)
-			if code, last := startRun(t, be.env, "--source", src, "--out", refURL).wait(); code != 0 && code != 3 {
+			if code, last := startRun(t, bin, be.env, "--source", src, "--out", refURL).wait(); code != 0 && code != 3 {
 				t.Fatalf("reference run: exit %d: %s", code, last)
 			}
 			url, out := be.next(t)
-			a := startRun(t, be.env, "--source", src, "--out", url, "--workers", "1", "--lease-ttl", "3s")
+			a := startRun(t, bin, be.env, "--source", src, "--out", url, "--workers", "1", "--lease-ttl", "3s")
 			holder := waitForLease(t, out)
 			_ = a.cmd.Process.Signal(syscall.SIGKILL)
 			a.wait()
 			killedAt := time.Now()
-			code, last := startRun(t, be.env, "--source", src, "--out", url).wait()
+			code, last := startRun(t, bin, be.env, "--source", src, "--out", url).wait()
 			if code != 2 || !strings.Contains(last, holder) {
 				t.Errorf("run beside the killed holder: exit %d, want 2 naming %s: %s", code, holder, last)
 			}
-			code, last = startRun(t, be.env, "--source", src, "--out", url, "--wait-lease").wait()
+			code, last = startRun(t, bin, be.env, "--source", src, "--out", url, "--wait-lease").wait()
 			if code != 0 && code != 3 {
 				t.Fatalf("run waiting for the lease: exit %d: %s", code, last)
 			}
@@ -245,4 +233,24 @@ func waitForLease(t *testing.T, out store.Store) string {
 	}
 	t.Fatal("no lease object appeared")
 	return ""
+}
+
+// TestRunErrorsExitCodes: the run's own errors map to their documented
+// exit codes.
+func TestRunErrorsExitCodes(t *testing.T) {
+	held := &pipeline.HeldError{Shard: "0/1", RunID: "r1", PID: 7, Until: time.Unix(0, 0)}
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{fmt.Errorf("take lease: %w", held), 2},
+		{fmt.Errorf("run x: %w: copy refused", pipeline.ErrPublish), 4},
+		{fmt.Errorf("3 logs: %w", pipeline.ErrPartial), 3},
+		{fmt.Errorf("run x: %w", pipeline.ErrLeaseLost), 1},
+	} {
+		var stderr strings.Builder
+		if got := exitCode(c.err, &stderr); got != c.want {
+			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
 }

@@ -22,7 +22,7 @@ import (
 // stores, prints or sends.
 var planted = []string{
 	"zq7TOKENplanted1x9",        // bearer token
-	"AKIAPLANTEDSECRET7QZ",      // AWS access key id
+	"AKIAPLANTEDK3YID7QZW",      // AWS access key id
 	"PlantedSqlPw9",             // password literal in a SQL plan
 	"PlantedUrlPw8",             // password in a JDBC URL
 	"PlantedConfPw4",            // password in a conf value
@@ -37,7 +37,7 @@ var planted = []string{
 // The text planted in each field, built from the secrets.
 const (
 	plantReason = "Job aborted: Authorization: Bearer zq7TOKENplanted1x9 from /10.77.66.55:7337 and [2001:db8:77::66]:7337 on host ip-10-77-66-54.ec2.internal"
-	plantDesc   = "load for planted.user@example.org with AKIAPLANTEDSECRET7QZ via jdbc:mysql://admin:PlantedUrlPw8@ec2-54-77-66-53.compute-1.amazonaws.com/db"
+	plantDesc   = "load for planted.user@example.org with AKIAPLANTEDK3YID7QZW via jdbc:mysql://admin:PlantedUrlPw8@ec2-54-77-66-53.compute-1.amazonaws.com/db"
 	plantPlan   = "== Physical Plan ==\n*(1) Filter (isnotnull(password#12) AND (password#12 = 'PlantedSqlPw9'))\n+- Scan jdbc:mysql://admin:PlantedUrlPw8@10.77.66.55/db"
 )
 
@@ -319,5 +319,27 @@ func parquetStrings(data []byte) (string, int, error) {
 		if err != nil {
 			return "", 0, err
 		}
+	}
+}
+
+// TestExtractFollowsNamedLink: a log named on the command line is read
+// through a symbolic link out of its folder (a run's listing refuses one).
+func TestExtractFollowsNamedLink(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("samples", "application_1764000000000_0001.zstd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "a"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "b"), 0o755)
+	target := filepath.Join(dir, "b", "application_1764000000000_0001.zstd")
+	os.WriteFile(target, data, 0o644)
+	link := filepath.Join(dir, "a", "application_1764000000000_0001.zstd")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip(err)
+	}
+	code, stdout, stderr := sparkmine(t, "extract", link)
+	if code != 0 || !strings.Contains(stdout, "application_1764000000000_0001") {
+		t.Errorf("extract through a link: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

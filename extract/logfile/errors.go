@@ -37,3 +37,7 @@ var ErrClosed = errors.New("logfile: reader closed")
 // ErrLineTooLong is wrapped by Next's error for a line longer than the
 // reader's limit (see SetMaxLineSize).
 var ErrLineTooLong = errors.New("line too long")
+
+// ErrTooLarge is wrapped by Next's error for a log that decompresses to
+// more bytes than the reader's bound (see SetMaxBytes).
+var ErrTooLarge = errors.New("log too large")

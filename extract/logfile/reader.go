@@ -34,6 +34,7 @@ type Reader struct {
 	br      *bufio.Reader // reused across plain-by-codec parts
 	buf     []byte        // a line longer than the bufio buffer
 	maxLine int
+	maxOut  int64 // decompressed bytes allowed (0: no bound)
 
 	file     string
 	line     int64
@@ -77,6 +78,11 @@ func Open(ctx context.Context, l Log, open OpenFunc) *Reader {
 // error wrapping ErrLineTooLong. Call it before the first Next.
 func (r *Reader) SetMaxLineSize(n int) { r.maxLine = n }
 
+// SetMaxBytes bounds the decompressed bytes of the whole log; past them
+// Next fails with an error wrapping ErrTooLarge (a decompression bomb of
+// short lines). Call it before the first Next.
+func (r *Reader) SetMaxBytes(n int64) { r.maxOut = n }
+
 // Next returns the next line without its trailing "\n" or "\r\n" (and
 // without a UTF-8 byte-order mark on a part's first line). The slice is
 // valid until the next call. A final line without a newline is returned as
@@ -96,6 +102,9 @@ func (r *Reader) Next() ([]byte, error) {
 			r.endPart()
 		default:
 			line, err := r.readLine()
+			if r.maxOut > 0 && r.bytesOut+int64(len(line)) > r.maxOut {
+				line, err = nil, fmt.Errorf("line %d: %w: over %d bytes decompressed", r.line+1, ErrTooLarge, r.maxOut)
+			}
 			if err != nil {
 				r.part.end = err
 			}

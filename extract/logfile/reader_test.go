@@ -419,3 +419,26 @@ func TestReaderClose(t *testing.T) {
 		t.Errorf("second Close = %v", err)
 	}
 }
+
+// TestReaderMaxBytes: a log that decompresses past the bound fails with
+// ErrTooLarge naming the line; one within it reads whole.
+func TestReaderMaxBytes(t *testing.T) {
+	plain := []byte(strings.Repeat("{\"a\":1}\n", 1000)) // 8,000 bytes
+	for _, c := range []struct {
+		max  int64
+		fail bool
+	}{{8000, false}, {7999, true}, {100, true}} {
+		l, m := logOf(compress(t, codec.Zstd, plain))
+		l.Parts[0].Key += ".zstd"
+		m.files[l.Parts[0].Key] = m.files["app/events_1_app"]
+		r := Open(context.Background(), l, m.open)
+		r.SetMaxBytes(c.max)
+		lines, err := readAll(r)
+		if c.fail != errors.Is(err, ErrTooLarge) || (!c.fail && err != io.EOF) {
+			t.Errorf("max %d: %d lines, %v", c.max, len(lines), err)
+		}
+		if c.fail && int64(len(lines)*8) > c.max {
+			t.Errorf("max %d: %d lines delivered past the bound", c.max, len(lines))
+		}
+	}
+}
