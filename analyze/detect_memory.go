@@ -134,8 +134,14 @@ func confFloat(app *extract.App, key string, def float64) float64 {
 // when the stage ran at least min_stage_run_time_ms and grades worse than
 // the app (a hot spot, not the same finding again).
 //
+// GC is judged where the work is (workGC): listing and schema-inference
+// stages never count, and a stage's GC is capped at its run time. Where
+// executors logged their peak heap and it stayed under half the heap
+// (heapUnderUsed), nothing is reported: more heap would not cut that GC.
+//
 // Recommendation: a larger heap (25 % more per severity level) or, with 4+
-// cores per executor, fewer concurrent tasks per heap (3/4 of the cores).
+// cores per executor, fewer concurrent tasks per heap (3/4 of the cores):
+// alternatives (group "gc").
 type gcPressure struct{ c GCPressureConfig }
 
 // GCPressureConfig configures gc_pressure.
@@ -157,8 +163,11 @@ func (gcPressure) Name() string { return "gc_pressure" }
 func (d gcPressure) Detect(app *extract.App) []FindingRow {
 	var out []FindingRow
 	appSev := None
-	if run := app.Row.TaskTimeMS; run > 0 && run >= d.c.MinRunTimeMS {
-		r := ratio(float64(app.Row.GCTimeMS), float64(run))
+	if heapUnderUsed(app) {
+		return nil
+	}
+	if gc, run := workGC(app); run > 0 && run >= d.c.MinRunTimeMS {
+		r := ratio(float64(gc), float64(run))
 		if appSev = d.c.Grades.asc(r); appSev > None {
 			f := appFinding(d.Name(), appSev, d.c.Grades.scoreAsc(r), fmt.Sprintf("%.0f%% of task time spent in GC", r*100))
 			out = append(out, d.fill(app, f, r, run, appSev))
@@ -167,16 +176,47 @@ func (d gcPressure) Detect(app *extract.App) []FindingRow {
 	for i := range app.Stages {
 		st := &app.Stages[i]
 		run := st.ExecutorRunTimeMS
-		if run <= 0 || run < d.c.MinStageRunMS {
+		if run <= 0 || run < d.c.MinStageRunMS || isMetadata(st) {
 			continue
 		}
-		r := ratio(float64(st.GCTimeMS), float64(run))
+		r := ratio(float64(min(st.GCTimeMS, run)), float64(run))
 		if sev := d.c.Grades.asc(r); sev > appSev {
 			f := stageFinding(d.Name(), st, sev, d.c.Grades.scoreAsc(r), fmt.Sprintf("Stage %d: %.0f%% of task time in GC", st.StageID, r*100))
 			out = append(out, d.fill(app, f, r, run, sev))
 		}
 	}
 	return out
+}
+
+// workGC is the GC and run time of the stages that carry the work (not
+// listing or schema inference, whose many concurrent tiny tasks each report
+// the executor's whole GC pause), each stage's GC capped at its run time:
+// the app's GC share, weighted by task time where it matters.
+func workGC(app *extract.App) (gc, run int64) {
+	if len(app.Stages) == 0 {
+		return min(app.Row.GCTimeMS, app.Row.TaskTimeMS), app.Row.TaskTimeMS
+	}
+	for i := range app.Stages {
+		if st := &app.Stages[i]; !isMetadata(st) {
+			gc += min(max(st.GCTimeMS, 0), max(st.ExecutorRunTimeMS, 0))
+			run += max(st.ExecutorRunTimeMS, 0)
+		}
+	}
+	return gc, run
+}
+
+// heapUnderUsed reports whether, where executors logged their peak JVM heap
+// (Spark 3.0+), the largest peak stayed under half the heap: the GC then
+// comes from allocation churn, not from a heap too small, and more heap
+// would not cut it. Without peaks it reports false.
+func heapUnderUsed(app *extract.App) bool {
+	var peak int64
+	for _, e := range app.Executors {
+		if e.PeakJVMHeapMemory != nil && e.ExecutorID != "driver" {
+			peak = max(peak, *e.PeakJVMHeapMemory)
+		}
+	}
+	return peak > 0 && float64(peak) < 0.5*float64(executorHeapMB(app)*MiB)
 }
 
 func (d gcPressure) fill(app *extract.App, f FindingRow, r float64, run int64, sev Severity) FindingRow {

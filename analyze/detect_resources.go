@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -126,6 +127,11 @@ func (idleExecutors) wastedCoreMS(app *extract.App, _ FindingRow) float64 {
 // Typical causes: collect() and driver-side Python or pandas, planning very
 // large queries, listing many files, sleeps between jobs. No Spark setting
 // fixes that, so there is no recommendation.
+//
+// An interactive session (spark-shell, pyspark, a Databricks or other
+// notebook: see interactive) is not judged: there the time without a job
+// is the user thinking between commands, not driver work; idle_executors
+// prices what it holds.
 type driverBound struct{ c DriverBoundConfig }
 
 // DriverBoundConfig configures driver_bound.
@@ -145,7 +151,7 @@ func (driverBound) Name() string { return "driver_bound" }
 
 func (d driverBound) Detect(app *extract.App) []FindingRow {
 	dur := app.Row.DurationMS
-	if dur <= 0 || dur < d.c.MinDurationMS {
+	if dur <= 0 || dur < d.c.MinDurationMS || interactive(app) {
 		return nil
 	}
 	share := math.Min(1, ratio(float64(app.Row.DriverTimeMS), float64(dur)))
@@ -251,4 +257,21 @@ func (largeResult) risk(*extract.App, FindingRow) bool { return true }
 // wallMS is the time no job ran.
 func (driverBound) wallMS(app *extract.App, _ FindingRow) float64 {
 	return float64(app.Row.DriverTimeMS)
+}
+
+// interactive reports whether an app is an interactive session: named as
+// Spark's shells and Databricks notebooks name theirs ("Spark shell",
+// "PySparkShell", "Databricks Shell"), or running code typed at a REPL
+// (call sites "<console>" in Scala's, "<stdin>" in Python's).
+func interactive(app *extract.App) bool {
+	if strings.Contains(strings.ToLower(app.Row.AppName), "shell") {
+		return true
+	}
+	for _, st := range app.Stages {
+		if strings.Contains(st.Name, "<console>") || strings.Contains(st.Name, "<stdin>") ||
+			strings.Contains(st.CallSite, "<console>") || strings.Contains(st.CallSite, "<stdin>") {
+			return true
+		}
+	}
+	return false
 }
