@@ -248,18 +248,17 @@ func (d gcPressure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 	return pos(gc - d.c.Grades.at(Low)*run)
 }
 
-// executorLoss (executor_loss) flags executors that died: removed for any
-// reason but the driver's own request (dynamic allocation's idle timeout,
-// an explicit kill), plus tasks that ended with ExecutorLostFailure. The
-// count is graded 1/2/5/10. Removal reasons are sorted into memory (Java
-// OutOfMemoryError, YARN or Kubernetes memory-limit kills, exit code 137),
-// decommission, and other losses (heartbeat timeouts, crashes); the detail
-// quotes them.
+// executorLoss (executor_loss) flags executors that were lost: removed
+// for a reason other than the driver's own request (dynamic allocation's
+// idle timeout, an explicit kill), a planned decommission, or a memory
+// kill (out_of_memory reports those, with the setting of the side that
+// failed), plus tasks that ended with ExecutorLostFailure. The count is
+// graded 1/2/5/10; its impact is the lost tasks' time. Losses are sorted
+// into heartbeat timeouts and other losses (crashes); the detail quotes
+// them.
 //
-// Recommendation: for memory kills, spark.executor.memoryOverhead up by half
-// (at least 512 MiB more) from its current value or Spark's default
-// max(384 MiB, spark.executor.memoryOverheadFactor (0.1) × heap); for
-// heartbeat timeouts, a longer spark.network.timeout (default 120 s).
+// Recommendation: for heartbeat timeouts, a longer spark.network.timeout
+// (default 120 s).
 type executorLoss struct{ c ExecutorLossConfig }
 
 // ExecutorLossConfig configures executor_loss.
@@ -308,7 +307,7 @@ func (d executorLoss) Detect(app *extract.App) []FindingRow {
 	var lost int64
 	for _, e := range app.Executors {
 		k := lossKind(e.RemovedReason)
-		if k == "" || e.ExecutorID == "driver" {
+		if k == "" || k == "memory" || k == "decommission" || e.ExecutorID == "driver" {
 			continue
 		}
 		lost++
@@ -330,15 +329,11 @@ func (d executorLoss) Detect(app *extract.App) []FindingRow {
 		return nil
 	}
 	f := appFinding(d.Name(), sev, d.c.Grades.scoreAsc(float64(n)), fmt.Sprintf("%d executors lost", n))
-	f.Detail = fmt.Sprintf("%d executors lost (memory %d, decommission %d, timeout %d, other %d); %d tasks failed with ExecutorLostFailure. Reasons: %s",
-		n, kinds["memory"], kinds["decommission"], kinds["timeout"], kinds["lost"], taskLost, strings.Join(reasons, " | "))
+	f.Detail = fmt.Sprintf("%d executors lost (timeout %d, other %d); %d tasks failed with ExecutorLostFailure. Reasons: %s",
+		n, kinds["timeout"], kinds["lost"], taskLost, strings.Join(reasons, " | "))
 	f.Evidence = []Evidence{
 		ev("lost_executors", float64(n), d.c.Grades.at(sev)),
-		ev("memory_killed_executors", float64(kinds["memory"]), 0),
 		ev("executor_lost_task_failures", float64(taskLost), 0),
-	}
-	if kinds["memory"] > 0 {
-		f.Recommendations = append(f.Recommendations, overheadRec(app))
 	}
 	if kinds["timeout"] > 0 {
 		if cur := confMS(app, keyNetTimeout, 1000, 120_000); cur < 600_000 {
@@ -423,17 +418,6 @@ func (d gcPressure) wallMS(app *extract.App, f FindingRow) float64 {
 		gc, run, wall = float64(st.GCTimeMS), float64(st.ExecutorRunTimeMS), float64(st.DurationMS)
 	}
 	return wall * math.Min(1, ratio(gc, run))
-}
-
-// risk: containers killed for exceeding memory fail the app once the
-// data grows a little, whatever they cost today.
-func (executorLoss) risk(_ *extract.App, f FindingRow) bool {
-	for _, e := range f.Evidence {
-		if e.Metric == "memory_killed_executors" {
-			return e.Value > 0
-		}
-	}
-	return false
 }
 
 // wallMS is the time to redo the tasks lost with their executors: their

@@ -111,10 +111,15 @@ func shareWaste(fs []FindingRow, cost Cost) {
 }
 
 // findingID is a finding's stable id: the first 16 bytes, in hex, of the
-// SHA-256 of app id, attempt id, detector and stage attempt ("-" for an
-// app-level finding), NUL-separated.
+// SHA-256 of app id, attempt id, detector and scope, NUL-separated. The
+// scope is the stage attempt, or for an app-level finding "-" and its
+// first evidence metric (a detector giving several app-level findings
+// names each by its metric).
 func findingID(f FindingRow) string {
 	stage := "-"
+	if len(f.Evidence) > 0 {
+		stage += f.Evidence[0].Metric
+	}
 	if f.StageID != nil {
 		stage = strconv.FormatInt(*f.StageID, 10)
 		if f.StageAttemptID != nil {

@@ -56,6 +56,8 @@ var Properties = catalogue(
 	Property{Key: "spark.network.timeout", kind: kindDuration, Min: 10_000, Max: 3_600_000},
 	Property{Key: "spark.driver.maxResultSize", kind: kindSize, Min: 1 * MiB, Max: 64 * GiB, unit: 1},
 	Property{Key: "spark.driver.memory", kind: kindSize, Min: 1 * GiB, Max: 512 * GiB, unit: MiB},
+	// The RAPIDS Accelerator's (a plugin's, not Spark's own).
+	Property{Key: "spark.rapids.sql.concurrentGpuTasks", kind: kindInt, Min: 1, Max: 16},
 )
 
 func catalogue(ps ...Property) map[string]Property {
