@@ -23,8 +23,8 @@ func TestPropertiesAreSparks(t *testing.T) {
 		kindDuration: {catalog.Time},
 	}
 	for key, p := range Properties {
-		if strings.HasPrefix(key, "spark.rapids.") {
-			continue // the RAPIDS Accelerator's own settings, not Spark's
+		if strings.HasPrefix(key, "spark.rapids.") || legacyName(key) {
+			continue // the RAPIDS Accelerator's own settings, or a name Spark used before a version
 		}
 		c, ok := catalog.Lookup(key)
 		if !ok {
@@ -61,4 +61,15 @@ func render(k propKind, v float64) string {
 		return fmt.Sprint(v)
 	}
 	return fmt.Sprintf("%.0f", v)
+}
+
+// legacyName reports whether key is a key's name in older Spark versions
+// (the version check renames to it).
+func legacyName(key string) bool {
+	for _, v := range sinceTable {
+		if v.legacy == key {
+			return true
+		}
+	}
+	return false
 }
