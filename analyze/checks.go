@@ -175,3 +175,15 @@ func checkPlatform(e checkEnv, r *Recommendation) (string, error) {
 	}
 	return "platform: JVM execution (no RAPIDS plugin)", nil
 }
+
+// alternatives marks recommendations that are alternatives to each other
+// (apply one, not all) with group, when there are two or more.
+func alternatives(group string, rs []Recommendation) []Recommendation {
+	if len(rs) < 2 {
+		return rs
+	}
+	for i := range rs {
+		rs[i].Alternative = group
+	}
+	return rs
+}

@@ -88,7 +88,7 @@ func spillRecs(app *extract.App, st *extract.StageRow, r float64) []Recommendati
 		rs = append(rs, rec(app, keyMemFraction, strconv.FormatFloat(math.Min(0.8, frac+0.1), 'f', 2, 64),
 			"a larger unified memory region gives execution more room before it spills"))
 	}
-	return rs
+	return alternatives("spill", rs)
 }
 
 // heapProposal returns the executor heap grown by factor, rounded up to
@@ -234,8 +234,9 @@ func (d gcPressure) fill(app *extract.App, f FindingRow, r float64, run int64, s
 	cores := confInt(app, keyExecCores, app.Row.ExecutorCores)
 	if cores >= 4 {
 		f.Recommendations = append(f.Recommendations, rec(app, keyExecCores, propInt(keyExecCores, float64(cores*3/4)),
-			fmt.Sprintf("or: fewer concurrent tasks share each heap (now %d)", cores)))
+			fmt.Sprintf("fewer concurrent tasks share each heap (now %d)", cores)))
 	}
+	f.Recommendations = alternatives("gc", f.Recommendations)
 	return f
 }
 

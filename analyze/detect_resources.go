@@ -77,7 +77,9 @@ func (d idleExecutors) recs(app *extract.App, util float64) []Recommendation {
 	execs := float64(app.Row.MaxExecutors)
 	scaled := func(n float64) float64 { return math.Max(1, math.Ceil(n*util/d.c.TargetUtilization)) }
 	if !isTrue(app, keyDynAlloc) {
-		rs = append(rs, rec(app, keyDynAlloc, "true", "executors are requested when tasks wait and released when idle"))
+		da := rec(app, keyDynAlloc, "true", "executors are requested when tasks wait and released when idle (with the maxExecutors and shuffle tracking below)")
+		da.Alternative = "sizing"
+		rs = append(rs, da)
 		if peak := peakDemand(app); peak > 0 {
 			rs = append(rs, rec(app, keyDynMax, propInt(keyDynMax, peak), "the largest stage's tasks need this many executors at once"))
 		}
@@ -85,8 +87,10 @@ func (d idleExecutors) recs(app *extract.App, util float64) []Recommendation {
 			rs = append(rs, rec(app, keyShuffleTracking, "true", "lets dynamic allocation release executors without an external shuffle service"))
 		}
 		if n := float64(confInt(app, keyInstances, 0)); n > 0 && scaled(n) < n {
-			rs = append(rs, rec(app, keyInstances, propInt(keyInstances, scaled(n)),
-				fmt.Sprintf("or keep a fixed count sized for %.0f%% utilization", d.c.TargetUtilization*100)))
+			fixed := rec(app, keyInstances, propInt(keyInstances, scaled(n)),
+				fmt.Sprintf("keep a fixed count sized for %.0f%% utilization", d.c.TargetUtilization*100))
+			fixed.Alternative = "sizing"
+			rs = append(rs, fixed)
 		}
 		return rs
 	}
