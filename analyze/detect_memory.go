@@ -49,7 +49,7 @@ func (d spill) Detect(app *extract.App) []FindingRow {
 	for i := range app.Stages {
 		st := &app.Stages[i]
 		vol := max(st.InputBytes, st.ShuffleReadBytes, st.ShuffleWriteBytes, st.OutputBytes)
-		disk := st.DiskSpilledBytes
+		disk := spilled(app, st)
 		if disk <= 0 || disk < d.c.MinDiskSpillByte || vol <= 0 {
 			continue
 		}
@@ -70,6 +70,18 @@ func (d spill) Detect(app *extract.App) []FindingRow {
 		out = append(out, f)
 	}
 	return out
+}
+
+// spilled is a stage's disk spill, or, in a Spark 1.x app whose log
+// reports none though tasks spilled (1.x logs no disk spill beside its
+// memory spill), the memory spill: the deserialized size, so the ratio may
+// read high.
+func spilled(app *extract.App, st *extract.StageRow) int64 {
+	v := app.Row.SparkVersion
+	if st.DiskSpilledBytes <= 0 && st.MemorySpilledBytes > 0 && v != "" && !versionAtLeast(v, 2, 0) {
+		return st.MemorySpilledBytes
+	}
+	return st.DiskSpilledBytes
 }
 
 func spillRecs(app *extract.App, st *extract.StageRow, r float64) []Recommendation {
@@ -403,10 +415,7 @@ func (spill) wallMS(app *extract.App, f FindingRow) float64 {
 	if st == nil {
 		return 0
 	}
-	b := 2 * float64(st.DiskSpilledBytes)
-	if st.DiskSpilledBytes <= 0 {
-		b = float64(st.MemorySpilledBytes) / 2
-	}
+	b := 2 * float64(spilled(app, st))
 	par := math.Max(1, float64(concurrency(app, st)))
 	return math.Min(b/MiB/spillMiBPerSecond*1000/par, float64(st.DurationMS)/2)
 }
