@@ -24,7 +24,8 @@ import (
 //     cost config names the instance type.
 //   - platform: with the RAPIDS Accelerator (spark.plugins holds
 //     com.nvidia.spark.SQLPlugin) the work's memory is the GPU's: no heap
-//     proposals for GC or spill.
+//     proposals for GC or spill; on Databricks, cluster autoscaling, not
+//     spark.dynamicAllocation.*, sizes executors.
 
 // checkEnv is what the checks need beyond the app.
 type checkEnv struct {
@@ -160,12 +161,29 @@ func checkSize(e checkEnv, r *Recommendation) (string, error) {
 	return fmt.Sprintf("size: a %s container fits the %s node", formatMiB(container), formatMiB(e.nodeMB)), nil
 }
 
+// databricks reports whether the app runs on Databricks (its shell's name,
+// or its own properties).
+func databricks(app *extract.App) bool {
+	if strings.HasPrefix(app.Row.AppName, "Databricks") {
+		return true
+	}
+	for k := range app.Conf {
+		if strings.HasPrefix(k, "spark.databricks.") {
+			return true
+		}
+	}
+	return false
+}
+
 // rapids reports whether the app runs the RAPIDS Accelerator.
 func rapids(app *extract.App) bool {
 	return strings.Contains(conf(app, "spark.plugins"), "com.nvidia.spark.SQLPlugin")
 }
 
 func checkPlatform(e checkEnv, r *Recommendation) (string, error) {
+	if strings.HasPrefix(r.Key, "spark.dynamicAllocation.") && databricks(e.app) {
+		return "", fmt.Errorf("platform: Databricks sizes a cluster by its autoscaling and auto-termination settings, not spark.dynamicAllocation.*")
+	}
 	heapKey := r.Key == keyExecMem || r.Key == keyMemFraction
 	if !heapKey || (e.det != "gc_pressure" && e.det != "spill") {
 		return "", nil

@@ -79,8 +79,9 @@ func TestAnalyzeAppResult(t *testing.T) {
 		DurationMS: 3.6e6, ExecutorCores: 4, MaxExecutors: 2}}
 	before := app.Row
 	fs, r := Analyze(app, DefaultConfig())
-	// utilization 0.1: idle_executors critical, the only finding.
-	if len(fs) != 1 || fs[0].Detector != "idle_executors" || fs[0].Severity != "critical" {
+	// utilization 0.1: idle_executors, the only finding; critical evidence
+	// and 90 % of the cost, but 0.46 USD (under severe_usd 1): moderate.
+	if len(fs) != 1 || fs[0].Detector != "idle_executors" || fs[0].Severity != "moderate" {
 		t.Fatalf("findings %s", dump(fs))
 	}
 	f := fs[0]
@@ -95,7 +96,7 @@ func TestAnalyzeAppResult(t *testing.T) {
 		t.Errorf("Analyze changed its input: %+v", app.Row)
 	}
 	// 10 × 0.042 + 20 × 0.0045 = 0.51; used 0.042 + 20 × 0.1 × 0.0045 = 0.051.
-	if r.Findings != 1 || r.MaxSeverity != "critical" || math.Abs(r.EstCostUSD-0.51) > 1e-9 || math.Abs(r.EstWasteUSD-0.459) > 1e-9 {
+	if r.Findings != 1 || r.MaxSeverity != "moderate" || math.Abs(r.EstCostUSD-0.51) > 1e-9 || math.Abs(r.EstWasteUSD-0.459) > 1e-9 {
 		t.Errorf("app row %+v", r)
 	}
 	if fs, r := Analyze(nil, DefaultConfig()); fs != nil || r != (AppResult{}) {
