@@ -106,3 +106,18 @@ func TestAnalyzeAppResult(t *testing.T) {
 		t.Errorf("empty app: %v %+v", fs, r)
 	}
 }
+
+// A stage finding carries its stage's SQL execution; an app-level one none.
+func TestFindingExecutionID(t *testing.T) {
+	exec := int64(42)
+	app := &extract.App{Row: extract.AppRow{AppID: "a", DurationMS: 3_600_000},
+		Conf: map[string]string{"spark.sql.shuffle.partitions": "5000"},
+		Stages: []extract.StageRow{{StageID: 6, Tasks: 5000, QuantileTasks: 5000, DurationMS: 60_000,
+			ShuffleReadBytes: 2 << 30, TaskDurationMSP50: 20, TaskRunTimeMSP50: 8, SQLExecutionID: &exec}}}
+	cfg := DefaultConfig()
+	cfg.Impact.Enabled = false
+	fs, _ := Analyze(app, cfg)
+	if len(fs) != 1 || fs[0].ExecutionID == nil || *fs[0].ExecutionID != 42 {
+		t.Fatalf("findings %s, want one tiny_tasks finding of execution 42", dump(fs))
+	}
+}
