@@ -38,8 +38,14 @@ func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 	cost := cfg.Cost.AppCost(app.Row)
 	coreMSUSD := cfg.Cost.CoreHourUSD(app.Row) / msPerHour
 	var out []FindingRow
+	node := cfg.Cost.nodeMB()
 	for _, d := range Detectors(cfg.Detectors) {
 		for _, f := range d.Detect(app) {
+			st := stageOf(app, f)
+			checkRecs(&f, checkEnv{app: app, stage: st, det: d.Name(), nodeMB: node})
+			if st != nil {
+				f.ExecutionID = st.SQLExecutionID
+			}
 			f.AppID, f.AttemptID = app.Row.AppID, app.Row.AttemptID
 			f.RunID, f.AppName = app.Row.RunID, app.Row.AppName
 			f.FindingID = findingID(f)

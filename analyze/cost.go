@@ -181,3 +181,12 @@ func (p InstancePrice) validate(path string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// nodeMB is the memory of the configured instance type in MiB, 0 when no
+// instance type is set.
+func (c CostConfig) nodeMB() int64 {
+	if p, ok := c.InstanceTypes[c.InstanceType]; ok && c.InstanceType != "" {
+		return int64(p.MemoryGiB * 1024)
+	}
+	return 0
+}

@@ -79,8 +79,9 @@ func TestAnalyzeAppResult(t *testing.T) {
 		DurationMS: 3.6e6, ExecutorCores: 4, MaxExecutors: 2}}
 	before := app.Row
 	fs, r := Analyze(app, DefaultConfig())
-	// utilization 0.1: idle_executors critical, the only finding.
-	if len(fs) != 1 || fs[0].Detector != "idle_executors" || fs[0].Severity != "critical" {
+	// utilization 0.1: idle_executors, the only finding; critical evidence
+	// and 90 % of the cost, but 0.46 USD (under severe_usd 1): moderate.
+	if len(fs) != 1 || fs[0].Detector != "idle_executors" || fs[0].Severity != "moderate" {
 		t.Fatalf("findings %s", dump(fs))
 	}
 	f := fs[0]
@@ -95,7 +96,7 @@ func TestAnalyzeAppResult(t *testing.T) {
 		t.Errorf("Analyze changed its input: %+v", app.Row)
 	}
 	// 10 × 0.042 + 20 × 0.0045 = 0.51; used 0.042 + 20 × 0.1 × 0.0045 = 0.051.
-	if r.Findings != 1 || r.MaxSeverity != "critical" || math.Abs(r.EstCostUSD-0.51) > 1e-9 || math.Abs(r.EstWasteUSD-0.459) > 1e-9 {
+	if r.Findings != 1 || r.MaxSeverity != "moderate" || math.Abs(r.EstCostUSD-0.51) > 1e-9 || math.Abs(r.EstWasteUSD-0.459) > 1e-9 {
 		t.Errorf("app row %+v", r)
 	}
 	if fs, r := Analyze(nil, DefaultConfig()); fs != nil || r != (AppResult{}) {
@@ -103,5 +104,20 @@ func TestAnalyzeAppResult(t *testing.T) {
 	}
 	if fs, r := Analyze(&extract.App{}, DefaultConfig()); len(fs) != 0 || r.MaxSeverity != "" || r.Findings != 0 {
 		t.Errorf("empty app: %v %+v", fs, r)
+	}
+}
+
+// A stage finding carries its stage's SQL execution; an app-level one none.
+func TestFindingExecutionID(t *testing.T) {
+	exec := int64(42)
+	app := &extract.App{Row: extract.AppRow{AppID: "a", DurationMS: 3_600_000},
+		Conf: map[string]string{"spark.sql.shuffle.partitions": "5000"},
+		Stages: []extract.StageRow{{StageID: 6, Tasks: 5000, QuantileTasks: 5000, DurationMS: 60_000,
+			ShuffleReadBytes: 2 << 30, TaskDurationMSP50: 20, TaskRunTimeMSP50: 8, SQLExecutionID: &exec}}}
+	cfg := DefaultConfig()
+	cfg.Impact.Enabled = false
+	fs, _ := Analyze(app, cfg)
+	if len(fs) != 1 || fs[0].ExecutionID == nil || *fs[0].ExecutionID != 42 {
+		t.Fatalf("findings %s, want one tiny_tasks finding of execution 42", dump(fs))
 	}
 }

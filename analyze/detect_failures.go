@@ -158,7 +158,8 @@ func (c TaskFailuresConfig) detector() Detector { return taskFailures{c} }
 func (taskFailures) Name() string { return "task_failures" }
 
 func (d taskFailures) Detect(app *extract.App) []FindingRow {
-	r := ratio(float64(app.Row.FailedTasks), float64(app.Row.Tasks))
+	failed := crashedTasks(app)
+	r := ratio(float64(failed), float64(app.Row.Tasks))
 	sev := None
 	if app.Row.Tasks >= max(d.c.MinTasks, 1) {
 		sev = d.c.Grades.asc(r)
@@ -172,13 +173,18 @@ func (d taskFailures) Detect(app *extract.App) []FindingRow {
 	if sev > None {
 		msgs = append(msgs, smsgs...)
 		f := appFinding(d.Name(), sev, math.Max(d.c.Grades.scoreAsc(r), 1),
-			fmt.Sprintf("%d failed tasks, %d failed jobs, %d failed stages", app.Row.FailedTasks, jobs, stages))
-		f.Detail = fmt.Sprintf("%d of %d tasks failed (%.1f%%); %d jobs and %d stages failed for good. %s",
-			app.Row.FailedTasks, app.Row.Tasks, r*100, jobs, stages, strings.Join(msgs, " | "))
+			fmt.Sprintf("%d failed tasks, %d failed jobs, %d failed stages", failed, jobs, stages))
+		f.Detail = fmt.Sprintf("%d of %d tasks failed (%.1f%%); %d jobs and %d stages failed for good. %s. %s",
+			failed, app.Row.Tasks, r*100, jobs, stages, endReasons(app), failingExecutors(app))
 		f.Evidence = []Evidence{
 			ev("failed_task_rate", r, d.c.Grades.at(d.c.Grades.asc(r))),
 			ev("failed_jobs", float64(jobs), 1),
 			ev("failed_stages", float64(stages), 1),
+		}
+		if rc, ok := findRootCause(app); ok {
+			nameRootCause(&f, rc)
+		} else if len(msgs) > 0 {
+			f.Detail += " " + strings.Join(msgs, " | ")
 		}
 		out = append(out, f)
 	}
@@ -279,4 +285,33 @@ func (d taskFailures) wallMS(app *extract.App, f FindingRow) float64 {
 		return float64(app.Row.DurationMS)
 	}
 	return d.wastedCoreMS(app, f) / math.Max(1, float64(slots(app)))
+}
+
+// nameRootCause puts the root cause first in a failure finding.
+func nameRootCause(f *FindingRow, rc rootCause) {
+	where := "a failed job"
+	if rc.stage != nil {
+		where = fmt.Sprintf("stage %d (%s)", rc.stage.StageID, truncate(rc.stage.Name, 80))
+		f.Evidence = append(f.Evidence, ev("root_cause_stage", float64(rc.stage.StageID), 0))
+	}
+	if rc.class == "" {
+		f.Title = "Root cause: the SparkContext stopped while a job ran"
+		f.Detail = fmt.Sprintf("Root cause: %s. %s", rc.excerpt, f.Detail)
+		return
+	}
+	f.Title = fmt.Sprintf("Root cause: %s in %s", shortClass(rc.class), where)
+	f.Detail = fmt.Sprintf("Root cause: %s failed with %s. %s", where, rc.excerpt, f.Detail)
+}
+
+// shortClass drops a class name's package.
+func shortClass(c string) string { return c[strings.LastIndex(c, ".")+1:] }
+
+// crashedTasks is the app's failed task ends less the Resubmitted ones,
+// which the History Server counts failed though no task crashed.
+func crashedTasks(app *extract.App) int64 {
+	n := app.Row.FailedTasks
+	for _, st := range app.Stages {
+		n -= max(st.ResubmittedTasks, 0)
+	}
+	return max(n, 0)
 }

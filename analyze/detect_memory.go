@@ -49,7 +49,7 @@ func (d spill) Detect(app *extract.App) []FindingRow {
 	for i := range app.Stages {
 		st := &app.Stages[i]
 		vol := max(st.InputBytes, st.ShuffleReadBytes, st.ShuffleWriteBytes, st.OutputBytes)
-		disk := st.DiskSpilledBytes
+		disk := spilled(app, st)
 		if disk <= 0 || disk < d.c.MinDiskSpillByte || vol <= 0 {
 			continue
 		}
@@ -72,6 +72,18 @@ func (d spill) Detect(app *extract.App) []FindingRow {
 	return out
 }
 
+// spilled is a stage's disk spill, or, in a Spark 1.x app whose log
+// reports none though tasks spilled (1.x logs no disk spill beside its
+// memory spill), the memory spill: the deserialized size, so the ratio may
+// read high.
+func spilled(app *extract.App, st *extract.StageRow) int64 {
+	v := app.Row.SparkVersion
+	if st.DiskSpilledBytes <= 0 && st.MemorySpilledBytes > 0 && v != "" && !versionAtLeast(v, 2, 0) {
+		return st.MemorySpilledBytes
+	}
+	return st.DiskSpilledBytes
+}
+
 func spillRecs(app *extract.App, st *extract.StageRow, r float64) []Recommendation {
 	var rs []Recommendation
 	grow := 1 + math.Min(r, 1) // spill of the whole volume: twice the memory, or half the data per task
@@ -88,7 +100,7 @@ func spillRecs(app *extract.App, st *extract.StageRow, r float64) []Recommendati
 		rs = append(rs, rec(app, keyMemFraction, strconv.FormatFloat(math.Min(0.8, frac+0.1), 'f', 2, 64),
 			"a larger unified memory region gives execution more room before it spills"))
 	}
-	return rs
+	return alternatives("spill", rs)
 }
 
 // heapProposal returns the executor heap grown by factor, rounded up to
@@ -134,8 +146,14 @@ func confFloat(app *extract.App, key string, def float64) float64 {
 // when the stage ran at least min_stage_run_time_ms and grades worse than
 // the app (a hot spot, not the same finding again).
 //
+// GC is judged where the work is (workGC): listing and schema-inference
+// stages never count, and a stage's GC is capped at its run time. Where
+// executors logged their peak heap and it stayed under half the heap
+// (heapUnderUsed), nothing is reported: more heap would not cut that GC.
+//
 // Recommendation: a larger heap (25 % more per severity level) or, with 4+
-// cores per executor, fewer concurrent tasks per heap (3/4 of the cores).
+// cores per executor, fewer concurrent tasks per heap (3/4 of the cores):
+// alternatives (group "gc").
 type gcPressure struct{ c GCPressureConfig }
 
 // GCPressureConfig configures gc_pressure.
@@ -157,8 +175,11 @@ func (gcPressure) Name() string { return "gc_pressure" }
 func (d gcPressure) Detect(app *extract.App) []FindingRow {
 	var out []FindingRow
 	appSev := None
-	if run := app.Row.TaskTimeMS; run > 0 && run >= d.c.MinRunTimeMS {
-		r := ratio(float64(app.Row.GCTimeMS), float64(run))
+	if heapUnderUsed(app) {
+		return nil
+	}
+	if gc, run := workGC(app); run > 0 && run >= d.c.MinRunTimeMS {
+		r := ratio(float64(gc), float64(run))
 		if appSev = d.c.Grades.asc(r); appSev > None {
 			f := appFinding(d.Name(), appSev, d.c.Grades.scoreAsc(r), fmt.Sprintf("%.0f%% of task time spent in GC", r*100))
 			out = append(out, d.fill(app, f, r, run, appSev))
@@ -167,16 +188,47 @@ func (d gcPressure) Detect(app *extract.App) []FindingRow {
 	for i := range app.Stages {
 		st := &app.Stages[i]
 		run := st.ExecutorRunTimeMS
-		if run <= 0 || run < d.c.MinStageRunMS {
+		if run <= 0 || run < d.c.MinStageRunMS || isMetadata(st) {
 			continue
 		}
-		r := ratio(float64(st.GCTimeMS), float64(run))
+		r := ratio(float64(min(st.GCTimeMS, run)), float64(run))
 		if sev := d.c.Grades.asc(r); sev > appSev {
 			f := stageFinding(d.Name(), st, sev, d.c.Grades.scoreAsc(r), fmt.Sprintf("Stage %d: %.0f%% of task time in GC", st.StageID, r*100))
 			out = append(out, d.fill(app, f, r, run, sev))
 		}
 	}
 	return out
+}
+
+// workGC is the GC and run time of the stages that carry the work (not
+// listing or schema inference, whose many concurrent tiny tasks each report
+// the executor's whole GC pause), each stage's GC capped at its run time:
+// the app's GC share, weighted by task time where it matters.
+func workGC(app *extract.App) (gc, run int64) {
+	if len(app.Stages) == 0 {
+		return min(app.Row.GCTimeMS, app.Row.TaskTimeMS), app.Row.TaskTimeMS
+	}
+	for i := range app.Stages {
+		if st := &app.Stages[i]; !isMetadata(st) {
+			gc += min(max(st.GCTimeMS, 0), max(st.ExecutorRunTimeMS, 0))
+			run += max(st.ExecutorRunTimeMS, 0)
+		}
+	}
+	return gc, run
+}
+
+// heapUnderUsed reports whether, where executors logged their peak JVM heap
+// (Spark 3.0+), the largest peak stayed under half the heap: the GC then
+// comes from allocation churn, not from a heap too small, and more heap
+// would not cut it. Without peaks it reports false.
+func heapUnderUsed(app *extract.App) bool {
+	var peak int64
+	for _, e := range app.Executors {
+		if e.PeakJVMHeapMemory != nil && e.ExecutorID != "driver" {
+			peak = max(peak, *e.PeakJVMHeapMemory)
+		}
+	}
+	return peak > 0 && float64(peak) < 0.5*float64(executorHeapMB(app)*MiB)
 }
 
 func (d gcPressure) fill(app *extract.App, f FindingRow, r float64, run int64, sev Severity) FindingRow {
@@ -194,8 +246,9 @@ func (d gcPressure) fill(app *extract.App, f FindingRow, r float64, run int64, s
 	cores := confInt(app, keyExecCores, app.Row.ExecutorCores)
 	if cores >= 4 {
 		f.Recommendations = append(f.Recommendations, rec(app, keyExecCores, propInt(keyExecCores, float64(cores*3/4)),
-			fmt.Sprintf("or: fewer concurrent tasks share each heap (now %d)", cores)))
+			fmt.Sprintf("fewer concurrent tasks share each heap (now %d)", cores)))
 	}
+	f.Recommendations = alternatives("gc", f.Recommendations)
 	return f
 }
 
@@ -208,18 +261,17 @@ func (d gcPressure) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 	return pos(gc - d.c.Grades.at(Low)*run)
 }
 
-// executorLoss (executor_loss) flags executors that died: removed for any
-// reason but the driver's own request (dynamic allocation's idle timeout,
-// an explicit kill), plus tasks that ended with ExecutorLostFailure. The
-// count is graded 1/2/5/10. Removal reasons are sorted into memory (Java
-// OutOfMemoryError, YARN or Kubernetes memory-limit kills, exit code 137),
-// decommission, and other losses (heartbeat timeouts, crashes); the detail
-// quotes them.
+// executorLoss (executor_loss) flags executors that were lost: removed
+// for a reason other than the driver's own request (dynamic allocation's
+// idle timeout, an explicit kill), a planned decommission, or a memory
+// kill (out_of_memory reports those, with the setting of the side that
+// failed), plus tasks that ended with ExecutorLostFailure. The count is
+// graded 1/2/5/10; its impact is the lost tasks' time. Losses are sorted
+// into heartbeat timeouts and other losses (crashes); the detail quotes
+// them.
 //
-// Recommendation: for memory kills, spark.executor.memoryOverhead up by half
-// (at least 512 MiB more) from its current value or Spark's default
-// max(384 MiB, spark.executor.memoryOverheadFactor (0.1) × heap); for
-// heartbeat timeouts, a longer spark.network.timeout (default 120 s).
+// Recommendation: for heartbeat timeouts, a longer spark.network.timeout
+// (default 120 s).
 type executorLoss struct{ c ExecutorLossConfig }
 
 // ExecutorLossConfig configures executor_loss.
@@ -268,7 +320,7 @@ func (d executorLoss) Detect(app *extract.App) []FindingRow {
 	var lost int64
 	for _, e := range app.Executors {
 		k := lossKind(e.RemovedReason)
-		if k == "" || e.ExecutorID == "driver" {
+		if k == "" || k == "memory" || k == "decommission" || e.ExecutorID == "driver" {
 			continue
 		}
 		lost++
@@ -290,15 +342,11 @@ func (d executorLoss) Detect(app *extract.App) []FindingRow {
 		return nil
 	}
 	f := appFinding(d.Name(), sev, d.c.Grades.scoreAsc(float64(n)), fmt.Sprintf("%d executors lost", n))
-	f.Detail = fmt.Sprintf("%d executors lost (memory %d, decommission %d, timeout %d, other %d); %d tasks failed with ExecutorLostFailure. Reasons: %s",
-		n, kinds["memory"], kinds["decommission"], kinds["timeout"], kinds["lost"], taskLost, strings.Join(reasons, " | "))
+	f.Detail = fmt.Sprintf("%d executors lost (timeout %d, other %d); %d tasks failed with ExecutorLostFailure. Reasons: %s",
+		n, kinds["timeout"], kinds["lost"], taskLost, strings.Join(reasons, " | "))
 	f.Evidence = []Evidence{
 		ev("lost_executors", float64(n), d.c.Grades.at(sev)),
-		ev("memory_killed_executors", float64(kinds["memory"]), 0),
 		ev("executor_lost_task_failures", float64(taskLost), 0),
-	}
-	if kinds["memory"] > 0 {
-		f.Recommendations = append(f.Recommendations, overheadRec(app))
 	}
 	if kinds["timeout"] > 0 {
 		if cur := confMS(app, keyNetTimeout, 1000, 120_000); cur < 600_000 {
@@ -362,10 +410,7 @@ func (spill) wallMS(app *extract.App, f FindingRow) float64 {
 	if st == nil {
 		return 0
 	}
-	b := 2 * float64(st.DiskSpilledBytes)
-	if st.DiskSpilledBytes <= 0 {
-		b = float64(st.MemorySpilledBytes) / 2
-	}
+	b := 2 * float64(spilled(app, st))
 	par := math.Max(1, float64(concurrency(app, st)))
 	return math.Min(b/MiB/spillMiBPerSecond*1000/par, float64(st.DurationMS)/2)
 }
@@ -378,17 +423,6 @@ func (d gcPressure) wallMS(app *extract.App, f FindingRow) float64 {
 		gc, run, wall = float64(st.GCTimeMS), float64(st.ExecutorRunTimeMS), float64(st.DurationMS)
 	}
 	return wall * math.Min(1, ratio(gc, run))
-}
-
-// risk: containers killed for exceeding memory fail the app once the
-// data grows a little, whatever they cost today.
-func (executorLoss) risk(_ *extract.App, f FindingRow) bool {
-	for _, e := range f.Evidence {
-		if e.Metric == "memory_killed_executors" {
-			return e.Value > 0
-		}
-	}
-	return false
 }
 
 // wallMS is the time to redo the tasks lost with their executors: their

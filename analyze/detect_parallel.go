@@ -24,7 +24,8 @@ const (
 // ceil(shuffle read ÷ target_partition_bytes (128 MiB)) and AQE partition
 // coalescing when it is off; for input stages, a larger
 // spark.sql.files.maxPartitionBytes (2× current, default 128 MiB) to pack
-// small files; otherwise spark.default.parallelism = 3 × cores.
+// small files; otherwise spark.default.parallelism = 3 × cores. Listing
+// and schema-inference stages are never judged (isMetadata).
 type tinyTasks struct{ c TinyTasksConfig }
 
 // TinyTasksConfig configures tiny_tasks.
@@ -49,7 +50,7 @@ func (d tinyTasks) Detect(app *extract.App) []FindingRow {
 		st := &app.Stages[i]
 		p50 := st.TaskDurationMSP50
 		sev := d.c.Grades.asc(float64(st.Tasks))
-		if st.QuantileTasks <= 0 || p50 >= float64(d.c.MaxMedianMS) || sev == None {
+		if st.QuantileTasks <= 0 || p50 >= float64(d.c.MaxMedianMS) || sev == None || isMetadata(st) {
 			continue
 		}
 		f := stageFinding(d.Name(), st, sev, d.c.Grades.scoreAsc(float64(st.Tasks)),
@@ -115,7 +116,9 @@ func (tinyTasks) wastedCoreMS(app *extract.App, f FindingRow) float64 {
 // 128 MiB), slots when cores were idle), clamped to 1..100000; for input
 // stages, spark.sql.files.maxPartitionBytes = input ÷ slots; else
 // spark.default.parallelism = 2 × slots (two waves, as Spark's tuning guide
-// advises 2–3 tasks per core).
+// advises 2–3 tasks per core). A stage whose longest task ran under half
+// its wall time is not judged: its time went to waiting for task slots
+// (behind concurrent stages), which more tasks would not change.
 type underParallel struct{ c UnderParallelConfig }
 
 // UnderParallelConfig configures under_parallel.
@@ -139,7 +142,7 @@ func (d underParallel) Detect(app *extract.App) []FindingRow {
 	s := float64(slots(app))
 	for i := range app.Stages {
 		st := &app.Stages[i]
-		if st.Tasks <= 0 || st.DurationMS < max(d.c.MinStageMS, 1) {
+		if st.Tasks <= 0 || st.DurationMS < max(d.c.MinStageMS, 1) || queued(st) {
 			continue
 		}
 		coreF := 0.0
@@ -311,4 +314,10 @@ func idealGap(app *extract.App, st *extract.StageRow) float64 {
 	}
 	s := math.Max(1, float64(slots(app)))
 	return pos(float64(st.DurationMS) - float64(st.ExecutorRunTimeMS)/s)
+}
+
+// queued reports whether a stage's longest task ran under half its wall
+// time: the stage mostly waited for task slots.
+func queued(st *extract.StageRow) bool {
+	return st.QuantileTasks > 0 && st.TaskDurationMSMax < 0.5*float64(st.DurationMS)
 }

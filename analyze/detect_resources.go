@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -76,7 +77,9 @@ func (d idleExecutors) recs(app *extract.App, util float64) []Recommendation {
 	execs := float64(app.Row.MaxExecutors)
 	scaled := func(n float64) float64 { return math.Max(1, math.Ceil(n*util/d.c.TargetUtilization)) }
 	if !isTrue(app, keyDynAlloc) {
-		rs = append(rs, rec(app, keyDynAlloc, "true", "executors are requested when tasks wait and released when idle"))
+		da := rec(app, keyDynAlloc, "true", "executors are requested when tasks wait and released when idle (with the maxExecutors and shuffle tracking below)")
+		da.Alternative = "sizing"
+		rs = append(rs, da)
 		if peak := peakDemand(app); peak > 0 {
 			rs = append(rs, rec(app, keyDynMax, propInt(keyDynMax, peak), "the largest stage's tasks need this many executors at once"))
 		}
@@ -84,8 +87,10 @@ func (d idleExecutors) recs(app *extract.App, util float64) []Recommendation {
 			rs = append(rs, rec(app, keyShuffleTracking, "true", "lets dynamic allocation release executors without an external shuffle service"))
 		}
 		if n := float64(confInt(app, keyInstances, 0)); n > 0 && scaled(n) < n {
-			rs = append(rs, rec(app, keyInstances, propInt(keyInstances, scaled(n)),
-				fmt.Sprintf("or keep a fixed count sized for %.0f%% utilization", d.c.TargetUtilization*100)))
+			fixed := rec(app, keyInstances, propInt(keyInstances, scaled(n)),
+				fmt.Sprintf("keep a fixed count sized for %.0f%% utilization", d.c.TargetUtilization*100))
+			fixed.Alternative = "sizing"
+			rs = append(rs, fixed)
 		}
 		return rs
 	}
@@ -126,6 +131,11 @@ func (idleExecutors) wastedCoreMS(app *extract.App, _ FindingRow) float64 {
 // Typical causes: collect() and driver-side Python or pandas, planning very
 // large queries, listing many files, sleeps between jobs. No Spark setting
 // fixes that, so there is no recommendation.
+//
+// An interactive session (spark-shell, pyspark, a Databricks or other
+// notebook: see interactive) is not judged: there the time without a job
+// is the user thinking between commands, not driver work; idle_executors
+// prices what it holds.
 type driverBound struct{ c DriverBoundConfig }
 
 // DriverBoundConfig configures driver_bound.
@@ -145,7 +155,7 @@ func (driverBound) Name() string { return "driver_bound" }
 
 func (d driverBound) Detect(app *extract.App) []FindingRow {
 	dur := app.Row.DurationMS
-	if dur <= 0 || dur < d.c.MinDurationMS {
+	if dur <= 0 || dur < d.c.MinDurationMS || interactive(app) {
 		return nil
 	}
 	share := math.Min(1, ratio(float64(app.Row.DriverTimeMS), float64(dur)))
@@ -251,4 +261,21 @@ func (largeResult) risk(*extract.App, FindingRow) bool { return true }
 // wallMS is the time no job ran.
 func (driverBound) wallMS(app *extract.App, _ FindingRow) float64 {
 	return float64(app.Row.DriverTimeMS)
+}
+
+// interactive reports whether an app is an interactive session: named as
+// Spark's shells and Databricks notebooks name theirs ("Spark shell",
+// "PySparkShell", "Databricks Shell"), or running code typed at a REPL
+// (call sites "<console>" in Scala's, "<stdin>" in Python's).
+func interactive(app *extract.App) bool {
+	if strings.Contains(strings.ToLower(app.Row.AppName), "shell") {
+		return true
+	}
+	for _, st := range app.Stages {
+		if strings.Contains(st.Name, "<console>") || strings.Contains(st.Name, "<stdin>") ||
+			strings.Contains(st.CallSite, "<console>") || strings.Contains(st.CallSite, "<stdin>") {
+			return true
+		}
+	}
+	return false
 }

@@ -18,7 +18,8 @@ import (
 // the executor start-up it would take to fix) and take a large share of the
 // stage's wall time (min_stage_share, default 0.3: the straggler, not the
 // bulk of the tasks, decides when the stage ends). Stages with fewer than
-// min_tasks (10) tasks have no meaningful median.
+// min_tasks (10) tasks have a shaky median, so there a straggler is judged
+// by the wall time it adds: it must run min_max_task_ms past the median.
 //
 // Evidence: duration_skew against the grade it crossed, the longest task
 // against min_max_task_ms, its share of the stage against min_stage_share.
@@ -54,7 +55,8 @@ func (d taskSkew) Detect(app *extract.App) []FindingRow {
 
 func (d taskSkew) stage(app *extract.App, st *extract.StageRow) (FindingRow, bool) {
 	maxT, p50 := st.TaskDurationMSMax, st.TaskDurationMSP50
-	if st.Tasks < d.c.MinTasks || maxT < float64(d.c.MinMaxTaskMS) || st.DurationMS <= 0 {
+	few := st.Tasks < d.c.MinTasks && maxT-p50 < float64(d.c.MinMaxTaskMS)
+	if st.Tasks < 2 || few || maxT < float64(d.c.MinMaxTaskMS) || st.DurationMS <= 0 {
 		return FindingRow{}, false
 	}
 	share := math.Min(1, ratio(maxT, float64(st.DurationMS)))

@@ -47,6 +47,9 @@ type wantFinding struct {
 	NoRecommend []string `yaml:"no_recommend"`
 	// MinWasteUSD, when set, is a lower bound on est_waste_usd.
 	MinWasteUSD float64 `yaml:"min_waste_usd"`
+	// Rejected maps keys to a part of the failed check that must be among
+	// the finding's rejected proposals.
+	Rejected map[string]string `yaml:"rejected"`
 }
 
 func (w wantFinding) key() string {
@@ -179,6 +182,11 @@ func checkFindings(t *testing.T, fx fixture, got []FindingRow) {
 				t.Errorf("%s: unexpected recommendation of %s", w.key(), k)
 			}
 		}
+		for k, why := range w.Rejected {
+			if !rejected(f, k, why) {
+				t.Errorf("%s: want %s rejected (%q), have rejected %+v", w.key(), k, why, f.Rejected)
+			}
+		}
 		if f.EstWasteUSD < w.MinWasteUSD {
 			t.Errorf("%s: est_waste_usd %v, want >= %v", w.key(), f.EstWasteUSD, w.MinWasteUSD)
 		}
@@ -224,4 +232,13 @@ func checkAppRow(t *testing.T, app *extract.App, got []FindingRow) {
 func dump(fs []FindingRow) string {
 	b, _ := json.MarshalIndent(fs, "", "  ")
 	return string(b)
+}
+
+func rejected(f FindingRow, key, why string) bool {
+	for _, r := range f.Rejected {
+		if r.Key == key && len(r.Checks) > 0 && strings.Contains(r.Checks[len(r.Checks)-1], why) {
+			return true
+		}
+	}
+	return false
 }

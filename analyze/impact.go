@@ -21,12 +21,19 @@ type ImpactConfig struct {
 	MinWallShare float64 `yaml:"min_wall_share" check:"fraction" doc:"a finding adding less than this share of the app's wall time,"`
 	MinWallMS    int64   `yaml:"min_wall_ms" check:"nonneg" doc:"and less than this wall time (ms),"`
 	MinCostShare float64 `yaml:"min_cost_share" check:"fraction" doc:"and wasting less than this share of the app's cost is not reported"`
+	// A small app can waste a large share of a small sum: severe and
+	// critical also need absolute weight.
+	SevereUSD    float64 `yaml:"severe_usd" check:"nonneg" doc:"a finding is severe or critical only if it wastes at least this many USD"`
+	SevereWallMS int64   `yaml:"severe_wall_ms" check:"nonneg" doc:"or adds at least this wall time (ms)"`
 }
 
 // DefaultImpactConfig: 1 % and 10 s are where a tuning change no longer
-// repays the engineer's time; a problem costing 30 % of an app is critical.
+// repays the engineer's time; a problem costing 30 % of an app is critical,
+// if it costs at least 1 USD or 10 minutes (a shell idling 90 % of 0.17
+// USD is not).
 func DefaultImpactConfig() ImpactConfig {
-	return ImpactConfig{Enabled: true, Grades: Grades{0.01, 0.05, 0.15, 0.3}, MinWallShare: 0.01, MinWallMS: 10_000, MinCostShare: 0.01}
+	return ImpactConfig{Enabled: true, Grades: Grades{0.01, 0.05, 0.15, 0.3}, MinWallShare: 0.01, MinWallMS: 10_000, MinCostShare: 0.01,
+		SevereUSD: 1, SevereWallMS: 600_000}
 }
 
 // wallEstimator is implemented by detectors that can tell how much wall
@@ -80,6 +87,9 @@ func (c ImpactConfig) capSeverity(app *extract.App, f *FindingRow, cost Cost) {
 	}
 	wall, money := c.shares(app, *f, cost)
 	limit := max(Low, c.Grades.asc(math.Max(wall, money)))
+	if f.EstWasteUSD < c.SevereUSD && f.ImpactWallMS < c.SevereWallMS {
+		limit = min(limit, Moderate)
+	}
 	if s, _ := ParseSeverity(f.Severity); s > limit {
 		f.Severity = limit.String()
 	}
@@ -111,10 +121,15 @@ func shareWaste(fs []FindingRow, cost Cost) {
 }
 
 // findingID is a finding's stable id: the first 16 bytes, in hex, of the
-// SHA-256 of app id, attempt id, detector and stage attempt ("-" for an
-// app-level finding), NUL-separated.
+// SHA-256 of app id, attempt id, detector and scope, NUL-separated. The
+// scope is the stage attempt, or for an app-level finding "-" and its
+// first evidence metric (a detector giving several app-level findings
+// names each by its metric).
 func findingID(f FindingRow) string {
 	stage := "-"
+	if len(f.Evidence) > 0 {
+		stage += f.Evidence[0].Metric
+	}
 	if f.StageID != nil {
 		stage = strconv.FormatInt(*f.StageID, 10)
 		if f.StageAttemptID != nil {

@@ -37,7 +37,8 @@ func plants() []plant {
 		{"spill", gen.Spec{ShuffleBytesPerTask: 1 << 30}, []gen.Anomalies{{Spill: 0.05}, {Spill: 0.3}, {Spill: 0.8}}},
 		// gc_pressure judges a stage from 10 core-minutes of run time: 10 s tasks.
 		{"gc_pressure", gen.Spec{MedianTaskMS: 10_000}, []gen.Anomalies{{GCPressure: 0.09}, {GCPressure: 0.16}, {GCPressure: 0.3}}},
-		{"executor_loss", long, []gen.Anomalies{{ExecutorLoss: 1}, {ExecutorLoss: 2}, {ExecutorLoss: 5}}},
+		// The generator's lost executors are memory kills: out_of_memory's.
+		{"out_of_memory", long, []gen.Anomalies{{ExecutorLoss: 1}, {ExecutorLoss: 2}, {ExecutorLoss: 5}}},
 		{"fetch_failure", gen.Spec{}, []gen.Anomalies{{FetchFailures: 1}, {FetchFailures: 6}, {FetchFailures: 25}}},
 		// task_failures and executor_loss must lose material time: 20 s tasks.
 		{"task_failures", gen.Spec{MedianTaskMS: 20_000, TasksPerStage: 800}, []gen.Anomalies{{TaskFailures: 0.06}, {TaskFailures: 0.3}, {FailedJob: true}}},

@@ -46,6 +46,8 @@ var Properties = catalogue(
 	Property{Key: "spark.sql.files.maxPartitionBytes", kind: kindSize, Min: 1 * MiB, Max: 2 * GiB, unit: 1},
 	Property{Key: "spark.executor.memory", kind: kindSize, Min: 1 * GiB, Max: 512 * GiB, unit: MiB},
 	Property{Key: "spark.executor.memoryOverhead", kind: kindSize, Min: 384 * MiB, Max: 256 * GiB, unit: MiB},
+	// Its name before Spark 2.3 (the version check renames to it).
+	Property{Key: "spark.yarn.executor.memoryOverhead", kind: kindSize, Min: 384 * MiB, Max: 256 * GiB, unit: MiB},
 	Property{Key: "spark.executor.cores", kind: kindInt, Min: 1, Max: 64},
 	Property{Key: "spark.executor.instances", kind: kindInt, Min: 1, Max: 10_000},
 	Property{Key: "spark.memory.fraction", kind: kindFraction, Min: 0.1, Max: 0.9},
@@ -58,6 +60,8 @@ var Properties = catalogue(
 	Property{Key: "spark.network.timeout", kind: kindDuration, Min: 10_000, Max: 3_600_000},
 	Property{Key: "spark.driver.maxResultSize", kind: kindSize, Min: 1 * MiB, Max: 64 * GiB, unit: 1},
 	Property{Key: "spark.driver.memory", kind: kindSize, Min: 1 * GiB, Max: 512 * GiB, unit: MiB},
+	// The RAPIDS Accelerator's (a plugin's, not Spark's own).
+	Property{Key: "spark.rapids.sql.concurrentGpuTasks", kind: kindInt, Min: 1, Max: 16},
 )
 
 func catalogue(ps ...Property) map[string]Property {

@@ -30,6 +30,7 @@ type DetectorConfig struct {
 	DriverBound   DriverBoundConfig   `yaml:"driver_bound"`
 	LargeResult   LargeResultConfig   `yaml:"large_result"`
 	LongStage     LongStageConfig     `yaml:"long_stage"`
+	OutOfMemory   OutOfMemoryConfig   `yaml:"out_of_memory"`
 }
 
 // detectorConfig is what every field of DetectorConfig implements (value

@@ -49,6 +49,9 @@ type FindingRow struct {
 	// Rejected are the proposals a check refused, each with the check
 	// that failed in Checks: kept for the audit, never to apply.
 	Rejected []Recommendation `parquet:"rejected,list" json:"rejected"`
+	// ExecutionID is the SQL execution of the finding's stage (null for
+	// app-level findings and stages outside SQL).
+	ExecutionID *int64 `parquet:"execution_id,optional" json:"execution_id"`
 }
 
 // Evidence is a metric, its value and the threshold it crossed.

@@ -119,6 +119,11 @@ func TestStageCounters(t *testing.T) {
 	if got != want || s.Status != StatusComplete {
 		t.Errorf("complete/failed/killed/indices/run/shuffle = %v %s, want %v COMPLETE", got, s.Status, want)
 	}
+	// The failed end is a Resubmitted (a consequence, not a crash); the
+	// killed ones a TaskKilled and a TaskCommitDenied.
+	if r := [3]int64{s.ResubmittedTasks, s.CommitDeniedTasks, s.ExceptionFailures}; r != [3]int64{1, 1, 0} {
+		t.Errorf("resubmitted/commit denied/exceptions = %v, want [1 1 0]", r)
+	}
 }
 
 func TestSkippedOverwrite(t *testing.T) {

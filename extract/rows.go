@@ -93,6 +93,13 @@ type StageRow struct {
 	FetchFailures        int64 `parquet:"fetch_failures" json:"fetch_failures"`                 // TaskEnds with reason FetchFailed
 	SpeculativeTasks     int64 `parquet:"speculative_tasks" json:"speculative_tasks"`           // speculative task launches
 	ExecutorLostFailures int64 `parquet:"executor_lost_failures" json:"executor_lost_failures"` // TaskEnds with reason ExecutorLostFailure
+	// More task end reasons by kind, for root causes: ExceptionFailure (a
+	// task threw), Resubmitted (finished map output lost with its
+	// executor: a consequence, not a crash), TaskCommitDenied (a commit
+	// another attempt won; counted killed, as the History Server does).
+	ExceptionFailures int64 `parquet:"exception_failures" json:"exception_failures"`
+	ResubmittedTasks  int64 `parquet:"resubmitted_tasks" json:"resubmitted_tasks"`
+	CommitDeniedTasks int64 `parquet:"commit_denied_tasks" json:"commit_denied_tasks"`
 
 	SubmissionTime        *int64 `parquet:"submission_time,optional,timestamp(millisecond:utc)" json:"submission_time"`
 	FirstTaskLaunchedTime *int64 `parquet:"first_task_launched_time,optional,timestamp(millisecond:utc)" json:"first_task_launched_time"`

@@ -41,6 +41,8 @@ type stageCounters struct {
 	active                      int64
 	complete, failed, killed    int64
 	fetchFailures, executorLost int64
+	exceptions, resubmitted     int64 // TaskEnds with reason ExceptionFailure, Resubmitted
+	commitDenied                int64 // TaskEnds with reason TaskCommitDenied
 	speculative                 int64
 	firstLaunch                 *int64
 	completedIndices            bitset
@@ -259,6 +261,12 @@ func (b *Builder) stageTaskEnd(k stageKey, reason []byte, ti taskInfo, rec *task
 		c.fetchFailures++
 	case "ExecutorLostFailure":
 		c.executorLost++
+	case "ExceptionFailure":
+		c.exceptions++
+	case "Resubmitted":
+		c.resubmitted++
+	case "TaskCommitDenied":
+		c.commitDenied++
 	}
 	if withMetrics && rec != nil {
 		for i := range c.sums {

@@ -251,6 +251,7 @@ func setStageCounters(r *StageRow, s *stageAttempt) {
 		Tasks: s.info.numTasks, CompleteTasks: c.complete, FailedTasks: c.failed, KilledTasks: c.killed,
 		CompletedIndices: c.completedIndices.n, FetchFailures: c.fetchFailures,
 		SpeculativeTasks: c.speculative, ExecutorLostFailures: c.executorLost,
+		ExceptionFailures: c.exceptions, ResubmittedTasks: c.resubmitted, CommitDeniedTasks: c.commitDenied,
 		SubmissionTime: s.info.submission, FirstTaskLaunchedTime: c.firstLaunch,
 		CompletionTime: s.info.completion, FailureReason: s.info.failureReason,
 		PeakExecutionMemoryMax: c.peakExecMax,

@@ -145,15 +145,27 @@ func (w Week) period() string {
 	return fmt.Sprintf("%s – %s", s.Format("2 Jan 2006"), e.Format("2 Jan 2006"))
 }
 
-// recs formats recommendations as "key: current → proposed" lines.
+// recs formats recommendations as "key: current → proposed" lines; the
+// recommendations of one alternative group share a line, joined by "or"
+// (apply one of them, not all).
 func recs(rs []recommendation) []string {
 	out := make([]string, 0, len(rs))
+	group := map[string]int{} // alternative group → its line in out
 	for _, r := range rs {
 		cur := r.Current
 		if cur == "" {
 			cur = "default"
 		}
-		out = append(out, fmt.Sprintf("%s: %s → %s", r.Key, cur, r.Proposed))
+		s := fmt.Sprintf("%s: %s → %s", r.Key, cur, r.Proposed)
+		if i, ok := group[r.Alternative]; ok && r.Alternative != "" {
+			out[i] += " or " + s
+			continue
+		}
+		if r.Alternative != "" {
+			group[r.Alternative] = len(out)
+			s = "either " + s
+		}
+		out = append(out, s)
 	}
 	return out
 }
