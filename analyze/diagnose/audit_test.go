@@ -3,7 +3,6 @@ package diagnose
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,11 +13,6 @@ import (
 	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/extract"
 )
-
-func sha(b []byte) string {
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
-}
 
 // Every row names a stored prompt whose SHA-256 is its prompt_sha256, and
 // a stored raw response, valid or not; the row says what the API said of
@@ -48,11 +42,11 @@ func TestAuditTrail(t *testing.T) {
 	}
 	for i, r := range rows {
 		prompt, ok := audit.m[PromptName(r.PromptSHA256)]
-		if !ok || sha(prompt) != r.PromptSHA256 {
-			t.Errorf("row %d: prompt %s stored %v, its sha256 %s", i, r.PromptSHA256, ok, sha(prompt))
+		if !ok || fmt.Sprintf("%x", sha256.Sum256(prompt)) != r.PromptSHA256 {
+			t.Errorf("row %d: prompt %s stored %v, its sha256 %s", i, r.PromptSHA256, ok, fmt.Sprintf("%x", sha256.Sum256(prompt)))
 		}
 		resp, ok := audit.m[ResponseName(r.PromptSHA256, r.ResponseSHA256)]
-		if !ok || sha(resp) != r.ResponseSHA256 || !strings.Contains(string(resp), `"responseId"`) {
+		if !ok || fmt.Sprintf("%x", sha256.Sum256(resp)) != r.ResponseSHA256 || !strings.Contains(string(resp), `"responseId"`) {
 			t.Errorf("row %d: response %q stored %v", i, r.ResponseSHA256, ok)
 		}
 		want := analyze.FindingID(cands[i].Findings[0])
