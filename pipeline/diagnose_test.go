@@ -134,4 +134,6 @@ func TestGeminiRerunSendsNothing(t *testing.T) {
 	if hits != len(rows) {
 		t.Errorf("rerun: %d cache hits of %d", hits, len(rows))
 	}
+	resent, _, _ := f.Stats()
+	t.Logf("first run: %d rows, %d requests; identical rerun: %d requests, %d of %d rows from the cache", len(rows), sent, resent-sent, hits, len(rows))
 }
