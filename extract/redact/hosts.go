@@ -86,42 +86,43 @@ func isHost(s string) bool {
 // replaceGroups replaces each non-empty capture group of re's matches that
 // ok accepts with repl of it.
 func replaceGroups(t string, re *regexp.Regexp, ok func(string) bool, repl func(string) string) string {
-	locs := re.FindAllStringSubmatchIndex(t, -1)
-	if locs == nil {
-		return t
-	}
-	var b strings.Builder
-	last := 0
-	for _, l := range locs {
+	var spans [][]int
+	for _, l := range re.FindAllStringSubmatchIndex(t, -1) {
 		for g := 2; g+1 < len(l); g += 2 {
-			i, j := l[g], l[g+1]
-			if i < last || i < 0 || !ok(t[i:j]) {
-				continue
+			if l[g] >= 0 && ok(t[l[g]:l[g+1]]) {
+				spans = append(spans, l[g:g+2])
 			}
-			b.WriteString(t[last:i])
-			b.WriteString(repl(t[i:j]))
-			last = j
 		}
 	}
-	b.WriteString(t[last:])
-	return b.String()
+	return replaceSpans(t, spans, repl)
 }
 
 // replaceMatches replaces each match of re that ok accepts with repl of it.
 func replaceMatches(t string, re *regexp.Regexp, ok func(t string, i, j int) bool, repl func(string) string) string {
-	locs := re.FindAllStringIndex(t, -1)
-	if locs == nil {
+	var spans [][]int
+	for _, l := range re.FindAllStringIndex(t, -1) {
+		if ok(t, l[0], l[1]) {
+			spans = append(spans, l)
+		}
+	}
+	return replaceSpans(t, spans, repl)
+}
+
+// replaceSpans replaces each span [i, j) of t, in order and not
+// overlapping an earlier one, with repl of its text.
+func replaceSpans(t string, spans [][]int, repl func(string) string) string {
+	if spans == nil {
 		return t
 	}
 	var b strings.Builder
 	last := 0
-	for _, l := range locs {
-		if !ok(t, l[0], l[1]) {
+	for _, sp := range spans {
+		if sp[0] < last {
 			continue
 		}
-		b.WriteString(t[last:l[0]])
-		b.WriteString(repl(t[l[0]:l[1]]))
-		last = l[1]
+		b.WriteString(t[last:sp[0]])
+		b.WriteString(repl(t[sp[0]:sp[1]]))
+		last = sp[1]
 	}
 	b.WriteString(t[last:])
 	return b.String()
