@@ -103,6 +103,18 @@ type DiagnosisRow struct {
 	// Cached marks an answer served from the cache (status ok, zero tokens
 	// and cost): the same prompt was paid for by an earlier call.
 	Cached bool `parquet:"cached" json:"cached"`
+
+	// The audit trail: the prompt is stored under _sparkmine/llm/ by
+	// PromptSHA256 (the SHA-256 of the stored file), the raw response
+	// beside it by ResponseSHA256.
+	ModelVersion     string   `parquet:"model_version,zstd" json:"model_version"` // as the API reports it
+	ResponseID       string   `parquet:"response_id,zstd" json:"response_id"`
+	ResponseSHA256   string   `parquet:"response_sha256,zstd" json:"response_sha256"`
+	FinishReason     string   `parquet:"finish_reason,zstd" json:"finish_reason"`
+	SafetyRatings    []string `parquet:"safety_ratings,list" json:"safety_ratings"` // CATEGORY:PROBABILITY
+	SparkmineVersion string   `parquet:"sparkmine_version,zstd" json:"sparkmine_version"`
+	ConfigSHA256     string   `parquet:"config_sha256,zstd" json:"config_sha256"` // of the effective configuration
+	FindingIDs       []string `parquet:"finding_ids,list" json:"finding_ids"`     // the findings the model saw
 }
 
 // ConfigAdvice is one config change Gemini recommended, checked against the
@@ -114,4 +126,5 @@ type ConfigAdvice struct {
 	Proposed string `parquet:"proposed,zstd" json:"proposed"`
 	Reason   string `parquet:"reason,zstd" json:"reason"`
 	Valid    bool   `parquet:"valid" json:"valid"`
+	WhyNot   string `parquet:"why_not,zstd" json:"why_not"` // why it was rejected, "" when valid
 }

@@ -12,7 +12,7 @@ var confPrefixes = []string{
 	"spark.executor.", "spark.driver.", "spark.sql.adaptive.", "spark.dynamicAllocation.",
 	"spark.memory.", "spark.speculation", "spark.shuffle.", "spark.yarn.executor.",
 	"spark.yarn.driver.", "spark.yarn.am.", "spark.kubernetes.executor.", "spark.reducer.",
-	"spark.rapids.", // the RAPIDS Accelerator's GPU settings
+	"spark.rapids.", "spark.task.resource.", // plugin (RAPIDS) and resource settings
 }
 
 var confKeys = map[string]bool{
@@ -27,7 +27,7 @@ var confKeys = map[string]bool{
 	"spark.io.compression.codec": true, "spark.rdd.compress": true,
 	"spark.sql.inMemoryColumnarStorage.batchSize": true, "spark.storage.memoryFraction": true,
 	"spark.shuffle.memoryFraction": true, "spark.executor.instances": true,
-	"spark.plugins": true, // e.g. com.nvidia.spark.SQLPlugin: the platform
+	"spark.plugins": true, "spark.sql.extensions": true, "spark.storage.unrollFraction": true,
 }
 
 func tuningKey(k string) bool {

@@ -18,10 +18,10 @@ import (
 // flagged apps and writes the diagnoses table.
 func (r *run) diagnose(ctx context.Context) error {
 	o, m := &r.o, r.m
-	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || len(r.flagged.list) == 0 {
+	if o.Model == nil || len(r.flagged.list) == 0 {
 		return nil
 	}
-	d, err := diagnose.New(ctx, o.Diagnose, StoreCache{o.Out}, PromptWriter(o.Out))
+	d, err := o.diagnoser()
 	if err != nil {
 		return fmt.Errorf("gemini: %w", err)
 	}
@@ -30,9 +30,11 @@ func (r *run) diagnose(ctx context.Context) error {
 		return ctx.Err()
 	}
 	for _, row := range rows {
-		m.TokensIn += row.InputTokens
-		m.TokensOut += row.OutputTokens
-		m.LLMCostUSD += row.CostUSD
+		if row.Status != diagnose.StatusDryRun { // a dry run spends nothing
+			m.TokensIn += row.InputTokens
+			m.TokensOut += row.OutputTokens
+			m.LLMCostUSD += row.CostUSD
+		}
 		r.log.Info("diagnosis", "app_id", row.AppID, "attempt_id", row.AttemptID, "status", row.Status,
 			"input_tokens", row.InputTokens, "output_tokens", row.OutputTokens, "latency_ms", row.LatencyMS)
 	}
@@ -52,12 +54,26 @@ func (r *run) diagnose(ctx context.Context) error {
 	return nil
 }
 
-// StoreCache keeps Gemini answers in the output store, keyed by the hash of
-// everything that was sent, so the same question is never paid for twice.
-type StoreCache struct{ St store.Store }
+// diagnoser is the run's Diagnoser: its model, its redactor, the cache and
+// prompt files in the output store.
+func (o *Options) diagnoser() (*diagnose.Diagnoser, error) {
+	return diagnose.New(o.Diagnose, diagnose.Deps{Model: o.Model, Cache: Blobs{o.Out, cacheDir},
+		Audit: AuditStore(o.Out), WritePrompt: PromptWriter(o.Out), Redactor: o.Redactor,
+		Version: o.Version, ConfigSHA256: o.ConfigSHA256})
+}
 
-func (c StoreCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	rc, err := c.St.Open(ctx, cacheDir+key+".json", 0, -1)
+// Blobs is a folder of the output store holding named blobs: the Gemini
+// cache (answers keyed by the hash of the model and the prompt, so the same
+// question is never paid for twice) and the audit store (every prompt and
+// raw response, content-addressed).
+type Blobs struct {
+	St  store.Store
+	Dir string // ends in /
+}
+
+// Get reads name; a missing blob is (nil, false, nil).
+func (c Blobs) Get(ctx context.Context, name string) ([]byte, bool, error) {
+	rc, err := c.St.Open(ctx, c.Dir+name, 0, -1)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -69,8 +85,9 @@ func (c StoreCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	return b, err == nil, err
 }
 
-func (c StoreCache) Put(ctx context.Context, key string, val []byte) error {
-	return c.St.Put(ctx, cacheDir+key+".json", bytes.NewReader(val))
+// Put writes name atomically.
+func (c Blobs) Put(ctx context.Context, name string, val []byte) error {
+	return c.St.Put(ctx, c.Dir+name, bytes.NewReader(val))
 }
 
 // PromptWriter writes dry-run prompts under _sparkmine/prompts/.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store/table/duckdbtest"
 )
@@ -82,7 +83,7 @@ func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 	outDir := t.TempDir()
 	o := testOptions(src, openLocal(t, outDir))
 	o.Diagnose = diagnose.DefaultConfig() // dry-run: a diagnoses row per flagged app, nothing sent
-	o.Diagnose.Mode, o.Diagnose.MinSeverity = diagnose.ModeDryRun, "low"
+	o.Diagnose.MinSeverity, o.Model = "low", llm.DryRun{}
 	if _, err := Run(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ const (
 	runsDir      = metaDir + "runs/"
 	promptsDir   = metaDir + "prompts/"
 	cacheDir     = metaDir + "cache/gemini/"
+	llmDir       = metaDir + "llm/" // the audit store: prompts and raw responses
 	statusOK     = "ok"
 	statusError  = "failed"
 	statusPruned = "pruned" // the log left the source; its rows were removed (--prune)

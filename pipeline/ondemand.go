@@ -78,15 +78,17 @@ func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 	return app, row.AppResult, findings, nil
 }
 
-// DiagnoseStored diagnoses one stored app on demand, whatever the budget,
-// and commits the diagnoses row as a run of its own (part file, then
-// manifest), so the audit trail holds every call.
-func DiagnoseStored(ctx context.Context, out store.Store, appID, attemptID string, cfg diagnose.Config, version string) (analyze.DiagnosisRow, error) {
+// DiagnoseStored diagnoses one stored app of o.Out on demand with o.Model,
+// whatever the budget, and commits the diagnoses row as a run of its own
+// (part file, then manifest), so the audit trail holds every call. Of o it
+// reads Out, Diagnose, Model, Redactor and Version.
+func DiagnoseStored(ctx context.Context, o Options, appID, attemptID string) (analyze.DiagnosisRow, error) {
+	out, version := o.Out, o.Version
 	c, err := LoadApp(ctx, out, appID, attemptID)
 	if err != nil {
 		return analyze.DiagnosisRow{}, err
 	}
-	d, err := diagnose.New(ctx, cfg, StoreCache{out}, PromptWriter(out))
+	d, err := o.diagnoser()
 	if err != nil {
 		return analyze.DiagnosisRow{}, fmt.Errorf("gemini: %w", err)
 	}
@@ -107,3 +109,26 @@ func DiagnoseStored(ctx context.Context, out store.Store, appID, attemptID strin
 	}
 	return row, tx.Publish(ctx)
 }
+
+// LoadDiagnoses returns the stored diagnoses rows of one app attempt (every
+// attempt when attemptID is ""), oldest first.
+func LoadDiagnoses(ctx context.Context, out store.Store, appID, attemptID string) ([]analyze.DiagnosisRow, error) {
+	all, err := table.ReadTable[analyze.DiagnosisRow](ctx, out, "diagnoses", nil)
+	if err != nil {
+		return nil, err
+	}
+	var rows []analyze.DiagnosisRow
+	for _, r := range all {
+		if r.AppID == appID && (attemptID == "" || r.AttemptID == attemptID) {
+			rows = append(rows, r)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		return rows[i].Time < rows[j].Time || rows[i].Time == rows[j].Time && rows[i].RunID < rows[j].RunID
+	})
+	return rows, nil
+}
+
+// AuditStore is the audit store of the dataset in out: every prompt and
+// raw response under _sparkmine/llm/.
+func AuditStore(out store.Store) Blobs { return Blobs{out, llmDir} }

@@ -137,13 +137,7 @@ func dayOf(app *extract.App, l logfile.Log) int64 {
 // when one is asked for, and only with a finding at or above its severity,
 // so the models kept in memory for it are few.
 func (r *run) wantsDiagnosis(res analyze.AppResult) bool {
-	o := &r.o
-	if o.Diagnose.Mode == "" || o.Diagnose.Mode == "off" || res.MaxSeverity == "" {
-		return false
-	}
-	have, err1 := analyze.ParseSeverity(res.MaxSeverity)
-	min, err2 := analyze.ParseSeverity(o.Diagnose.MinSeverity)
-	return err1 == nil && (err2 != nil || have >= min)
+	return r.o.Model != nil && r.o.Diagnose.Wants(res.MaxSeverity)
 }
 
 // flagged holds the apps for the diagnosis.
@@ -171,7 +165,7 @@ func (f *flagged) add(c diagnose.Candidate, maxApps int, day string) {
 	min := -1
 	for i, k := range f.list {
 		if k.App.Stages != nil || k.App.Executors != nil || k.App.SQL != nil {
-			if min < 0 || costlier(f.list[min], k) {
+			if min < 0 || diagnose.Costlier(f.list[min], k) {
 				min = i
 			}
 		}
@@ -181,17 +175,4 @@ func (f *flagged) add(c diagnose.Candidate, maxApps int, day string) {
 		f.list[min].App = &extract.App{Row: row, Conf: f.list[min].App.Conf}
 		f.whole--
 	}
-}
-
-// costlier orders apps as the diagnosis picks them: most costly first, then
-// by app and attempt id.
-func costlier(cx, cy diagnose.Candidate) bool {
-	if cx.Result.EstCostUSD != cy.Result.EstCostUSD {
-		return cx.Result.EstCostUSD > cy.Result.EstCostUSD
-	}
-	x, y := cx.App.Row, cy.App.Row
-	if x.AppID != y.AppID {
-		return x.AppID < y.AppID
-	}
-	return x.AttemptID < y.AttemptID
 }

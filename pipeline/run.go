@@ -16,6 +16,7 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/sparkmine/sparkmine/store"
@@ -33,7 +34,8 @@ type Options struct {
 
 	Analyze  analyze.Config
 	Diagnose diagnose.Config
-	Redactor *redact.Redactor
+	Model    llm.Model        // nil: no diagnosis
+	Redactor *redact.Redactor // the run's one redactor; nil: Spark's default
 
 	// BatchBytes is the estimated size of the rows of one day that a part
 	// file collects before it is written (0: DefaultBatchBytes).
@@ -42,9 +44,11 @@ type Options struct {
 	Logger   *slog.Logger   // nil: discard
 	Progress func(Progress) // called after each log (for a terminal's progress line); nil: none
 	Now      func() time.Time
-	RunID    RunID // zero: generated
-	Version  string
-
+	RunID    RunID  // zero: generated
+	Version  string // sparkmine's version (module version and VCS revision)
+	// ConfigSHA256 is the hash of the effective configuration, kept in
+	// every diagnoses row.
+	ConfigSHA256 string
 	// LeaseTTL is how long the shard's lease lasts unrenewed (0:
 	// DefaultLeaseTTL); a run killed holding it blocks its shard that long.
 	LeaseTTL time.Duration

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose/catalog"
+	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/redact"
 )
 
@@ -111,7 +112,8 @@ func checkAnswer(a *answer, maxConfigs int) error {
 // against the catalogue: an unknown key or a value of the wrong type is
 // kept with Valid false and its key listed in RejectedKeys. Current is
 // taken from the app's own (redacted) conf, not from the answer.
-func fill(row *analyze.DiagnosisRow, a answer, conf map[string]string, red *redact.Redactor) {
+func fill(row *analyze.DiagnosisRow, a answer, app *extract.App, red *redact.Redactor) {
+	conf, view := app.Conf, catalog.For(app.Row.SparkVersion, app.Conf)
 	row.Bottleneck = cut(a.Bottleneck, maxAnswerText)
 	row.RootCause = cut(a.RootCause, maxAnswerText)
 	row.Rationale = cut(a.Rationale, maxAnswerText)
@@ -130,25 +132,28 @@ func fill(row *analyze.DiagnosisRow, a answer, conf map[string]string, red *reda
 		if v, ok := conf[key]; ok {
 			adv.Current = red.Value(key, v)
 		}
-		adv.Valid = checkConfig(key, adv.Proposed) == nil && !seen[key]
-		seen[key] = true
+		err := checkConfig(view, key, adv.Proposed)
+		if err == nil && seen[key] {
+			err = fmt.Errorf("%s is proposed twice", key)
+		}
+		adv.Valid, seen[key] = err == nil, true
 		if !adv.Valid {
+			adv.WhyNot = cut(err.Error(), 500)
 			row.RejectedKeys = append(row.RejectedKeys, adv.Key)
 		}
 		row.Configs = append(row.Configs, adv)
 	}
 }
 
-// checkConfig reports why a proposed change cannot be used, or nil.
-func checkConfig(key, value string) error {
-	p, ok := catalog.Lookup(key)
-	if !ok {
-		return fmt.Errorf("%s is not a catalogued Spark property", key)
-	}
-	for _, hidden := range []string{redact.Redacted, "<path_", "<table_"} {
+// checkConfig reports why a proposed change cannot be used in the app
+// view sees, or nil: the key must exist in the app's Spark version (or a
+// plugin it configures), the value must not use a hidden name, and it must
+// pass the property's type, range and semantic checks.
+func checkConfig(view catalog.View, key, value string) error {
+	for _, hidden := range []string{redact.Redacted, "<path_", "<table_", "<host_", "<email_"} {
 		if strings.Contains(value, hidden) {
 			return fmt.Errorf("%s: the value uses a redacted name", key)
 		}
 	}
-	return p.Check(value)
+	return view.Check(key, value)
 }

@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 )
 
 // The modes.
@@ -102,8 +105,8 @@ func (c Config) Validate() error {
 			bad("base_url %q: want an absolute http(s) URL", c.BaseURL)
 		}
 	}
-	if _, err := parseSeverity(c.MinSeverity); err != nil {
-		bad("min_severity: %v", err)
+	if s, err := analyze.ParseSeverity(c.MinSeverity); err != nil || s == analyze.None {
+		bad("min_severity %q: want low, moderate, severe or critical", c.MinSeverity)
 	}
 	if c.MaxApps < 0 {
 		bad("max_apps %d: want >= 0", c.MaxApps)
@@ -140,14 +143,8 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// severityRank orders the severity strings of analyze.FindingRow. It is a
-// local copy so this package does not wait on analyze's own parser.
-var severityRank = map[string]int{"low": 1, "moderate": 2, "severe": 3, "critical": 4}
-
-func parseSeverity(s string) (int, error) {
-	r, ok := severityRank[strings.ToLower(strings.TrimSpace(s))]
-	if !ok {
-		return 0, fmt.Errorf("severity %q: want low, moderate, severe or critical", s)
-	}
-	return r, nil
+// Gemini is the configuration of the Gemini model.
+func (c Config) Gemini() llm.GeminiConfig {
+	return llm.GeminiConfig{Model: c.Model, BaseURL: c.BaseURL, Retries: c.Retries,
+		RetryBaseDelay: c.RetryBaseDelay, Timeout: c.Timeout, CountTokens: c.CountTokens}
 }

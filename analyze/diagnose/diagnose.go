@@ -14,6 +14,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/redact"
 )
@@ -35,47 +36,58 @@ type Candidate struct {
 	Result   analyze.AppResult // the app's cost, waste and findings count
 }
 
-// Cache keeps answers by the hash of everything sent (model, system
-// instruction, reference, query, schema). Get reports a miss as false with
-// a nil error. The pipeline backs it with _sparkmine/cache/gemini/.
-type Cache interface {
-	Get(ctx context.Context, key string) ([]byte, bool, error)
-	Put(ctx context.Context, key string, val []byte) error
+// Blobs is a folder of named blobs. Get reports a miss as false with a nil
+// error. The pipeline backs the cache with _sparkmine/cache/gemini/ and the
+// audit store with _sparkmine/llm/.
+type Blobs interface {
+	Get(ctx context.Context, name string) ([]byte, bool, error)
+	Put(ctx context.Context, name string, val []byte) error
+}
+
+// Cache keeps answers by the hash of the model and the prompt.
+type Cache = Blobs
+
+// Deps are what a Diagnoser is handed.
+type Deps struct {
+	// Model answers; nil is no diagnosis (mode off). llm.DryRun writes the
+	// prompts and sends nothing.
+	Model llm.Model
+	Cache Cache // may be nil
+	// Audit keeps every prompt (PromptName) and every raw response
+	// (ResponseName), content-addressed; nil keeps none.
+	Audit Blobs
+	// WritePrompt stores a prompt file (name meant for _sparkmine/prompts/);
+	// needed by the dry-run model.
+	WritePrompt func(ctx context.Context, name string, data []byte) error
+	Redactor    *redact.Redactor // nil: Spark's default
+	// Version (sparkmine's module version and VCS revision) and
+	// ConfigSHA256 (of the effective configuration) go into every row.
+	Version, ConfigSHA256 string
 }
 
 // Diagnoser diagnoses flagged apps. It is safe for one Run at a time.
 type Diagnoser struct {
-	cfg         Config
-	cache       Cache // may be nil
-	writePrompt func(ctx context.Context, name string, data []byte) error
-	client      *genai.Client // nil unless Mode is gemini
-	red         *redact.Redactor
-	now         func() time.Time
+	cfg   Config
+	model llm.Model
+	dry   bool
+	deps  Deps
+	rules *scrubRules
+	now   func() time.Time
 }
 
-// New returns a Diagnoser. In gemini mode it builds the genai client
-// (error "no Gemini credentials: set GEMINI_API_KEY …" when there are
-// none); dry-run needs writePrompt, which gets file names meant for
-// _sparkmine/prompts/ (<app>_<attempt>_<sha256>.json). cache may be nil.
-func New(ctx context.Context, cfg Config, cache Cache, writePrompt func(ctx context.Context, name string, data []byte) error) (*Diagnoser, error) {
+// New returns a Diagnoser for cfg (validated here) and deps.
+func New(cfg Config, deps Deps) (*Diagnoser, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	red, err := redact.New(cfg.RedactPatterns...)
-	if err != nil {
-		return nil, err
+	if deps.Redactor == nil {
+		deps.Redactor = redact.Default
 	}
-	d := &Diagnoser{cfg: cfg, cache: cache, writePrompt: writePrompt, red: red, now: time.Now}
-	switch cfg.Mode {
-	case ModeDryRun:
-		if writePrompt == nil {
-			return nil, errors.New("gemini: dry-run needs a prompt writer")
-		}
-	case ModeGemini:
-		if d.client, err = newClient(ctx, cfg); err != nil {
-			return nil, err
-		}
+	d := &Diagnoser{cfg: cfg, model: deps.Model, dry: llm.IsDryRun(deps.Model), deps: deps, now: time.Now}
+	if d.dry && deps.WritePrompt == nil {
+		return nil, fmt.Errorf("gemini: dry-run needs a prompt writer")
 	}
+	d.rules = &scrubRules{red: deps.Redactor, names: cfg.RedactNames, hosts: cfg.RedactHosts}
 	return d, nil
 }
 
@@ -88,13 +100,13 @@ type job struct {
 
 // Run diagnoses the candidates with findings at or above min_severity, most
 // costly first, within the run's budget, and returns one row per such
-// candidate (none in off mode). Gemini's failures become rows, never
-// errors; a cancelled ctx leaves the unsent apps as error rows.
+// candidate (none without a model). The model's failures become rows,
+// never errors; a cancelled ctx leaves the unsent apps as error rows.
 func (d *Diagnoser) Run(ctx context.Context, runID string, cands []Candidate) []analyze.DiagnosisRow {
-	if d.cfg.Mode == ModeOff {
+	if d.model == nil {
 		return nil
 	}
-	flagged := d.flagged(cands)
+	flagged := d.cfg.Select(cands)
 	rows := make([]analyze.DiagnosisRow, len(flagged))
 	jobs := map[int]job{}
 	var b budget
@@ -122,9 +134,9 @@ func (d *Diagnoser) Run(ctx context.Context, runID string, cands []Candidate) []
 // DiagnoseOne diagnoses c whatever its severity and the budget (for
 // `sparkmine diagnose --app`); the cache still applies.
 func (d *Diagnoser) DiagnoseOne(ctx context.Context, runID string, c Candidate) analyze.DiagnosisRow {
-	if d.cfg.Mode == ModeOff {
+	if d.model == nil {
 		row := d.baseRow(runID, c, Prompt{})
-		row.Status, row.Error = StatusError, "gemini: mode is off"
+		row.Status, row.Error = StatusError, "gemini: no model (mode off)"
 		return row
 	}
 	j, row, send := d.plan(ctx, runID, c, nil)
@@ -134,33 +146,54 @@ func (d *Diagnoser) DiagnoseOne(ctx context.Context, runID string, c Candidate) 
 	return d.send(ctx, runID, j)
 }
 
-// flagged keeps candidates with a finding at or above min_severity, most
-// costly first, then by app and attempt id.
-func (d *Diagnoser) flagged(cands []Candidate) []Candidate {
-	minRank, _ := parseSeverity(d.cfg.MinSeverity) // validated in New
+// Wants reports whether an app whose worst finding is maxSeverity is sent:
+// it has a finding at or above min_severity.
+func (c Config) Wants(maxSeverity string) bool {
+	have, err := analyze.ParseSeverity(maxSeverity)
+	return err == nil && have != analyze.None && have >= c.minSeverity()
+}
+
+// minSeverity is MinSeverity parsed (validated by Validate).
+func (c Config) minSeverity() analyze.Severity {
+	s, _ := analyze.ParseSeverity(c.MinSeverity)
+	return max(s, analyze.Low)
+}
+
+// Select keeps the candidates with a finding at or above min_severity,
+// most costly first (Costlier).
+func (c Config) Select(cands []Candidate) []Candidate {
 	var out []Candidate
-	for _, c := range cands {
-		if c.App == nil {
-			continue
-		}
-		for _, f := range c.Findings {
-			if severityRank[f.Severity] >= minRank {
-				out = append(out, c)
-				break
-			}
+	for _, k := range cands {
+		if k.App != nil && c.Wants(worst(k.Findings)) {
+			out = append(out, k)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if cx, cy := out[i].Result.EstCostUSD, out[j].Result.EstCostUSD; cx != cy {
-			return cx > cy
-		}
-		x, y := out[i].App.Row, out[j].App.Row
-		if x.AppID != y.AppID {
-			return x.AppID < y.AppID
-		}
-		return x.AttemptID < y.AttemptID
-	})
+	sort.SliceStable(out, func(i, j int) bool { return Costlier(out[i], out[j]) })
 	return out
+}
+
+// worst is the highest severity among fs.
+func worst(fs []analyze.FindingRow) string {
+	w := analyze.None
+	for _, f := range fs {
+		if s, err := analyze.ParseSeverity(f.Severity); err == nil && s > w {
+			w = s
+		}
+	}
+	return w.String()
+}
+
+// Costlier orders apps as the diagnosis sends them: most costly first,
+// then by app and attempt id.
+func Costlier(cx, cy Candidate) bool {
+	if cx.Result.EstCostUSD != cy.Result.EstCostUSD {
+		return cx.Result.EstCostUSD > cy.Result.EstCostUSD
+	}
+	x, y := cx.App.Row, cy.App.Row
+	if x.AppID != y.AppID {
+		return x.AppID < y.AppID
+	}
+	return x.AttemptID < y.AttemptID
 }
 
 // budget is what a run has committed so far; spent stops every later app,
@@ -174,13 +207,16 @@ type budget struct {
 // plan builds the prompt and decides: a final row (cached, skipped, build
 // error) or a job to send. b is nil when the budget does not apply.
 func (d *Diagnoser) plan(ctx context.Context, runID string, c Candidate, b *budget) (job, analyze.DiagnosisRow, bool) {
-	p, err := BuildPrompt(c, d.cfg)
+	p, err := d.Prompt(c)
+	if err == nil {
+		err = d.keep(ctx, PromptName(p.SHA256), p.Doc)
+	}
 	row := d.baseRow(runID, c, p)
 	if err != nil {
-		row.Status, row.Error = StatusError, safeText(err.Error())
+		row.Status, row.Error = StatusError, llm.SafeText(err.Error())
 		return job{}, row, false
 	}
-	if d.cfg.Mode == ModeGemini {
+	if !d.dry {
 		if cached, ok := d.fromCache(ctx, runID, c, p); ok {
 			return job{}, cached, false
 		}
@@ -217,11 +253,11 @@ func (b *budget) admit(cfg Config, tokens int64) string {
 	return b.spent
 }
 
-// inputTokens counts p's tokens at the endpoint when count_tokens is on in
-// gemini mode, else estimates them (also when counting fails).
+// inputTokens counts p's tokens at the model when it can count (Gemini
+// with count_tokens on), else estimates them (also when counting fails).
 func (d *Diagnoser) inputTokens(ctx context.Context, p Prompt) int64 {
-	if d.cfg.Mode == ModeGemini && d.cfg.CountTokens {
-		n, err := d.countTokens(ctx, p)
+	if tc, ok := d.model.(llm.TokenCounter); ok {
+		n, err := tc.CountTokens(ctx, d.request(p))
 		if err == nil {
 			return n
 		}
@@ -230,27 +266,42 @@ func (d *Diagnoser) inputTokens(ctx context.Context, p Prompt) int64 {
 	return p.estimateTokens()
 }
 
+// request is the model request of p.
+func (d *Diagnoser) request(p Prompt) llm.Request {
+	return llm.Request{System: p.System, Parts: []string{"Reference information (JSON):\n" + p.Reference, p.Query},
+		Schema: p.Schema, MaxOutputTokens: d.cfg.OutputTokensPerCall}
+}
+
 func (d *Diagnoser) baseRow(runID string, c Candidate, p Prompt) analyze.DiagnosisRow {
-	row := analyze.DiagnosisRow{RunID: runID, Time: d.now().UnixMilli(), Model: d.cfg.Model, PromptSHA256: p.SHA256}
+	row := analyze.DiagnosisRow{RunID: runID, Time: d.now().UnixMilli(), Model: d.cfg.Model, PromptSHA256: p.SHA256,
+		SparkmineVersion: d.deps.Version, ConfigSHA256: d.deps.ConfigSHA256, FindingIDs: p.Findings,
+		SafetyRatings: []string{}}
+	if row.FindingIDs == nil {
+		row.FindingIDs = []string{}
+	}
 	if c.App != nil {
 		row.AppID, row.AttemptID = c.App.Row.AppID, c.App.Row.AttemptID
 	}
 	return row
 }
 
-// send writes the prompt (dry-run) or calls Gemini.
+// send writes the prompt (dry-run) or asks the model.
 func (d *Diagnoser) send(ctx context.Context, runID string, j job) analyze.DiagnosisRow {
-	row := d.baseRow(runID, j.c, j.p)
-	if d.cfg.Mode == ModeDryRun {
-		return d.dryRun(ctx, row, j)
-	}
 	start := d.now()
-	resp, attempts, err := d.generate(ctx, j.p)
+	resp, err := d.model.Generate(ctx, d.request(j.p))
+	if errors.Is(err, llm.ErrTooLong) {
+		j, resp, err = d.shrunk(ctx, j, err)
+	}
+	row := d.baseRow(runID, j.c, j.p)
 	row.LatencyMS = d.now().Sub(start).Milliseconds()
 	if err != nil {
-		row.Status, row.Error = StatusError, errorReason(err, attempts)
+		row.Status, row.Error = StatusError, llm.SafeText(err.Error())
 		return row
 	}
+	if resp.DryRun {
+		return d.dryRun(ctx, row, j)
+	}
+	d.keepResponse(ctx, &row, resp)
 	text := d.interpret(&row, resp, j)
 	row.CostUSD = d.cost(row.InputTokens, row.OutputTokens)
 	if row.Status == StatusOK {
@@ -259,13 +310,32 @@ func (d *Diagnoser) send(ctx context.Context, runID string, j job) analyze.Diagn
 	return row
 }
 
+// shrunk answers a context-too-long error once: the reference is rebuilt
+// within half its size (cut by priority, the cuts stated in it), stored,
+// and sent again. It returns the job sent and what came back.
+func (d *Diagnoser) shrunk(ctx context.Context, j job, tooLong error) (job, llm.Response, error) {
+	p, err := d.promptWithin(j.c, max(len(j.p.Reference)/2, minReferenceBytes))
+	if err == nil {
+		err = d.keep(ctx, PromptName(p.SHA256), p.Doc)
+	}
+	if err != nil {
+		return j, llm.Response{}, fmt.Errorf("%w; shrinking the reference: %v", tooLong, err)
+	}
+	j.p, j.tokens = p, p.estimateTokens()
+	resp, err := d.model.Generate(ctx, d.request(p))
+	return j, resp, err
+}
+
+// minReferenceBytes is the least a shrunk reference is given.
+const minReferenceBytes = 2048
+
 func (d *Diagnoser) cost(in, out int64) float64 {
 	return float64(in)*d.cfg.InputPerMTokUSD/1e6 + float64(out)*d.cfg.OutputPerMTokUSD/1e6
 }
 
 // dryRun writes the prompt as JSON and sends nothing.
 func (d *Diagnoser) dryRun(ctx context.Context, row analyze.DiagnosisRow, j job) analyze.DiagnosisRow {
-	row.InputTokens = j.tokens
+	row.InputTokens, row.LatencyMS = j.tokens, 0
 	row.Status = StatusDryRun
 	data, err := json.MarshalIndent(struct {
 		Model                string          `json:"model"`
@@ -277,12 +347,51 @@ func (d *Diagnoser) dryRun(ctx context.Context, row analyze.DiagnosisRow, j job)
 		ResponseSchema       *genai.Schema   `json:"response_schema"`
 	}{d.cfg.Model, j.p.SHA256, j.tokens, j.p.System, json.RawMessage(j.p.Reference), j.p.Query, j.p.Schema}, "", "  ")
 	if err == nil {
-		err = d.writePrompt(ctx, promptFileName(row.AppID, row.AttemptID, j.p.SHA256), append(data, '\n'))
+		err = d.deps.WritePrompt(ctx, promptFileName(row.AppID, row.AttemptID, j.p.SHA256), append(data, '\n'))
 	}
 	if err != nil {
-		row.Status, row.Error = StatusError, safeText("write prompt: "+err.Error())
+		row.Status, row.Error = StatusError, llm.SafeText("write prompt: "+err.Error())
 	}
 	return row
+}
+
+// PromptName is the audit store's name of the prompt whose SHA-256 is sha.
+func PromptName(sha string) string { return sha + ".json" }
+
+// ResponseName is the audit store's name of a raw response (SHA-256
+// respSHA) to the prompt promptSHA: beside the prompt.
+func ResponseName(promptSHA, respSHA string) string {
+	return promptSHA + ".response-" + respSHA + ".json"
+}
+
+// keep stores data in the audit store under name.
+func (d *Diagnoser) keep(ctx context.Context, name string, data []byte) error {
+	if d.deps.Audit == nil {
+		return nil
+	}
+	if err := d.deps.Audit.Put(ctx, name, data); err != nil {
+		return fmt.Errorf("audit: store %s: %w", name, err)
+	}
+	return nil
+}
+
+// keepResponse stores the raw response and names it, and what the API
+// said of itself, in row. A response that cannot be stored is noted in
+// the row's error; the answer stands (it was paid for).
+func (d *Diagnoser) keepResponse(ctx context.Context, row *analyze.DiagnosisRow, resp llm.Response) {
+	row.ModelVersion, row.ResponseID, row.FinishReason = resp.ModelVersion, resp.ResponseID, resp.FinishReason
+	if resp.Safety != nil {
+		row.SafetyRatings = resp.Safety
+	}
+	if resp.Raw == nil {
+		return
+	}
+	sha := sha256Hex(resp.Raw)
+	if err := d.keep(ctx, ResponseName(row.PromptSHA256, sha), resp.Raw); err != nil {
+		slog.WarnContext(ctx, "gemini response not stored", "app_id", row.AppID, "error", err.Error())
+		return
+	}
+	row.ResponseSHA256 = sha
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]`)

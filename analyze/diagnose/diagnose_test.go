@@ -11,15 +11,46 @@ import (
 	"time"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/llm"
+	"github.com/sparkmine/sparkmine/extract/redact"
 )
 
+// newTestDiagnoser is a Diagnoser whose model is Gemini as cfg says
+// (pointed at a fake by testConfig).
 func newTestDiagnoser(t *testing.T, cfg Config, cache Cache) *Diagnoser {
 	t.Helper()
-	d, err := New(context.Background(), cfg, cache, nil)
+	m, err := llm.NewGemini(context.Background(), cfg.Gemini())
+	if err != nil {
+		t.Fatalf("NewGemini: %v", err)
+	}
+	d, err := New(cfg, Deps{Model: m, Cache: cache, Redactor: testRedactor(t, cfg)})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	return d
+}
+
+// buildPrompt is the prompt a Diagnoser with cfg builds for c.
+func buildPrompt(c Candidate, cfg Config) (Prompt, error) {
+	red, err := redact.New(cfg.RedactPatterns...)
+	if err != nil {
+		return Prompt{}, err
+	}
+	d, err := New(cfg, Deps{Redactor: red})
+	if err != nil {
+		return Prompt{}, err
+	}
+	return d.Prompt(c)
+}
+
+// testRedactor is the one redactor cmd builds from cfg's patterns.
+func testRedactor(t *testing.T, cfg Config) *redact.Redactor {
+	t.Helper()
+	red, err := redact.New(cfg.RedactPatterns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return red
 }
 
 // The request carries the three prompt parts, the schema and JSON mode;
@@ -38,11 +69,11 @@ func TestRequestCarriesPromptAndSchema(t *testing.T) {
 	if r.Status != StatusOK || r.Error != "" {
 		t.Fatalf("status %q error %q, want ok", r.Status, r.Error)
 	}
-	p, err := BuildPrompt(c, cfg)
+	p, err := buildPrompt(c, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, bodies := f.stats()
+	_, _, bodies := f.Stats()
 	var req genRequest
 	if err := json.Unmarshal([]byte(bodies[0]), &req); err != nil {
 		t.Fatal(err)
@@ -50,7 +81,7 @@ func TestRequestCarriesPromptAndSchema(t *testing.T) {
 	if req.SystemInstruction == nil || req.SystemInstruction.Parts[0].Text != p.System {
 		t.Errorf("system instruction not sent as such")
 	}
-	if !strings.Contains(req.text(), p.Reference) || !strings.Contains(req.text(), p.Query) {
+	if !strings.Contains(req.Text(), p.Reference) || !strings.Contains(req.Text(), p.Query) {
 		t.Errorf("user turn lacks the reference information or the query")
 	}
 	if req.GenerationConfig.ResponseMIMEType != "application/json" {
@@ -166,7 +197,7 @@ func TestRetriesAfter429(t *testing.T) {
 	})
 	d := newTestDiagnoser(t, testConfig(f), nil)
 	r := d.Run(context.Background(), "run", []Candidate{cand("app-1", 1, "severe")})[0]
-	if gen, _, _ := f.stats(); r.Status != StatusOK || gen != 3 {
+	if gen, _, _ := f.Stats(); r.Status != StatusOK || gen != 3 {
 		t.Fatalf("status %q (%s) after %d attempts, want ok after 3", r.Status, r.Error, gen)
 	}
 }
@@ -174,7 +205,7 @@ func TestRetriesAfter429(t *testing.T) {
 // A persistent 500 for one app makes an error row; the other app is fine.
 func TestPersistent500IsAnErrorRow(t *testing.T) {
 	f := newFake(t, func(_ int, req genRequest) (int, any) {
-		if strings.Contains(req.text(), costTag(99)) {
+		if strings.Contains(req.Text(), costTag(99)) {
 			return 500, apiError(500, "INTERNAL", "boom")
 		}
 		return 200, okAnswer(goodAnswer)
@@ -190,7 +221,7 @@ func TestPersistent500IsAnErrorRow(t *testing.T) {
 	if rows[1].AppID != "good" || rows[1].Status != StatusOK {
 		t.Errorf("good app row: %s %q", rows[1].Status, rows[1].Error)
 	}
-	if gen, _, _ := f.stats(); gen != cfg.Retries+1+1 {
+	if gen, _, _ := f.Stats(); gen != cfg.Retries+1+1 {
 		t.Errorf("%d generate calls, want %d", gen, cfg.Retries+2)
 	}
 	if strings.Contains(rows[0].Error, testAPIKey) {
@@ -201,18 +232,18 @@ func TestPersistent500IsAnErrorRow(t *testing.T) {
 // A cached answer: a second run sends nothing and reports ok, cached, free.
 func TestCachedAnswerSendsNothing(t *testing.T) {
 	f := newFake(t, func(int, genRequest) (int, any) { return 200, okAnswer(goodAnswer) })
-	f.tokensPerCount = 500
+	f.TokensPerCount = 500
 	cfg := testConfig(f)
 	cfg.CountTokens = true
 	cache := &memCache{}
 	c := cand("app-1", 1, "severe")
 	first := newTestDiagnoser(t, cfg, cache).Run(context.Background(), "run-1", []Candidate{c})[0]
-	gen1, cnt1, _ := f.stats()
+	gen1, cnt1, _ := f.Stats()
 	if first.Status != StatusOK || first.Cached || gen1 != 1 || cnt1 != 1 {
 		t.Fatalf("first run: %s cached=%v, %d generate %d count calls", first.Status, first.Cached, gen1, cnt1)
 	}
 	second := newTestDiagnoser(t, cfg, cache).Run(context.Background(), "run-2", []Candidate{c})[0]
-	gen2, cnt2, _ := f.stats()
+	gen2, cnt2, _ := f.Stats()
 	if gen2 != gen1 || cnt2 != cnt1 {
 		t.Errorf("second run sent %d generate and %d count requests", gen2-gen1, cnt2-cnt1)
 	}
@@ -225,7 +256,7 @@ func TestCachedAnswerSendsNothing(t *testing.T) {
 	// Another model is another question.
 	cfg.Model = "gemini-2.5-pro"
 	third := newTestDiagnoser(t, cfg, cache).Run(context.Background(), "run-3", []Candidate{c})[0]
-	if gen3, _, _ := f.stats(); third.Cached || gen3 != gen2+1 {
+	if gen3, _, _ := f.Stats(); third.Cached || gen3 != gen2+1 {
 		t.Errorf("a different model was served from the cache")
 	}
 }
@@ -252,7 +283,7 @@ func TestBudgetMaxApps(t *testing.T) {
 	if !strings.Contains(rows[2].Error, "max_apps 2") {
 		t.Errorf("skip reason %q", rows[2].Error)
 	}
-	_, _, bodies := f.stats()
+	_, _, bodies := f.Stats()
 	if len(bodies) != 2 || !containsAny(bodies, costTag(50)) || !containsAny(bodies, costTag(40)) {
 		t.Errorf("sent %d requests, want the apps costing 50 and 40", len(bodies))
 	}
@@ -262,7 +293,7 @@ func TestBudgetMaxApps(t *testing.T) {
 // app that would not fit; later, cheaper apps do not jump the queue.
 func TestBudgetInputTokens(t *testing.T) {
 	f := newFake(t, func(int, genRequest) (int, any) { return 200, okAnswer(goodAnswer) })
-	f.tokensPerCount = 1000
+	f.TokensPerCount = 1000
 	cfg := testConfig(f)
 	cfg.CountTokens = true
 	d := newTestDiagnoser(t, cfg, nil)
@@ -280,7 +311,7 @@ func TestBudgetInputTokens(t *testing.T) {
 	if !strings.Contains(rows[2].Error, "max_input_tokens") {
 		t.Errorf("skip reason %q", rows[2].Error)
 	}
-	if gen, cnt, _ := f.stats(); gen != 2 || cnt != 3 {
+	if gen, cnt, _ := f.Stats(); gen != 2 || cnt != 3 {
 		t.Errorf("%d generate, %d count calls; want 2 and 3", gen, cnt)
 	}
 }
@@ -296,7 +327,7 @@ func TestBudgetOutputTokens(t *testing.T) {
 	if rows[2].Status != StatusSkippedBudget || !strings.Contains(rows[2].Error, "max_output_tokens") || rows[1].Status != StatusOK {
 		t.Errorf("rows: %s, %s %q", rows[1].Status, rows[2].Status, rows[2].Error)
 	}
-	_, _, bodies := f.stats()
+	_, _, bodies := f.Stats()
 	var req genRequest
 	_ = json.Unmarshal([]byte(bodies[0]), &req)
 	if req.GenerationConfig.MaxOutputTokens != 1000 {
@@ -307,7 +338,7 @@ func TestBudgetOutputTokens(t *testing.T) {
 // At most Concurrency calls are in flight.
 func TestConcurrencyLimit(t *testing.T) {
 	f := newFake(t, func(int, genRequest) (int, any) { return 200, okAnswer(goodAnswer) })
-	f.delay = 30 * time.Millisecond
+	f.Delay = 30 * time.Millisecond
 	cfg := testConfig(f)
 	cfg.Concurrency = 2
 	var cands []Candidate
@@ -320,10 +351,8 @@ func TestConcurrencyLimit(t *testing.T) {
 			t.Errorf("%s: %s %s", r.AppID, r.Status, r.Error)
 		}
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.maxInFli > 2 || f.maxInFli < 1 {
-		t.Errorf("max in flight %d, want 1..2", f.maxInFli)
+	if m := f.MaxInFlight(); m > 2 || m < 1 {
+		t.Errorf("max in flight %d, want 1..2", m)
 	}
 }
 
@@ -331,7 +360,6 @@ func TestConcurrencyLimit(t *testing.T) {
 func TestDryRunWritesPromptsAndSendsNothing(t *testing.T) {
 	f := newFake(t, func(int, genRequest) (int, any) { return 200, okAnswer(goodAnswer) })
 	cfg := testConfig(f)
-	cfg.Mode = ModeDryRun
 	cfg.CountTokens = true
 	var mu sync.Mutex
 	files := map[string][]byte{}
@@ -341,17 +369,17 @@ func TestDryRunWritesPromptsAndSendsNothing(t *testing.T) {
 		files[name] = data
 		return nil
 	}
-	d, err := New(context.Background(), cfg, &memCache{}, write)
+	d, err := New(cfg, Deps{Model: llm.DryRun{}, Cache: &memCache{}, WritePrompt: write})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cands := []Candidate{cand("application_1_0001", 2, "severe"), cand("application_1_0002", 1, "critical")}
 	rows := d.Run(context.Background(), "run", cands)
-	if _, _, bodies := f.stats(); len(bodies) != 0 {
+	if _, _, bodies := f.Stats(); len(bodies) != 0 {
 		t.Fatalf("dry-run sent %d requests", len(bodies))
 	}
 	for i, r := range rows {
-		p, _ := BuildPrompt(cands[i], cfg)
+		p, _ := buildPrompt(cands[i], cfg)
 		name := cands[i].App.Row.AppID + "_1_" + p.SHA256 + ".json"
 		if r.Status != StatusDryRun || r.InputTokens != p.estimateTokens() || r.PromptSHA256 != p.SHA256 {
 			t.Errorf("row %d: %+v", i, r)
@@ -375,7 +403,7 @@ func TestDryRunWritesPromptsAndSendsNothing(t *testing.T) {
 func containsAny(bodies []string, s string) bool {
 	for _, b := range bodies {
 		var req genRequest
-		if json.Unmarshal([]byte(b), &req) == nil && strings.Contains(req.text(), s) {
+		if json.Unmarshal([]byte(b), &req) == nil && strings.Contains(req.Text(), s) {
 			return true
 		}
 	}

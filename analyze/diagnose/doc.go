@@ -5,14 +5,25 @@
 // Who is sent: apps with a finding at or above Config.MinSeverity, most
 // costly first (AppResult.EstCostUSD, then app id), until the run's budget
 // (max_apps, max_input_tokens, max_output_tokens) would be exceeded; the
-// rest get skipped_budget rows. Modes: off (nothing), dry-run (each prompt
-// is written through a callback, nothing is sent, tokens are estimated)
-// and gemini.
+// rest get skipped_budget rows. The model is handed in (Deps.Model, an
+// llm.Model chosen once by cmd): none is off (no rows), llm.DryRun writes
+// each prompt through a callback, sends nothing and estimates the tokens,
+// and llm.NewGemini calls Gemini. The selection (Config.Wants,
+// Config.Select, Costlier) is the one the pipeline uses to keep candidates.
+// The one redactor of the run is handed in too (Deps.Redactor).
 //
 // The prompt has the three parts the SDK models (BuildPrompt): a system
 // instruction (role and guardrails), the reference information (a compact
-// JSON of the app, bounded by max_reference_bytes, truncation stated in
-// it) and the query. Before anything leaves the machine, secret property
+// JSON of the app chosen from the evidence: the root-cause and failed
+// stages first with their failure breakdown, then flagged and slowest
+// stages with their job and SQL execution; deployment, plugin and resource
+// settings; messages collapsed with counts; only rule recommendations that
+// pass the catalogue's checks; bounded by max_reference_bytes by priority,
+// the cuts stated in it) and the query. Placeholders are numbered in one
+// fixed traversal, so a prompt is byte-identical on every run and machine;
+// each is stored under its SHA-256 (PromptName) with every raw response
+// beside it (ResponseName) through Deps.Audit, and ShowChain prints a row's
+// chain. Before anything leaves the machine, secret property
 // values (spark.redaction.regex semantics plus the config's patterns),
 // secrets in free text, credentials in URLs and, by default, paths, table
 // names and hosts (as stable <path_N>/<table_N>/<host_N> placeholders) are
@@ -32,11 +43,6 @@
 // calls are in flight; a failing Gemini makes error rows, never a failed
 // run.
 //
-// The SDK is google.golang.org/genai, Google's official Go SDK for both
-// the Gemini API and Vertex AI. Its predecessor
-// github.com/google/generative-ai-go is deprecated (its README says so;
-// support ended 2025-08-31) and gets no new models or features, so it is
-// not used. The SDK retries nothing unless HTTPOptions.RetryOptions is set;
-// this package retries itself instead, so it can count attempts, honour
-// the server's RetryInfo delay and keep test delays tiny.
+// The Gemini model (package llm) uses google.golang.org/genai and retries
+// 408, 429 and 5xx itself.
 package diagnose

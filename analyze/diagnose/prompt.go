@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -20,20 +21,36 @@ type Prompt struct {
 	Reference string        // compact, redacted JSON of the app
 	Query     string        // what to answer
 	Schema    *genai.Schema // GenerateContentConfig.ResponseSchema
-	SHA256    string        // hex sha256 of the four parts above
+	SHA256    string        // hex sha256 of Doc, the name it is stored under
+	Doc       []byte        // the four parts above as one JSON document, as stored
+	Findings  []string      // ids of the findings the reference holds
 }
 
-// BuildPrompt builds the prompt for c. It is pure: the same candidate and
-// config give the same prompt, byte for byte (and so the same SHA256).
-func BuildPrompt(c Candidate, cfg Config) (Prompt, error) {
+// promptDoc is a prompt as the audit store keeps it: the system
+// instruction, the reference information, the query and the response
+// schema, in this order, marshalled the same way on every machine.
+type promptDoc struct {
+	System    string        `json:"system_instruction"`
+	Reference string        `json:"reference_information"` // the JSON exactly as sent
+	Query     string        `json:"query"`
+	Schema    *genai.Schema `json:"response_schema"`
+}
+
+// Prompt builds the prompt for c. It is pure: the same candidate and
+// config give the same prompt, byte for byte (and so the same SHA256), on
+// every run and machine.
+func (d *Diagnoser) Prompt(c Candidate) (Prompt, error) {
+	return d.promptWithin(c, d.cfg.MaxReferenceBytes)
+}
+
+// promptWithin builds the prompt with the reference bounded to limit bytes.
+func (d *Diagnoser) promptWithin(c Candidate, limit int) (Prompt, error) {
 	if c.App == nil {
 		return Prompt{}, errors.New("build prompt: candidate has no app model")
 	}
-	s, err := newScrubber(cfg.RedactPatterns, cfg.RedactNames, cfg.RedactHosts)
-	if err != nil {
-		return Prompt{}, fmt.Errorf("build prompt: %w", err)
-	}
-	ref, err := fit(buildReference(c, s), cfg.MaxReferenceBytes)
+	cfg := d.cfg
+	r := buildReference(c, d.rules.scrubber())
+	ref, err := fit(r, limit)
 	if err != nil {
 		return Prompt{}, fmt.Errorf("build prompt for %s: %w", c.App.Row.AppID, err)
 	}
@@ -42,17 +59,30 @@ func BuildPrompt(c Candidate, cfg Config) (Prompt, error) {
 		Reference: string(ref),
 		Query:     query(cfg.MaxConfigs),
 		Schema:    responseSchema(cfg.MaxConfigs),
+		Findings:  r.seenFindings(),
 	}
-	p.SHA256 = hashParts("", p)
+	var doc bytes.Buffer
+	enc := json.NewEncoder(&doc)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(promptDoc{p.System, p.Reference, p.Query, p.Schema}); err != nil {
+		return Prompt{}, fmt.Errorf("build prompt for %s: %w", c.App.Row.AppID, err)
+	}
+	p.Doc = doc.Bytes()
+	p.SHA256 = sha256Hex(p.Doc)
 	return p, nil
 }
 
-// hashParts is the hex sha256 of model (may be "") and the prompt's parts,
-// each length-prefixed so no two different prompts share a hash input.
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// hashParts is the hex sha256 of model and the prompt, length-prefixed so
+// no two different pairs share a hash input.
 func hashParts(model string, p Prompt) string {
-	schema, _ := json.Marshal(p.Schema) // a *genai.Schema always marshals
 	h := sha256.New()
-	for _, part := range []string{model, p.System, p.Reference, p.Query, string(schema)} {
+	for _, part := range []string{model, p.SHA256} {
 		var n [8]byte
 		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
 		h.Write(n[:])
@@ -78,7 +108,7 @@ func systemInstruction(sparkVersion string) string {
 		"1. Base every statement on the reference information only. Never propose a change that the evidence there does not support.",
 		"2. Recommend only real Apache Spark configuration properties that exist in Spark " + v + ", with values in Spark's own syntax (sizes like 4g or 512m, durations like 120s or 5min, true/false). Never invent a property name.",
 		`3. If the evidence does not show the cause, write "unknown" rather than guess, and set confidence to low.`,
-		"4. Values shown as *********(redacted) and names shown as <path_N>, <table_N> or <host_N> are hidden on purpose. Never ask for them and never use them in a proposed value.",
+		"4. Values shown as *********(redacted) and names shown as <path_N>, <table_N>, <host_N> or <email_N> are hidden on purpose. Never ask for them and never use them in a proposed value.",
 		"5. You change nothing: your answer is advice for an engineer to review. No cluster or job is touched by it.",
 		"6. Answer only with JSON that matches the response schema.",
 	}, "\n")

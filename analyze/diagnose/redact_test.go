@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/extract/redact"
 )
 
 // Planted secrets never reach any request the endpoint receives
@@ -63,7 +64,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 	cfg.RedactPatterns = []string{`(?i)tenant`}
 	rows := newTestDiagnoser(t, cfg, nil).Run(context.Background(), "run", []Candidate{c})
 
-	gen, counts, bodies := f.stats()
+	gen, counts, bodies := f.Stats()
 	if gen != 2 || counts != 1 {
 		t.Fatalf("%d generate, %d count calls; want 2 and 1", gen, counts)
 	}
@@ -74,7 +75,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 			}
 		}
 	}
-	p, err := BuildPrompt(c, cfg)
+	p, err := buildPrompt(c, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func TestScrubText(t *testing.T) {
 		name, in, want string
 		names          bool
 	}{
-		{"url credentials", "jdbc:mysql://u:p4ss@h/db", "jdbc:mysql://*********(redacted)@h/db", false},
+		{"url credentials", "jdbc:mysql://u:p4ss@h/db", "jdbc:mysql://*********(redacted)@<host_1>/db", false},
 		{"key=value secret", "failed with password=abc123, retrying", "failed with password=*********(redacted), retrying", false},
 		{"json-ish secret", `"apiKey": "zzz"`, `"apiKey": *********(redacted)`, false},
 		{"bearer", "Authorization: Bearer abcdefghijk", "Authorization: Bearer *********(redacted)", false},
@@ -106,7 +107,23 @@ func TestScrubText(t *testing.T) {
 		{"local path", "wrote /user/hive/warehouse/t1 ok", "wrote <path_1> ok", true},
 		{"tables", "FileScan parquet db.t[id#1] Relation db.t[a#2] `db`.`t` Scan JDBCRelation(s.u) [n=1]",
 			"FileScan parquet <table_1>[id#1] Relation <table_1>[a#2] <table_1> Scan JDBCRelation(<table_2>) [n=1]", true},
-		{"names off", "FileScan parquet db.t[id#1] s3://b/k", "FileScan parquet db.t[id#1] s3://b/k", false},
+		{"names off: buckets still hidden", "FileScan parquet db.t[id#1] s3://b/k", "FileScan parquet db.t[id#1] s3://<host_1>/k", false},
+		{"task host", "Lost task 51.3 in stage 34.0 (TID 12417) (worker121.datacenter executor 0): ExecutorLostFailure",
+			"Lost task 51.3 in stage 34.0 (TID 12417) (<host_1> executor 0): ExecutorLostFailure", false},
+		{"task host, Spark 2", "Lost task 0.0 in stage 1.0 (TID 1, host9, executor 3): boom",
+			"Lost task 0.0 in stage 1.0 (TID 1, <host_1>, executor 3): boom", false},
+		{"fetch failed", "FetchFailed(BlockManagerId(1, host9, 7337, None), shuffleId=0) Failed to connect to host9/10.1.2.3:7337",
+			"FetchFailed(BlockManagerId(1, <host_1>, 7337, None), shuffleId=0) Failed to connect to <host_1>/<host_2>:7337", false},
+		{"lost executor", "Lost executor 3 on host9: Container killed by YARN", "Lost executor 3 on <host_1>: Container killed by YARN", false},
+		{"java options", "-Dspark.driver.host=drv01 -Djava.rmi.server.hostname=drv01 -Xmx4g",
+			"-Dspark.driver.host=<host_1> -Djava.rmi.server.hostname=<host_1> -Xmx4g", false},
+		{"ipv6", "connect to [fe80::1%eth0]:7337 and 2001:db8::8a2e:370:7334 at 12:30:45 in Foo::bar",
+			"connect to <host_1>:7337 and <host_2> at 12:30:45 in Foo::bar", false},
+		{"e-mail, not a lambda", "user bm9909@att.com ran Foo$$Lambda$1/443638755@31f31b20.apply",
+			"user <email_1> ran Foo$$Lambda$1/443638755@31f31b20.apply", false},
+		{"kind of a missing file kept", "java.io.FileNotFoundException: /tmp/blockmgr-1/0c/shuffle_0_1_0.index (No such file or directory)",
+			"java.io.FileNotFoundException: <path_1>.index (No such file or directory)", true},
+		{"spark version is not an address", "Spark Version 3.1.1.119 on 10.9.8.7", "Spark Version 3.1.1.119 on <host_1>", false},
 		{"yarn host", "Container killed on host: ip-10-1-2-3.ec2.internal. Exit status: 137",
 			"Container killed on host: <host_1>. Exit status: 137", false},
 		{"fetch failure", "FetchFailed(BlockManagerId(4, worker-7, 7337, None), shuffleId=0) from 10.0.0.5:7337 and worker-7",
@@ -122,10 +139,7 @@ func TestScrubText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := newScrubber(nil, tt.names, true)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := (&scrubRules{red: redact.Default, names: tt.names, hosts: true}).scrubber()
 			if got := s.text(tt.in); got != tt.want {
 				t.Errorf("text(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
@@ -156,7 +170,7 @@ func TestReferenceIsBounded(t *testing.T) {
 	for _, limit := range []int{4 << 10, 24 << 10, 64 << 10} {
 		cfg := DefaultConfig()
 		cfg.MaxReferenceBytes = limit
-		p, err := BuildPrompt(c, cfg)
+		p, err := buildPrompt(c, cfg)
 		if err != nil {
 			t.Fatalf("limit %d: %v", limit, err)
 		}
@@ -167,7 +181,7 @@ func TestReferenceIsBounded(t *testing.T) {
 			Truncated []string `json:"truncated"`
 			Stages    []struct {
 				StageID int64 `json:"stage_id"`
-			} `json:"flagged_stages"`
+			} `json:"stages"`
 		}
 		if err := json.Unmarshal([]byte(p.Reference), &ref); err != nil {
 			t.Fatal(err)
@@ -175,7 +189,7 @@ func TestReferenceIsBounded(t *testing.T) {
 		if len(ref.Truncated) == 0 || len(ref.Stages) == 0 || ref.Stages[0].StageID != 3 {
 			t.Errorf("limit %d: truncated %v, first stage %+v (want the severe stage 3 first)", limit, ref.Truncated, ref.Stages)
 		}
-		again, _ := BuildPrompt(c, cfg)
+		again, _ := buildPrompt(c, cfg)
 		if again.SHA256 != p.SHA256 {
 			t.Errorf("limit %d: the same app gave two prompts", limit)
 		}

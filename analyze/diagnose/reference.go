@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose/catalog"
@@ -15,19 +16,25 @@ import (
 // of one app. Lists are in priority order, so truncation drops their tails.
 type reference struct {
 	SparkVersion  string            `json:"spark_version"`
+	Deployment    string            `json:"deployment"`
 	App           appSummary        `json:"app"`
 	Conf          map[string]string `json:"conf"`
 	Executors     executorSummary   `json:"executors"`
 	QuantileOrder []string          `json:"quantile_order"`
-	Stages        []stageRef        `json:"flagged_stages"`
+	Stages        []stageRef        `json:"stages"` // root cause, failed, flagged, then slowest
 	Findings      []findingRef      `json:"findings"`
 	Failures      failures          `json:"failures"`
-	Plan          string            `json:"slowest_sql_plan_excerpt,omitempty"`
+	Plan          string            `json:"sql_plan_excerpt,omitempty"` // of the first listed stage's SQL execution
 	Truncated     []string          `json:"truncated,omitempty"`
 
-	orig     map[string]int // list lengths before any bound
-	origPlan int
+	view       catalog.View   // the app's catalogue: which conf keys are real
+	orig       map[string]int // list lengths before any bound
+	origPlan   int
+	findingIDs []string // of Findings, in its order, before any bound
 }
+
+// seenFindings are the ids of the findings the reference still holds.
+func (r *reference) seenFindings() []string { return r.findingIDs[:len(r.Findings)] }
 
 type appSummary struct {
 	Status             string  `json:"status"`
@@ -59,6 +66,7 @@ type appSummary struct {
 }
 
 type executorSummary struct {
+	Note             string        `json:"note,omitempty"`
 	Count            int64         `json:"count"` // executors ever added, driver excluded
 	MaxConcurrent    int64         `json:"max_concurrent"`
 	Cores            int64         `json:"cores_each"`
@@ -75,36 +83,40 @@ type reasonCount struct {
 }
 
 type stageRef struct {
-	StageID      int64     `json:"stage_id"`
-	Attempt      int64     `json:"attempt"`
-	Name         string    `json:"name"`
-	Status       string    `json:"status"`
-	Tasks        int64     `json:"tasks"`
-	FailedTasks  int64     `json:"failed_tasks"`
-	KilledTasks  int64     `json:"killed_tasks"`
-	DurationMS   int64     `json:"duration_ms"`
-	RunTimeMS    int64     `json:"executor_run_time_ms"`
-	CPUTimeMS    int64     `json:"executor_cpu_time_ms"`
-	GCTimeMS     int64     `json:"gc_time_ms"`
-	InputBytes   int64     `json:"input_bytes"`
-	OutputBytes  int64     `json:"output_bytes"`
-	ShuffleRead  int64     `json:"shuffle_read_bytes"`
-	ShuffleWrite int64     `json:"shuffle_write_bytes"`
-	FetchWaitMS  int64     `json:"shuffle_fetch_wait_ms"`
-	MemSpill     int64     `json:"memory_spilled_bytes"`
-	DiskSpill    int64     `json:"disk_spilled_bytes"`
-	PeakExecMem  int64     `json:"peak_execution_memory_max"`
-	FetchFails   int64     `json:"fetch_failures,omitempty"`
-	ExecLost     int64     `json:"executor_lost_failures,omitempty"`
-	Speculative  int64     `json:"speculative_tasks,omitempty"`
-	TaskDuration []float64 `json:"task_duration_ms"`
-	TaskRunTime  []float64 `json:"task_run_time_ms"`
-	TaskShuffle  []float64 `json:"task_shuffle_read_bytes"`
-	TaskInput    []float64 `json:"task_input_bytes"`
-	TaskGCP50Max []float64 `json:"task_gc_time_ms_p50_max"`
-	DurationSkew float64   `json:"duration_skew"`
-	ShuffleSkew  float64   `json:"shuffle_skew"`
-	Failure      string    `json:"failure_reason,omitempty"`
+	StageID      int64             `json:"stage_id"`
+	Attempt      int64             `json:"attempt"`
+	Why          string            `json:"why"` // root_cause, failed, flagged or slowest
+	Name         string            `json:"name"`
+	Job          string            `json:"job_description,omitempty"`
+	SQLExecution *int64            `json:"sql_execution_id,omitempty"`
+	Breakdown    *failureBreakdown `json:"failure_breakdown,omitempty"`
+	Status       string            `json:"status"`
+	Tasks        int64             `json:"tasks"`
+	FailedTasks  int64             `json:"failed_tasks"`
+	KilledTasks  int64             `json:"killed_tasks"`
+	DurationMS   int64             `json:"duration_ms"`
+	RunTimeMS    int64             `json:"executor_run_time_ms"`
+	CPUTimeMS    int64             `json:"executor_cpu_time_ms"`
+	GCTimeMS     int64             `json:"gc_time_ms"`
+	InputBytes   int64             `json:"input_bytes"`
+	OutputBytes  int64             `json:"output_bytes"`
+	ShuffleRead  int64             `json:"shuffle_read_bytes"`
+	ShuffleWrite int64             `json:"shuffle_write_bytes"`
+	FetchWaitMS  int64             `json:"shuffle_fetch_wait_ms"`
+	MemSpill     int64             `json:"memory_spilled_bytes"`
+	DiskSpill    int64             `json:"disk_spilled_bytes"`
+	PeakExecMem  int64             `json:"peak_execution_memory_max"`
+	FetchFails   int64             `json:"fetch_failures,omitempty"`
+	ExecLost     int64             `json:"executor_lost_failures,omitempty"`
+	Speculative  int64             `json:"speculative_tasks,omitempty"`
+	TaskDuration []float64         `json:"task_duration_ms"`
+	TaskRunTime  []float64         `json:"task_run_time_ms"`
+	TaskShuffle  []float64         `json:"task_shuffle_read_bytes"`
+	TaskInput    []float64         `json:"task_input_bytes"`
+	TaskGCP50Max []float64         `json:"task_gc_time_ms_p50_max"`
+	DurationSkew float64           `json:"duration_skew"`
+	ShuffleSkew  float64           `json:"shuffle_skew"`
+	Failure      string            `json:"failure_reason,omitempty"`
 }
 
 type findingRef struct {
@@ -125,9 +137,12 @@ type failures struct {
 	SQL    []failure `json:"sql,omitempty"`
 }
 
+// failure is one failure message and the ids (stages, jobs or SQL
+// executions) that failed with it.
 type failure struct {
-	ID      int64  `json:"id"`
-	Message string `json:"message"`
+	IDs     []int64 `json:"ids"`
+	Count   int     `json:"count"`
+	Message string  `json:"message"`
 }
 
 // Bounds applied before the byte budget: text fields and list lengths.
@@ -146,20 +161,24 @@ const (
 // byte budget (see fit).
 func buildReference(c Candidate, s *scrubber) *reference {
 	a := c.App
+	view := catalog.For(a.Row.SparkVersion, a.Conf)
 	r := &reference{
 		SparkVersion:  a.Row.SparkVersion,
+		Deployment:    deployment(a.Conf),
 		App:           summarize(a.Row, c.Result),
-		Conf:          confRef(a.Conf, s),
+		Conf:          confRef(a.Conf, view, s),
 		Executors:     executorsRef(a, s),
 		QuantileOrder: []string{"min", "p25", "p50", "p75", "p95", "max"},
+		view:          view,
 	}
 	var nStages, nFindings, nFailures int
-	r.Stages, nStages = stagesRef(a, c.Findings, s)
-	r.Findings, nFindings = findingsRef(c.Findings, s)
+	picked := pickStages(a, c.Findings)
+	r.Stages, nStages = stagesRef(a, picked, s)
+	r.Findings, r.findingIDs, nFindings = findingsRef(c.Findings, view, s)
 	r.Failures, nFailures = failuresRef(a, s)
-	plan := s.text(planExcerpt(a))
+	plan := s.text(planExcerpt(a, picked))
 	r.orig, r.origPlan = counts(r), len(plan)
-	r.orig["flagged_stages"], r.orig["findings"], r.orig["failures"] = nStages, nFindings, nFailures
+	r.orig["stages"], r.orig["findings"], r.orig["failures"] = nStages, nFindings, nFailures
 	r.Plan = cut(plan, maxPlan)
 	r.Executors.RemovedReasons = headOf(r.Executors.RemovedReasons, maxReasons)
 	for len(r.Conf) > maxConfEntries {
@@ -172,7 +191,7 @@ func buildReference(c Candidate, s *scrubber) *reference {
 }
 
 func counts(r *reference) map[string]int {
-	return map[string]int{"flagged_stages": len(r.Stages), "findings": len(r.Findings),
+	return map[string]int{"stages": len(r.Stages), "findings": len(r.Findings),
 		"failures":                 len(r.Failures.Stages) + len(r.Failures.Jobs) + len(r.Failures.SQL),
 		"executor removed_reasons": len(r.Executors.RemovedReasons), "conf": len(r.Conf)}
 }
@@ -193,15 +212,16 @@ func summarize(row extract.AppRow, res analyze.AppResult) appSummary {
 
 // confRef redacts every value again (and, for keys outside the catalogue,
 // the key: it may carry a bucket or path).
-func confRef(conf map[string]string, s *scrubber) map[string]string {
+func confRef(conf map[string]string, view catalog.View, s *scrubber) map[string]string {
 	keys := make([]string, 0, len(conf))
 	for k := range conf {
 		keys = append(keys, k)
 	}
+	sort.Strings(keys) // placeholders are numbered in this order
 	out := make(map[string]string, len(keys))
 	for _, k := range keys {
 		name := k
-		if _, ok := catalog.Lookup(k); !ok {
+		if _, v := view.Lookup(k); !v.OK {
 			name = s.text(k) // a key may carry a bucket or path
 		}
 		out[name] = cut(s.conf(k, conf[k]), maxConfValue)
@@ -212,6 +232,10 @@ func confRef(conf map[string]string, s *scrubber) map[string]string {
 func executorsRef(a *extract.App, s *scrubber) executorSummary {
 	e := executorSummary{Count: a.Row.TotalExecutors, MaxConcurrent: a.Row.MaxExecutors,
 		Cores: a.Row.ExecutorCores, MemoryMB: a.Row.ExecutorMemoryMB}
+	if strings.HasPrefix(a.Conf["spark.master"], "local") && e.Count == 0 {
+		e.Note = "local mode: the driver is the one executor (" + a.Conf["spark.master"] + ")"
+		e.Count, e.MaxConcurrent, e.MemoryMB = 1, 1, a.Row.DriverMemoryMB
+	}
 	reasons := map[string]int{}
 	for _, x := range a.Executors {
 		if x.ExecutorID == "driver" {
@@ -238,31 +262,18 @@ func executorsRef(a *extract.App, s *scrubber) executorSummary {
 	return e
 }
 
-// stagesRef returns the stages the findings name, the most severely
-// flagged first, then the longest.
-func stagesRef(a *extract.App, fs []analyze.FindingRow, s *scrubber) ([]stageRef, int) {
-	worst := map[int64]int{}
-	for _, f := range fs {
-		if f.StageID != nil {
-			worst[*f.StageID] = max(worst[*f.StageID], severityRank[f.Severity], 1)
-		}
-	}
-	var picked []extract.StageRow
-	for _, st := range a.Stages {
-		if _, ok := worst[st.StageID]; ok {
-			picked = append(picked, st)
-		}
-	}
-	sort.SliceStable(picked, func(i, j int) bool {
-		x, y := picked[i], picked[j]
-		if worst[x.StageID] != worst[y.StageID] {
-			return worst[x.StageID] > worst[y.StageID]
-		}
-		return x.DurationMS > y.DurationMS
-	})
+// stagesRef describes the head of the picked stages, each with its job
+// and SQL execution, and returns how many were picked.
+func stagesRef(a *extract.App, picked []pickedStage, s *scrubber) ([]stageRef, int) {
+	jobs := jobsOf(a)
 	out := make([]stageRef, 0, min(len(picked), maxStages))
-	for _, st := range headOf(picked, maxStages) {
-		out = append(out, stageOf(st, s))
+	for _, p := range headOf(picked, maxStages) {
+		r := stageOf(p.st, s)
+		r.Why, r.Breakdown = p.why, breakdownOf(p.st)
+		if j := jobs[p.st.StageID]; j != nil {
+			r.Job, r.SQLExecution = cut(s.text(j.Description), 200), j.SQLExecutionID
+		}
+		out = append(out, r)
 	}
 	return out, len(picked)
 }
@@ -286,20 +297,17 @@ func stageOf(st extract.StageRow, s *scrubber) stageRef {
 	}
 }
 
-// findingsRef orders findings by severity, then score.
-func findingsRef(fs []analyze.FindingRow, s *scrubber) ([]findingRef, int) {
+// findingsRef orders findings as analyze.Rank does.
+func findingsRef(fs []analyze.FindingRow, view catalog.View, s *scrubber) ([]findingRef, []string, int) {
 	sorted := append([]analyze.FindingRow(nil), fs...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		x, y := sorted[i], sorted[j]
-		if severityRank[x.Severity] != severityRank[y.Severity] {
-			return severityRank[x.Severity] > severityRank[y.Severity]
-		}
-		return x.Score > y.Score
-	})
+	analyze.Rank(sorted)
 	out := make([]findingRef, 0, min(len(sorted), maxFindings))
+	var ids []string
 	for _, f := range headOf(sorted, maxFindings) {
-		recs := make([]analyze.Recommendation, len(f.Recommendations))
-		for i, r := range f.Recommendations {
+		ids = append(ids, analyze.FindingID(f))
+		checked := checkedRecommendations(view, f.Recommendations)
+		recs := make([]analyze.Recommendation, len(checked))
+		for i, r := range checked {
 			recs[i] = analyze.Recommendation{Key: r.Key, Current: s.conf(r.Key, r.Current),
 				Proposed: s.conf(r.Key, r.Proposed), Reason: cut(s.text(r.Reason), maxText)}
 		}
@@ -307,21 +315,17 @@ func findingsRef(fs []analyze.FindingRow, s *scrubber) ([]findingRef, int) {
 			StageID: f.StageID, Title: cut(s.text(f.Title), 200), Detail: cut(s.text(f.Detail), maxText),
 			EstWasteUSD: f.EstWasteUSD, Evidence: f.Evidence, Recommendations: recs})
 	}
-	return out, len(sorted)
+	return out, ids, len(sorted)
 }
 
-// failuresRef keeps the first maxFailures messages of each kind and
-// returns how many there were in all.
+// failuresRef collapses each kind's failure messages (the same scrubbed
+// message once, with its ids and count), keeps the first maxFailures of
+// each kind and returns how many distinct messages there were in all.
 func failuresRef(a *extract.App, s *scrubber) (failures, int) {
 	var f failures
-	total := 0
 	add := func(list *[]failure, id int64, msg string) {
-		if msg == "" {
-			return
-		}
-		total++
-		if len(*list) < maxFailures {
-			*list = append(*list, failure{id, cut(s.text(msg), maxText)})
+		if msg != "" {
+			*list = append(*list, failure{IDs: []int64{id}, Count: 1, Message: cut(s.text(msg), maxText)})
 		}
 	}
 	for _, st := range a.Stages {
@@ -333,12 +337,25 @@ func failuresRef(a *extract.App, s *scrubber) (failures, int) {
 	for _, q := range a.SQL {
 		add(&f.SQL, q.ExecutionID, q.ErrorMessage)
 	}
+	f.Stages, f.Jobs, f.SQL = collapse(f.Stages), collapse(f.Jobs), collapse(f.SQL)
+	total := len(f.Stages) + len(f.Jobs) + len(f.SQL)
+	f.Stages, f.Jobs, f.SQL = headOf(f.Stages, maxFailures), headOf(f.Jobs, maxFailures), headOf(f.SQL, maxFailures)
 	return f, total
 }
 
-// planExcerpt is AppRow.PlanExcerpt, or else the plan of the SQL
+// planExcerpt is the plan of the SQL execution of the first picked stage
+// that has one, else AppRow.PlanExcerpt, else the plan of the SQL
 // execution that ran longest.
-func planExcerpt(a *extract.App) string {
+func planExcerpt(a *extract.App, picked []pickedStage) string {
+	jobs, plans := jobsOf(a), map[int64]string{}
+	for _, q := range a.SQL {
+		plans[q.ExecutionID] = q.PlanExcerpt
+	}
+	for _, p := range headOf(picked, maxStages) {
+		if j := jobs[p.st.StageID]; j != nil && j.SQLExecutionID != nil && plans[*j.SQLExecutionID] != "" {
+			return plans[*j.SQLExecutionID]
+		}
+	}
 	if a.Row.PlanExcerpt != "" {
 		return a.Row.PlanExcerpt
 	}
@@ -443,7 +460,7 @@ func halvePlan(r *reference, floor int) bool {
 func dropUncataloguedConf(r *reference) bool {
 	last := ""
 	for k := range r.Conf {
-		if _, ok := catalog.Lookup(k); !ok && k > last {
+		if _, v := r.view.Lookup(k); !v.OK && k > last {
 			last = k
 		}
 	}
@@ -472,13 +489,13 @@ func dropAnyConf(r *reference) bool {
 func notes(r *reference) []string {
 	now, orig, origPlan := counts(r), r.orig, r.origPlan
 	var out []string
-	for _, k := range []string{"flagged_stages", "findings", "failures", "executor removed_reasons", "conf"} {
+	for _, k := range []string{"stages", "findings", "failures", "executor removed_reasons", "conf"} {
 		if now[k] < orig[k] {
 			out = append(out, fmt.Sprintf("%s: kept %d of %d (lowest priority dropped to bound the size)", k, now[k], orig[k]))
 		}
 	}
 	if len(r.Plan) < origPlan {
-		out = append(out, fmt.Sprintf("slowest_sql_plan_excerpt: kept %d of %d bytes", len(r.Plan), origPlan))
+		out = append(out, fmt.Sprintf("sql_plan_excerpt: kept %d of %d bytes", len(r.Plan), origPlan))
 	}
 	return out
 }

@@ -80,6 +80,9 @@ func llm(rows []analyze.DiagnosisRow, runs map[appKey]run, cost analyze.CostConf
 			continue
 		}
 		usd := cost.LLMCostUSD(d.InputTokens, d.OutputTokens)
+		if d.Status == "dry_run" {
+			usd = 0 // nothing was sent: its tokens are an estimate
+		}
 		if r.off == -1 {
 			l.PrevCostUSD += usd
 			continue

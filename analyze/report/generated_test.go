@@ -150,8 +150,9 @@ func write[T any](t testing.TB, ctx context.Context, st store.Store, tbl string,
 	}
 }
 
-// Diagnosis tokens of each idle run: one answer, and one refusal (budget).
-const diagIn, diagOut = 12_000, 1_500
+// Diagnosis tokens of each idle run: one answer, one refusal (budget) and
+// one dry run (estimated tokens, nothing spent).
+const diagIn, diagOut, dryIn = 12_000, 1_500, 9_000
 
 func diagnoses(apps []analyze.AppRecord) []analyze.DiagnosisRow {
 	var out []analyze.DiagnosisRow
@@ -161,7 +162,8 @@ func diagnoses(apps []analyze.AppRecord) []analyze.DiagnosisRow {
 		}
 		out = append(out,
 			analyze.DiagnosisRow{AppID: a.AppID, AttemptID: a.AttemptID, Status: "ok", InputTokens: diagIn, OutputTokens: diagOut, Time: *a.EndTime},
-			analyze.DiagnosisRow{AppID: a.AppID, AttemptID: a.AttemptID, Status: "skipped_budget", Time: *a.EndTime})
+			analyze.DiagnosisRow{AppID: a.AppID, AttemptID: a.AttemptID, Status: "skipped_budget", Time: *a.EndTime},
+			analyze.DiagnosisRow{AppID: a.AppID, AttemptID: a.AttemptID, Status: "dry_run", InputTokens: dryIn, Time: *a.EndTime})
 	}
 	return out
 }
@@ -454,8 +456,8 @@ func checkLLM(t *testing.T, r *report.Report, apps []analyze.AppRecord) {
 	}
 	l := r.LLM
 	wantCost := 7 * (diagIn*0.5 + diagOut*4) / 1e6
-	if l.Calls != 14 || l.ByStatus["ok"] != 7 || l.InputTokens != 7*diagIn || l.OutputTokens != 7*diagOut ||
+	if l.Calls != 21 || l.ByStatus["ok"] != 7 || l.InputTokens != 7*(diagIn+dryIn) || l.OutputTokens != 7*diagOut ||
 		!near(l.CostUSD, wantCost) || !near(l.PrevCostUSD, wantCost) || l.DiagnosedApps != 7 || !near(l.AddressedWasteUSD, waste) {
-		t.Errorf("llm %+v, want 14 rows, 7 ok, cost %v, addressed %v", l, wantCost, waste)
+		t.Errorf("llm %+v, want 21 rows, 7 ok, cost %v (dry runs free), addressed %v", l, wantCost, waste)
 	}
 }

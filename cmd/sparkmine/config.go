@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/sparkmine/sparkmine/store/storeurl"
 )
@@ -43,6 +45,10 @@ type Config struct {
 
 	analyze.Config `yaml:",inline"` // detectors:, cost:
 	Gemini         diagnose.Config  `yaml:"gemini"`
+
+	// red is the one redactor of the run, built by validate from both
+	// pattern lists and handed to whoever needs it.
+	red *redact.Redactor
 }
 
 // S3Config reaches S3-compatible stores; credentials always come from the
@@ -116,7 +122,8 @@ func (c *Config) validate() error {
 	if err := c.Gemini.Validate(); err != nil {
 		return usagef("config: gemini: %v", err)
 	}
-	if _, err := redact.New(c.RedactPatterns...); err != nil {
+	red, err := redact.New(append(append([]string{}, c.RedactPatterns...), c.Gemini.RedactPatterns...)...)
+	if err != nil {
 		return usagef("config: redact_patterns: %v", err)
 	}
 	if _, err := redact.ParseHostPolicy(c.RedactHosts); err != nil {
@@ -128,7 +135,26 @@ func (c *Config) validate() error {
 	if c.LeaseTTL < 0 {
 		return usagef("config: lease_ttl must be ≥ 0")
 	}
+	hosts, _ := redact.ParseHostPolicy(c.RedactHosts) // checked above
+	c.red = red.WithHosts(hosts)
 	return nil
+}
+
+// model is the one place the LLM mode is read: off is no model (nil),
+// dry-run the model that sends nothing, gemini the Gemini API (which needs
+// credentials now, before any log is read).
+func (c *Config) model(ctx context.Context) (llm.Model, error) {
+	switch c.Gemini.Mode {
+	case diagnose.ModeDryRun:
+		return llm.DryRun{}, nil
+	case diagnose.ModeGemini:
+		m, err := llm.NewGemini(ctx, c.Gemini.Gemini())
+		if errors.Is(err, llm.ErrNoCredentials) {
+			return nil, usagef("gemini: %v", err)
+		}
+		return m, err
+	}
+	return nil, nil
 }
 
 // print writes the effective config as YAML.

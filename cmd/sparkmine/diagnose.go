@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/store/storeurl"
 )
@@ -14,17 +16,19 @@ import (
 // diagnoseOptions are the flags of `sparkmine diagnose`.
 type diagnoseOptions struct {
 	out, app, attempt string
+	show              bool
 	cfg               Config
 }
 
 func cmdDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("diagnose", "--out DATASET --app APP_ID [flags]", stderr)
+	fs := newFlags("diagnose", "--out DATASET --app APP_ID [--show] [flags]", stderr)
 	var o diagnoseOptions
 	var configPath, llm string
 	fs.StringVar(&o.out, "out", "", "the dataset (s3://bucket/prefix/ or a folder)")
 	fs.StringVar(&o.app, "app", "", "the app id to diagnose")
 	fs.StringVar(&o.attempt, "attempt", "", "the attempt id (default: the newest attempt)")
 	fs.StringVar(&configPath, "config", "", "config file (YAML)")
+	fs.BoolVar(&o.show, "show", false, "print the stored audit chain (findings, prompt, response, accepted and rejected configs); send nothing")
 	fs.StringVar(&llm, "llm", "", "gemini (default) or dry-run (write the prompt, send nothing)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -39,30 +43,57 @@ func cmdDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	switch {
-	case llm != "":
+	if llm != "" {
 		cfg.Gemini.Mode = llm
-	case cfg.Gemini.Mode == "" || cfg.Gemini.Mode == "off":
-		cfg.Gemini.Mode = "gemini"
 	}
-	if cfg.Gemini.Mode == "off" {
-		return usagef("diagnose: --llm off would send nothing; use gemini or dry-run")
-	}
-	cfg.Gemini.RedactPatterns = append(cfg.Gemini.RedactPatterns, cfg.RedactPatterns...)
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	if llm == "" && cfg.Gemini.Mode == diagnose.ModeOff {
+		cfg.Gemini.Mode = diagnose.ModeGemini // on demand, off means the default
+	}
 	o.cfg = cfg
+	if o.show {
+		return runShow(ctx, o, stdout)
+	}
 	return runDiagnose(ctx, o, stdout)
 }
 
-// runDiagnose diagnoses one stored app and prints the answer as JSON.
-func runDiagnose(ctx context.Context, o diagnoseOptions, stdout io.Writer) error {
+// runShow prints the audit chain of every stored diagnosis of the app.
+func runShow(ctx context.Context, o diagnoseOptions, stdout io.Writer) error {
 	out, err := storeurl.Open(ctx, o.out, o.cfg.S3.options())
 	if err != nil {
 		return usagef("diagnose: --out: %v", err)
 	}
-	row, err := pipeline.DiagnoseStored(ctx, out, o.app, o.attempt, o.cfg.Gemini, version)
+	rows, err := pipeline.LoadDiagnoses(ctx, out, o.app, o.attempt)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("diagnose --show: no diagnosis of %s in %s", o.app, out.URI(""))
+	}
+	c, err := pipeline.LoadApp(ctx, out, o.app, rows[len(rows)-1].AttemptID)
+	if err != nil {
+		return err
+	}
+	return diagnose.ShowChain(ctx, stdout, rows, c.Findings, pipeline.AuditStore(out))
+}
+
+// runDiagnose diagnoses one stored app and prints the answer as JSON.
+func runDiagnose(ctx context.Context, o diagnoseOptions, stdout io.Writer) error {
+	model, err := o.cfg.model(ctx)
+	if err != nil {
+		return err
+	}
+	if model == nil {
+		return usagef("diagnose: --llm off would send nothing; use gemini or dry-run")
+	}
+	out, err := storeurl.Open(ctx, o.out, o.cfg.S3.options())
+	if err != nil {
+		return usagef("diagnose: --out: %v", err)
+	}
+	row, err := pipeline.DiagnoseStored(ctx, pipeline.Options{Out: out, Diagnose: o.cfg.Gemini, Model: model,
+		Redactor: o.cfg.red, Version: buildVersion(), ConfigSHA256: o.cfg.sha256()}, o.app, o.attempt)
 	if err != nil {
 		return err
 	}

@@ -38,9 +38,15 @@ var ioPackages = []string{"os", "os/exec", "os/signal", "net", "net/http", "io/f
 // least that is needed.
 var analyzeIO = map[string]map[string]string{
 	"analyze/diagnose": {
+		"google.golang.org/genai": "the response schema is the SDK's Schema type",
+	},
+	"analyze/llm": {
 		"os":                      "the Gemini credentials and settings come from the environment (GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI)",
 		"net":                     "net.Error tells a transport error, which is retried, from an answer",
-		"google.golang.org/genai": "the Gemini client, behind the diagnosis's model",
+		"google.golang.org/genai": "the Gemini client, the one implementation of the model that calls out",
+	},
+	"analyze/llm/llmtest": {
+		"net/http": "a local server speaking the Gemini REST API, for tests only",
 	},
 	"analyze/diagnose/catalog/gen": {
 		"os":            "a go:generate command that reads Spark's sources into properties.txt, never part of a run",

@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "mcp":
 		err = cmdMCP(ctx, args[1:], stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "sparkmine", version)
+		fmt.Fprintln(stdout, "sparkmine", buildVersion())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

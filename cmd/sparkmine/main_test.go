@@ -225,6 +225,11 @@ func TestDiagnoseDryRunOnDemand(t *testing.T) {
 			t.Errorf("the prompt lacks %q", want)
 		}
 	}
+	// The chain prints from the stored rows and the audit store.
+	code, show, stderr := sparkmine(t, "diagnose", "--out", out, "--app", "application_1764000000000_0002", "--show")
+	if code != 0 || !strings.Contains(show, "SHA-256 verified") || !strings.Contains(show, "task_skew") {
+		t.Errorf("diagnose --show: exit %d:\n%s%s", code, show, stderr)
+	}
 	// The call is in the audit trail: a committed diagnoses part.
 	parts, _ := filepath.Glob(filepath.Join(out, "diagnoses", "dt=*", "*.parquet"))
 	if len(parts) != 1 {
@@ -239,5 +244,21 @@ func TestDiagnoseDryRunOnDemand(t *testing.T) {
 	}
 	if code, _, _ := sparkmine(t, "diagnose", "--out", out, "--app", "no-such-app", "--llm", "dry-run"); code != 1 {
 		t.Errorf("diagnose of a missing app: exit %d, want 1", code)
+	}
+}
+
+// run --llm gemini without credentials exits 2 before it reads a log or
+// writes anything.
+func TestRunGeminiWithoutCredentialsExits2Early(t *testing.T) {
+	for _, v := range []string{"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_ENTERPRISE"} {
+		t.Setenv(v, "")
+	}
+	out := t.TempDir()
+	code, _, stderr := sparkmine(t, "run", "--out", out, "--llm", "gemini")
+	if code != 2 || !strings.Contains(stderr, "GEMINI_API_KEY") {
+		t.Fatalf("exit %d, want 2 naming GEMINI_API_KEY:\n%s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("the run wrote %d entries into --out before failing", len(entries))
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/store/storeurl"
 )
@@ -120,7 +119,6 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	if set["lease-ttl"] {
 		cfg.LeaseTTL = Duration(leaseTTL)
 	}
-	cfg.Gemini.RedactPatterns = append(cfg.Gemini.RedactPatterns, cfg.RedactPatterns...)
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -135,9 +133,10 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 	if err != nil {
 		return usagef("run: %v", err)
 	}
-	red, _ := redact.New(cfg.RedactPatterns...) // both checked by validate
-	hosts, _ := redact.ParseHostPolicy(cfg.RedactHosts)
-	red = red.WithHosts(hosts)
+	model, err := cfg.model(ctx)
+	if err != nil {
+		return err
+	}
 	logger, progress := newLogger(stderr)
 	sourceURL := cfg.Source
 	if sourceURL == "" {
@@ -164,8 +163,8 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 	m, err := pipeline.Run(ctx, pipeline.Options{
 		Source: src, Out: out, Since: time.Duration(cfg.Since), Workers: cfg.Workers, Shard: shard,
 		IncludeIncomplete: cfg.IncludeIncomplete, Reprocess: o.reprocess,
-		Analyze: cfg.Config, Diagnose: cfg.Gemini, Redactor: red,
-		Logger: logger, Progress: progress, Version: version,
+		Analyze: cfg.Config, Diagnose: cfg.Gemini, Model: model, Redactor: cfg.red,
+		Logger: logger, Progress: progress, Version: buildVersion(), ConfigSHA256: cfg.sha256(),
 		MemoryBudget: budget, LeaseTTL: time.Duration(cfg.LeaseTTL), WaitLease: o.waitLease, Prune: o.prune,
 	})
 	if progress != nil {

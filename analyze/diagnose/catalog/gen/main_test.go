@@ -238,3 +238,19 @@ func TestDocDeprecated(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSince(t *testing.T) {
+	page := `<table><tr><th>Property Name</th><th>Default</th><th>Meaning</th><th>Since Version</th></tr>
+<tr>
+  <td><code>spark.executor.memoryOverhead</code></td>
+  <td>executorMemory * 0.10</td>
+  <td>Amount of memory, 1.2.3 of it</td>
+  <td>2.3.0</td>
+</tr>
+<tr><td><code>spark.app.name</code></td><td>(none)</td><td>0.9.0</td><td></td></tr>
+<tr><td><code>spark.no.version</code></td><td>x</td><td>y</td></tr></table>`
+	got := ParseSince(page)
+	if len(got) != 2 || got["spark.executor.memoryOverhead"] != "2.3.0" || got["spark.app.name"] != "0.9.0" {
+		t.Errorf("ParseSince = %v", got)
+	}
+}
