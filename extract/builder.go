@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sparkmine/sparkmine/extract/plan"
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/valyala/fastjson"
 )
@@ -58,6 +59,7 @@ type Builder struct {
 	jobOrder []int64
 	sql      map[int64]*sqlExec
 	sqlOrder []int64
+	accums   plan.Accums // SQL metric values and the stages that carried them
 
 	stageCtx map[int64]*stageContext // by stage id
 	jobCtx   map[int64]*jobContext   // by job id
@@ -207,6 +209,8 @@ func (b *Builder) dispatch(name string, v *fastjson.Value) bool {
 		b.onSQLEnd(v)
 	case sqlPrefix + "SparkListenerSQLAdaptiveExecutionUpdate":
 		b.onSQLAdaptive(v)
+	case sqlPrefix + "SparkListenerDriverAccumUpdates":
+		b.onDriverAccumUpdates(v)
 	default:
 		return knownIgnored[name]
 	}
@@ -244,7 +248,6 @@ var knownIgnored = map[string]bool{
 	"org.apache.spark.scheduler.SparkListenerMiscellaneousProcessAdded":          true,
 	"org.apache.spark.scheduler.SparkListenerExecutorDecommissioned":             true,
 	sqlPrefix + "SparkListenerSQLAdaptiveSQLMetricUpdates":                       true,
-	sqlPrefix + "SparkListenerDriverAccumUpdates":                                true,
 	"org.apache.spark.sql.streaming.StreamingQueryListener$QueryStartedEvent":    true,
 	"org.apache.spark.sql.streaming.StreamingQueryListener$QueryProgressEvent":   true,
 	"org.apache.spark.sql.streaming.StreamingQueryListener$QueryIdleEvent":       true,

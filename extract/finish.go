@@ -36,6 +36,7 @@ func (b *Builder) Finish(truncated bool) *App {
 	a.Executors = b.executorRows()
 	a.Jobs = b.jobList()
 	a.SQL = b.sqlList()
+	b.fillQueries(a)
 	b.fillUsage(&a.Row, a.Executors, a.Jobs)
 	redactText(a, b.opts.Redactor)
 	a.Row.PlanExcerpt = slowestPlan(a.SQL)
@@ -44,6 +45,12 @@ func (b *Builder) Finish(truncated bool) *App {
 	}
 	for i := range a.Executors {
 		a.Executors[i].AppID, a.Executors[i].AttemptID, a.Executors[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
+	}
+	for i := range a.Queries {
+		a.Queries[i].AppID, a.Queries[i].AttemptID, a.Queries[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
+	}
+	for i := range a.PlanNodes {
+		a.PlanNodes[i].AppID, a.PlanNodes[i].AttemptID, a.PlanNodes[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
 	}
 	return a
 }

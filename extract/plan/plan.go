@@ -1,0 +1,147 @@
+// Package plan reads the physical plans Spark writes in its SQL events
+// (sparkPlanInfo of SQLExecutionStart and SQLAdaptiveExecutionUpdate) into a
+// compact operator list, maps each operator to the stages that ran it
+// through the accumulator ids of its metrics, as the History Server's SQL
+// tab and spark-rapids-tools do, and sums a plan up per query (joins,
+// exchanges, scans, adaptive changes).
+//
+// A plan is kept as its nodes' names, bounded descriptions, a few scan
+// metadata values and metric ids, never as the raw JSON: plans can be
+// megabytes and AQE repeats them.
+package plan
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/valyala/fastjson"
+)
+
+// DescLimit bounds Node.Desc (a node's simpleString) in bytes.
+const DescLimit = 512
+
+// MetaLimit bounds each kept metadata value in bytes.
+const MetaLimit = 256
+
+// maxDepth bounds the plan's nesting (fastjson's own limit is 300).
+const maxDepth = 256
+
+// Metric is one SQL metric of an operator: its name, accumulator id and
+// Spark's metric type (sum, size, timing, nsTiming, average).
+type Metric struct {
+	Name    string
+	AccumID int64
+	Type    string
+}
+
+// Node is one operator of a plan, in the order Spark writes them (pre-order).
+type Node struct {
+	ID     int // position in pre-order, the root 0
+	Parent int // -1 for the root
+	Name   string
+	Desc   string // simpleString, bounded to DescLimit
+	// Scan metadata (empty for other nodes), each bounded to MetaLimit.
+	Format, Location, PartitionFilters, PushedFilters string
+	Metrics                                           []Metric
+	// Codegen is the ID of the WholeStageCodegen node whose generated code
+	// runs this operator, -1 for none.
+	Codegen int
+}
+
+// Plan is a physical plan's operators, root first.
+type Plan struct {
+	Nodes []Node
+}
+
+// ErrNotPlan is returned for a value that is not a sparkPlanInfo object.
+var ErrNotPlan = errors.New("not a sparkPlanInfo object")
+
+// FromJSON reads a sparkPlanInfo object.
+func FromJSON(v *fastjson.Value) (*Plan, error) {
+	if v == nil || v.Type() != fastjson.TypeObject || v.Get("nodeName") == nil {
+		return nil, ErrNotPlan
+	}
+	p := &Plan{}
+	if err := p.add(v, -1, -1, 0); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// add appends the node v and its subtree.
+func (p *Plan) add(v *fastjson.Value, parent, codegen, depth int) error {
+	if depth > maxDepth {
+		return errors.New("plan nested deeper than 256 operators")
+	}
+	if v.Type() != fastjson.TypeObject {
+		return errors.New("plan node is not an object")
+	}
+	id := len(p.Nodes)
+	n := Node{ID: id, Parent: parent, Codegen: codegen,
+		Name: bounded(v.GetStringBytes("nodeName"), DescLimit),
+		Desc: bounded(v.GetStringBytes("simpleString"), DescLimit)}
+	readMeta(v.GetObject("metadata"), &n)
+	for _, m := range v.GetArray("metrics") {
+		n.Metrics = append(n.Metrics, Metric{Name: string(m.GetStringBytes("name")),
+			AccumID: m.GetInt64("accumulatorId"), Type: string(m.GetStringBytes("metricType"))})
+	}
+	p.Nodes = append(p.Nodes, n)
+	childCG := codegen
+	switch {
+	case strings.HasPrefix(n.Name, "WholeStageCodegen"):
+		childCG = id
+	case n.Name == "InputAdapter":
+		childCG = -1 // the boundary of generated code
+	}
+	for _, c := range v.GetArray("children") {
+		if err := p.add(c, id, childCG, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readMeta keeps the scan metadata the summary uses.
+func readMeta(o *fastjson.Object, n *Node) {
+	if o == nil {
+		return
+	}
+	o.Visit(func(k []byte, x *fastjson.Value) {
+		s, err := x.StringBytes()
+		if err != nil {
+			return
+		}
+		switch string(k) {
+		case "Format":
+			n.Format = bounded(s, MetaLimit)
+		case "Location":
+			n.Location = bounded(s, MetaLimit)
+		case "PartitionFilters":
+			n.PartitionFilters = bounded(s, MetaLimit)
+		case "PushedFilters":
+			n.PushedFilters = bounded(s, MetaLimit)
+		}
+	})
+}
+
+// bounded copies at most n bytes of s, not splitting a UTF-8 sequence.
+func bounded(s []byte, n int) string {
+	if len(s) <= n {
+		return string(s)
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return string(s[:n])
+}
+
+// Children returns the ids of each node's children.
+func (p *Plan) Children() [][]int {
+	out := make([][]int, len(p.Nodes))
+	for _, n := range p.Nodes {
+		if n.Parent >= 0 {
+			out[n.Parent] = append(out[n.Parent], n.ID)
+		}
+	}
+	return out
+}

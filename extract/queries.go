@@ -1,0 +1,152 @@
+package extract
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/sparkmine/sparkmine/extract/plan"
+	"github.com/sparkmine/sparkmine/extract/redact"
+)
+
+// Query statuses.
+const (
+	QuerySucceeded = "succeeded"
+	QueryFailed    = "failed"
+	QueryRunning   = "running"
+)
+
+// fillQueries builds a.Queries and a.PlanNodes and each SQL execution's
+// operator summary, from the final plans, the jobs and the stage rows. An
+// execution whose start is not in the log (a later rolling part, or events
+// after a compaction) has no query row, as in the History Server.
+func (b *Builder) fillQueries(a *App) {
+	jobsOf := map[int64][]*Job{}
+	for i := range a.Jobs {
+		if id := a.Jobs[i].SQLExecutionID; id != nil {
+			jobsOf[*id] = append(jobsOf[*id], &a.Jobs[i])
+		}
+	}
+	runTime := map[int64]int64{}
+	for _, s := range a.Stages {
+		runTime[s.StageID] += s.ExecutorRunTimeMS
+	}
+	for i := range a.SQL {
+		e := &a.SQL[i]
+		x := b.sql[e.ExecutionID]
+		if !x.started {
+			continue
+		}
+		q := b.queryRow(e, jobsOf[e.ExecutionID], runTime)
+		if x.final != nil {
+			stages := x.final.StageIDs(&b.accums)
+			e.Operators = x.final.Summarize(&b.accums, stages, x.initialJoins)
+			fillOperatorColumns(&q, &e.Operators)
+			a.PlanNodes = append(a.PlanNodes, b.planNodeRows(e.ExecutionID, x.final, stages)...)
+		}
+		a.Queries = append(a.Queries, q)
+	}
+}
+
+// queryRow fills the columns of an execution that do not need its plan.
+func (b *Builder) queryRow(e *SQLExecution, jobs []*Job, runTime map[int64]int64) QueryRow {
+	q := QueryRow{ExecutionID: e.ExecutionID, RootExecutionID: e.RootExecutionID,
+		Description: redact.URLCredentials(truncate(e.Description, 512)),
+		StartTime:   e.StartTime, EndTime: e.EndTime, Error: redact.URLCredentials(e.ErrorMessage),
+		JobIDs: []int64{}, StageIDs: []int64{}}
+	if e.StartTime != nil && e.EndTime != nil {
+		q.DurationMS = max(0, *e.EndTime-*e.StartTime)
+	}
+	failed := e.ErrorMessage != ""
+	for _, j := range jobs {
+		q.JobIDs = append(q.JobIDs, j.JobID)
+		q.StageIDs = append(q.StageIDs, j.StageIDs...)
+		failed = failed || j.Result == "JobFailed"
+	}
+	slices.Sort(q.StageIDs)
+	q.StageIDs = slices.Compact(q.StageIDs)
+	for _, s := range q.StageIDs {
+		q.ExecutorRunTimeMS += runTime[s]
+	}
+	switch {
+	case e.EndTime == nil:
+		q.Status = QueryRunning
+	case failed:
+		q.Status = QueryFailed
+	default:
+		q.Status = QuerySucceeded
+	}
+	return q
+}
+
+// fillOperatorColumns copies an operator summary into a query's columns.
+func fillOperatorColumns(q *QueryRow, s *plan.Summary) {
+	q.Nodes, q.Joins, q.Exchanges, q.Scans = int64(s.Nodes), int64(len(s.Joins)), int64(len(s.Exchanges)), int64(len(s.Scans))
+	kinds := map[string]int{}
+	for _, j := range s.Joins {
+		kinds[j.Kind]++
+	}
+	q.JoinKinds = countsText(kinds)
+	for _, x := range s.Exchanges {
+		if x.Broadcast {
+			q.BroadcastBytes += x.Bytes
+		} else {
+			q.ShuffleBytes += x.Bytes
+		}
+	}
+	for _, sc := range s.Scans {
+		q.FilesRead += sc.Files
+		q.BytesRead += sc.Bytes
+		if sc.Partitioned && !sc.PartitionFilters {
+			q.UnprunedScans++
+		}
+	}
+	q.AQESkewSplits, q.AQECoalescedReads = s.AQE.SkewSplits, int64(s.AQE.CoalescedReads)
+	q.AQEStrategySwitches = int64(s.AQE.StrategySwitches)
+	if js, err := json.Marshal(s); err == nil {
+		q.OperatorSummary = redact.URLCredentials(string(js))
+	}
+}
+
+// countsText writes counts as "a:1,b:2", keys in order.
+func countsText(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, "%s:%d", k, m[k])
+	}
+	return sb.String()
+}
+
+// planNodeRows are the rows of a final plan's operators.
+func (b *Builder) planNodeRows(exec int64, p *plan.Plan, stages [][]int64) []PlanNodeRow {
+	out := make([]PlanNodeRow, len(p.Nodes))
+	for i, n := range p.Nodes {
+		v := p.Values(i, &b.accums)
+		out[i] = PlanNodeRow{ExecutionID: exec, NodeID: int64(i), Name: n.Name,
+			Description: redact.URLCredentials(n.Desc), StageIDs: append([]int64{}, stages[i]...),
+			Rows: v.Rows, Bytes: v.Bytes, TimeMS: v.TimeMS, SpillBytes: v.SpillBytes,
+			PeakMemory: v.PeakMemory, FilesRead: v.Files, Metrics: int64(len(n.Metrics))}
+		out[i].ParentID = optID(n.Parent)
+		out[i].CodegenID = optID(n.Codegen)
+	}
+	return out
+}
+
+// optID is a node id as a nullable column (-1 is null).
+func optID(id int) *int64 {
+	if id < 0 {
+		return nil
+	}
+	x := int64(id)
+	return &x
+}
