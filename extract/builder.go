@@ -49,17 +49,19 @@ type Builder struct {
 	opts   Options
 	parser fastjson.Parser
 
-	app      appState
-	stages   map[stageKey]*stageAttempt // not yet reduced to a row
-	rows     map[stageKey]*stageResult  // reduced rows
-	tasks    map[int64]liveTask         // task id → where its record is
-	execs    map[string]*executor
-	execList []*executor // in order of creation
-	jobs     map[int64]*Job
-	jobOrder []int64
-	sql      map[int64]*sqlExec
-	sqlOrder []int64
-	accums   plan.Accums // SQL metric values and the stages that carried them
+	app       appState
+	stages    map[stageKey]*stageAttempt // not yet reduced to a row
+	rows      map[stageKey]*stageResult  // reduced rows
+	tasks     map[int64]liveTask         // task id → where its record is
+	execs     map[string]*executor
+	execList  []*executor // in order of creation
+	jobs      map[int64]*Job
+	jobOrder  []int64
+	sql       map[int64]*sqlExec
+	sqlOrder  []int64
+	accums    plan.Accums // SQL metric values and the stages that carried them
+	names     plan.Strings
+	sparePlan *plan.Plan // a replaced plan whose storage the next one takes
 
 	stageCtx map[int64]*stageContext // by stage id
 	jobCtx   map[int64]*jobContext   // by job id

@@ -36,7 +36,7 @@ func (b *Builder) onSQLStart(v *fastjson.Value) {
 	e.RootExecutionID = optInt64(v, "rootExecutionId")
 	b.touch(e.StartTime)
 	e.PlanExcerpt = planExcerpt(v.GetStringBytes("physicalPlanDescription"))
-	e.setPlan(v.Get("sparkPlanInfo"))
+	b.setPlan(e, v.Get("sparkPlanInfo"))
 	if e.final != nil && e.initialJoins == nil {
 		e.initialJoins = e.final.JoinKinds()
 	}
@@ -54,21 +54,22 @@ func (b *Builder) onSQLAdaptive(v *fastjson.Value) {
 	if p := v.GetStringBytes("physicalPlanDescription"); len(p) > 0 {
 		e.PlanExcerpt = planExcerpt(p) // the last adaptive update wins
 	}
-	e.setPlan(v.Get("sparkPlanInfo"))
+	b.setPlan(e, v.Get("sparkPlanInfo"))
 }
 
 // setPlan replaces the execution's plan with the one in v; a malformed
-// plan keeps the previous one and is noted.
-func (e *sqlExec) setPlan(v *fastjson.Value) {
+// plan keeps the previous one and is noted. The plan replaced lends its
+// storage to the next one read (AQE sends many).
+func (b *Builder) setPlan(e *sqlExec, v *fastjson.Value) {
 	if v == nil {
 		return
 	}
-	p, err := plan.FromJSON(v)
+	p, err := plan.FromJSON(v, &b.names, b.sparePlan)
 	if err != nil {
 		e.planErr = err.Error()
 		return
 	}
-	e.final, e.planErr = p, ""
+	b.sparePlan, e.final, e.planErr = e.final, p, ""
 }
 
 // onDriverAccumUpdates records the driver-side SQL metric values

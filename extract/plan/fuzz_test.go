@@ -22,7 +22,7 @@ func FuzzPlan(f *testing.F) {
 		if err != nil {
 			return
 		}
-		p, err := FromJSON(v)
+		p, err := FromJSON(v, nil, nil)
 		if err != nil {
 			return
 		}

@@ -50,42 +50,90 @@ type Node struct {
 
 // Plan is a physical plan's operators, root first.
 type Plan struct {
-	Nodes []Node
+	Nodes   []Node
+	metrics []Metric // the nodes' metrics' backing array
 }
 
 // ErrNotPlan is returned for a value that is not a sparkPlanInfo object.
 var ErrNotPlan = errors.New("not a sparkPlanInfo object")
 
-// FromJSON reads a sparkPlanInfo object.
-func FromJSON(v *fastjson.Value) (*Plan, error) {
+// Strings interns what a log's plans repeat (operator and metric names,
+// metric types, the descriptions of operators AQE re-plans), so an
+// adaptive update that changes little allocates little; the zero value is
+// ready to use. It holds at most stringsLimit bytes, then starts over. Not
+// safe for concurrent use.
+type Strings struct {
+	m     map[string]string
+	bytes int
+}
+
+const stringsLimit = 4 << 20
+
+// of returns b as a string, the same one for equal bytes.
+func (in *Strings) of(b []byte) string {
+	if s, ok := in.m[string(b)]; ok {
+		return s
+	}
+	if in.m == nil || in.bytes+len(b) > stringsLimit {
+		in.m, in.bytes = make(map[string]string), 0
+	}
+	s := string(b)
+	in.m[s] = s
+	in.bytes += len(s)
+	return s
+}
+
+// FromJSON reads a sparkPlanInfo object; in (nil for none) interns its
+// strings; reuse (nil for none) is a plan no longer used whose storage the
+// new one may take.
+func FromJSON(v *fastjson.Value, in *Strings, reuse *Plan) (*Plan, error) {
 	if v == nil || v.Type() != fastjson.TypeObject || v.Get("nodeName") == nil {
 		return nil, ErrNotPlan
 	}
-	p := &Plan{}
-	if err := p.add(v, -1, -1, 0); err != nil {
+	if in == nil {
+		in = &Strings{}
+	}
+	b := &builder{in: in}
+	if reuse != nil {
+		b.p.Nodes, b.metrics = reuse.Nodes[:0], reuse.metrics[:0]
+	}
+	if err := b.add(v, -1, -1, 0); err != nil {
 		return nil, err
 	}
-	return p, nil
+	b.p.metrics = b.metrics
+	return &b.p, nil
+}
+
+// builder reads one plan, its nodes' metrics sharing one backing array.
+type builder struct {
+	p       Plan
+	in      *Strings
+	metrics []Metric
 }
 
 // add appends the node v and its subtree.
-func (p *Plan) add(v *fastjson.Value, parent, codegen, depth int) error {
+func (b *builder) add(v *fastjson.Value, parent, codegen, depth int) error {
 	if depth > maxDepth {
 		return errors.New("plan nested deeper than 256 operators")
 	}
 	if v.Type() != fastjson.TypeObject {
 		return errors.New("plan node is not an object")
 	}
-	id := len(p.Nodes)
+	id := len(b.p.Nodes)
 	n := Node{ID: id, Parent: parent, Codegen: codegen,
-		Name: bounded(v.GetStringBytes("nodeName"), DescLimit),
-		Desc: bounded(v.GetStringBytes("simpleString"), DescLimit)}
-	readMeta(v.GetObject("metadata"), &n)
+		Name: b.in.of(boundedBytes(v.GetStringBytes("nodeName"), DescLimit)),
+		Desc: b.in.of(boundedBytes(v.GetStringBytes("simpleString"), DescLimit))}
+	readMeta(v.GetObject("metadata"), &n, b.in)
+	start := len(b.metrics)
 	for _, m := range v.GetArray("metrics") {
-		n.Metrics = append(n.Metrics, Metric{Name: string(m.GetStringBytes("name")),
-			AccumID: m.GetInt64("accumulatorId"), Type: string(m.GetStringBytes("metricType"))})
+		b.metrics = append(b.metrics, Metric{Name: b.in.of(m.GetStringBytes("name")),
+			AccumID: m.GetInt64("accumulatorId"), Type: b.in.of(m.GetStringBytes("metricType"))})
 	}
-	p.Nodes = append(p.Nodes, n)
+	n.Metrics = b.metrics[start:len(b.metrics):len(b.metrics)]
+	if len(n.Metrics) == 0 {
+		n.Metrics = nil
+	}
+	b.p.Nodes = append(b.p.Nodes, n)
 	childCG := codegen
 	switch {
 	case strings.HasPrefix(n.Name, "WholeStageCodegen"):
@@ -94,7 +142,7 @@ func (p *Plan) add(v *fastjson.Value, parent, codegen, depth int) error {
 		childCG = -1 // the boundary of generated code
 	}
 	for _, c := range v.GetArray("children") {
-		if err := p.add(c, id, childCG, depth+1); err != nil {
+		if err := b.add(c, id, childCG, depth+1); err != nil {
 			return err
 		}
 	}
@@ -102,7 +150,7 @@ func (p *Plan) add(v *fastjson.Value, parent, codegen, depth int) error {
 }
 
 // readMeta keeps the scan metadata the summary uses.
-func readMeta(o *fastjson.Object, n *Node) {
+func readMeta(o *fastjson.Object, n *Node, in *Strings) {
 	if o == nil {
 		return
 	}
@@ -113,26 +161,26 @@ func readMeta(o *fastjson.Object, n *Node) {
 		}
 		switch string(k) {
 		case "Format":
-			n.Format = bounded(s, MetaLimit)
+			n.Format = in.of(boundedBytes(s, MetaLimit))
 		case "Location":
-			n.Location = bounded(s, MetaLimit)
+			n.Location = in.of(boundedBytes(s, MetaLimit))
 		case "PartitionFilters":
-			n.PartitionFilters = bounded(s, MetaLimit)
+			n.PartitionFilters = in.of(boundedBytes(s, MetaLimit))
 		case "PushedFilters":
-			n.PushedFilters = bounded(s, MetaLimit)
+			n.PushedFilters = in.of(boundedBytes(s, MetaLimit))
 		}
 	})
 }
 
-// bounded copies at most n bytes of s, not splitting a UTF-8 sequence.
-func bounded(s []byte, n int) string {
+// boundedBytes is at most n bytes of s, not splitting a UTF-8 sequence.
+func boundedBytes(s []byte, n int) []byte {
 	if len(s) <= n {
-		return string(s)
+		return s
 	}
 	for n > 0 && s[n]&0xC0 == 0x80 {
 		n--
 	}
-	return string(s[:n])
+	return s[:n]
 }
 
 // Children returns the ids of each node's children.

@@ -18,7 +18,7 @@ func readPlan(t *testing.T, path string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := FromJSON(v)
+	p, err := FromJSON(v, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +101,27 @@ func TestSummarize(t *testing.T) {
 
 func TestFromJSONRejects(t *testing.T) {
 	for _, in := range []string{`[]`, `{"simpleString":"x"}`, `{"nodeName":"A","children":[1]}`, `"x"`} {
-		if _, err := FromJSON(fastjson.MustParse(in)); err == nil {
+		if _, err := FromJSON(fastjson.MustParse(in), nil, nil); err == nil {
 			t.Errorf("%s: no error", in)
 		}
+	}
+}
+
+// TestFromJSONReuse reads a plan into the storage of another and gets the
+// same plan as read afresh.
+func TestFromJSONReuse(t *testing.T) {
+	fresh := readPlan(t, "testdata/smj.json")
+	b, _ := os.ReadFile("testdata/smj.json")
+	other, err := FromJSON(fastjson.MustParse(`{"nodeName":"A","metrics":[{"name":"m","accumulatorId":1,"metricType":"sum"}],"children":[{"nodeName":"B"}]}`), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &Strings{}
+	got, err := FromJSON(fastjson.MustParseBytes(b), in, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Nodes, fresh.Nodes) {
+		t.Errorf("reused storage gives another plan")
 	}
 }
