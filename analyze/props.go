@@ -56,6 +56,8 @@ var Properties = catalogue(
 	Property{Key: "spark.network.timeout", kind: kindDuration, Min: 10_000, Max: 3_600_000},
 	Property{Key: "spark.driver.maxResultSize", kind: kindSize, Min: 1 * MiB, Max: 64 * GiB, unit: 1},
 	Property{Key: "spark.driver.memory", kind: kindSize, Min: 1 * GiB, Max: 512 * GiB, unit: MiB},
+	Property{Key: "spark.sql.autoBroadcastJoinThreshold", kind: kindSize, Min: 1 * MiB, Max: 8 * GiB, unit: 1},
+	Property{Key: "spark.sql.files.openCostInBytes", kind: kindSize, Min: 64 << 10, Max: 1 * GiB, unit: 1},
 )
 
 func catalogue(ps ...Property) map[string]Property {

@@ -39,9 +39,16 @@ func (b *Builder) fillQueries(a *App) {
 		if !x.started {
 			continue
 		}
-		q := b.queryRow(e, jobsOf[e.ExecutionID], runTime)
+		var stages [][]int64
 		if x.final != nil {
-			stages := x.final.StageIDs(&b.accums)
+			stages = x.final.StageIDs(&b.accums)
+		}
+		jobs := jobsOf[e.ExecutionID]
+		if len(jobs) == 0 {
+			jobs = jobsOfStages(a.Jobs, stages)
+		}
+		q := b.queryRow(e, jobs, stages, runTime)
+		if x.final != nil {
 			e.Operators = x.final.Summarize(&b.accums, stages, x.initialJoins)
 			fillOperatorColumns(&q, &e.Operators)
 			a.PlanNodes = append(a.PlanNodes, b.planNodeRows(e.ExecutionID, x.final, stages)...)
@@ -50,8 +57,26 @@ func (b *Builder) fillQueries(a *App) {
 	}
 }
 
-// queryRow fills the columns of an execution that do not need its plan.
-func (b *Builder) queryRow(e *SQLExecution, jobs []*Job, runTime map[int64]int64) QueryRow {
+// jobsOfStages are the jobs without an execution id whose stages its
+// operators ran in: some logs (Databricks) strip spark.sql.execution.id
+// from job properties, and the accumulators still tie stages to the plan.
+func jobsOfStages(jobs []Job, nodeStages [][]int64) []*Job {
+	var out []*Job
+	for i := range jobs {
+		j := &jobs[i]
+		if j.SQLExecutionID != nil || len(j.StageIDs) == 0 {
+			continue
+		}
+		if slices.ContainsFunc(nodeStages, func(ss []int64) bool { return slices.Contains(ss, j.StageIDs[len(j.StageIDs)-1]) }) {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// queryRow fills the columns of an execution but its operator summary:
+// its jobs and their stages, with the stages its operators ran in.
+func (b *Builder) queryRow(e *SQLExecution, jobs []*Job, nodeStages [][]int64, runTime map[int64]int64) QueryRow {
 	q := QueryRow{ExecutionID: e.ExecutionID, RootExecutionID: e.RootExecutionID,
 		Description: redact.URLCredentials(truncate(e.Description, 512)),
 		StartTime:   e.StartTime, EndTime: e.EndTime, Error: redact.URLCredentials(e.ErrorMessage),
@@ -64,6 +89,9 @@ func (b *Builder) queryRow(e *SQLExecution, jobs []*Job, runTime map[int64]int64
 		q.JobIDs = append(q.JobIDs, j.JobID)
 		q.StageIDs = append(q.StageIDs, j.StageIDs...)
 		failed = failed || j.Result == "JobFailed"
+	}
+	for _, ss := range nodeStages {
+		q.StageIDs = append(q.StageIDs, ss...)
 	}
 	slices.Sort(q.StageIDs)
 	q.StageIDs = slices.Compact(q.StageIDs)
