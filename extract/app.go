@@ -53,6 +53,9 @@ type SQLExecution struct {
 	// PlanExcerpt is the beginning of the final physical plan description
 	// (the last adaptive update wins), bounded to PlanExcerptLimit bytes.
 	PlanExcerpt string
+	// FinalPlan says the plan read is final: AQE's final plan, or a plan
+	// without adaptive execution.
+	FinalPlan bool
 	// Operators sums up the final plan: joins, exchanges, scans and AQE
 	// changes, each operator with the stages that ran it.
 	Operators plan.Summary

@@ -79,7 +79,7 @@ func jobsOfStages(jobs []Job, nodeStages [][]int64) []*Job {
 func (b *Builder) queryRow(e *SQLExecution, jobs []*Job, nodeStages [][]int64, runTime map[int64]int64) QueryRow {
 	q := QueryRow{ExecutionID: e.ExecutionID, RootExecutionID: e.RootExecutionID,
 		Description: redact.URLCredentials(truncate(e.Description, 512)),
-		StartTime:   e.StartTime, EndTime: e.EndTime, Error: redact.URLCredentials(e.ErrorMessage),
+		StartTime:   e.StartTime, EndTime: e.EndTime, Error: redact.URLCredentials(e.ErrorMessage), FinalPlan: e.FinalPlan,
 		JobIDs: []int64{}, StageIDs: []int64{}}
 	if e.StartTime != nil && e.EndTime != nil {
 		q.DurationMS = max(0, *e.EndTime-*e.StartTime)

@@ -25,6 +25,10 @@ type QueryRow struct {
 	EstCostUSD float64 `parquet:"est_cost_usd" json:"est_cost_usd"`
 
 	// The final plan's operators (plan_nodes has them one by one).
+	// FinalPlan is false when AQE never sent its final plan (the query
+	// failed or the log ends first): the operators are then the plan's
+	// the query started with.
+	FinalPlan      bool   `parquet:"final_plan" json:"final_plan"`
 	Nodes          int64  `parquet:"nodes" json:"nodes"`
 	Joins          int64  `parquet:"joins" json:"joins"`
 	JoinKinds      string `parquet:"join_kinds,zstd" json:"join_kinds"` // "broadcast_hash:2,sort_merge:1"

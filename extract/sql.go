@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ func (b *Builder) onSQLStart(v *fastjson.Value) {
 	e.RootExecutionID = optInt64(v, "rootExecutionId")
 	b.touch(e.StartTime)
 	e.PlanExcerpt = planExcerpt(v.GetStringBytes("physicalPlanDescription"))
-	b.setPlan(e, v.Get("sparkPlanInfo"))
+	b.setPlan(e, v.Get("sparkPlanInfo"), false)
 	if e.final != nil && e.initialJoins == nil {
 		e.initialJoins = e.final.JoinKinds()
 	}
@@ -54,16 +55,25 @@ func (b *Builder) onSQLAdaptive(v *fastjson.Value) {
 	if p := v.GetStringBytes("physicalPlanDescription"); len(p) > 0 {
 		e.PlanExcerpt = planExcerpt(p) // the last adaptive update wins
 	}
-	b.setPlan(e, v.Get("sparkPlanInfo"))
+	b.setPlan(e, v.Get("sparkPlanInfo"), true)
 }
 
 // setPlan replaces the execution's plan with the one in v; a malformed
 // plan keeps the previous one and is noted. The plan replaced lends its
-// storage to the next one read (AQE sends many).
-func (b *Builder) setPlan(e *sqlExec, v *fastjson.Value) {
+// storage to the next one read. An adaptive update that says it is not
+// AQE's final plan (root "AdaptiveSparkPlan isFinalPlan=false") is not
+// read: AQE sends one per new query stage, each repeating the whole plan,
+// and the final one follows (a query that fails before it keeps the plan
+// it started with, whose operators carry the same accumulators).
+func (b *Builder) setPlan(e *sqlExec, v *fastjson.Value, adaptive bool) {
 	if v == nil {
 		return
 	}
+	final := !bytes.Contains(v.GetStringBytes("simpleString"), []byte("isFinalPlan=false"))
+	if adaptive && !final && e.final != nil {
+		return
+	}
+	e.FinalPlan = final
 	p, err := plan.FromJSON(v, &b.names, b.sparePlan)
 	if err != nil {
 		e.planErr = err.Error()
