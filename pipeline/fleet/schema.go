@@ -46,7 +46,7 @@ var columnDocs = map[string]map[string]string{
 		"execution_id": "SQL execution id", "root_execution_id": "the execution this one is a sub-execution of (Spark 3.4+)",
 		"status": "succeeded | failed | running", "stage_ids": "its jobs' stages and those its operators ran in",
 		"est_cost_usd": "its share of the app's cost by executor run time, USD", "final_plan": "false: AQE's final plan never came; the operators are the initial plan's",
-		"join_kinds": "joins by kind: sort_merge, broadcast_hash, shuffled_hash, broadcast_nested_loop, cartesian",
+		"join_kinds":     "joins by kind: sort_merge, broadcast_hash, shuffled_hash, broadcast_nested_loop, cartesian",
 		"unpruned_scans": "scans of partitioned tables with no partition filter", "operator_summary": "JSON: joins with each side's rows and bytes, exchanges, scans, AQE changes",
 	},
 	"plan_nodes": {
