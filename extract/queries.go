@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/sparkmine/sparkmine/extract/plan"
-	"github.com/sparkmine/sparkmine/extract/redact"
 )
 
 // Query statuses.
@@ -78,8 +77,8 @@ func jobsOfStages(jobs []Job, nodeStages [][]int64) []*Job {
 // its jobs and their stages, with the stages its operators ran in.
 func (b *Builder) queryRow(e *SQLExecution, jobs []*Job, nodeStages [][]int64, runTime map[int64]int64) QueryRow {
 	q := QueryRow{ExecutionID: e.ExecutionID, RootExecutionID: e.RootExecutionID,
-		Description: redact.URLCredentials(truncate(e.Description, 512)),
-		StartTime:   e.StartTime, EndTime: e.EndTime, Error: redact.URLCredentials(e.ErrorMessage), FinalPlan: e.FinalPlan,
+		Description: truncate(e.Description, 512),
+		StartTime:   e.StartTime, EndTime: e.EndTime, Error: e.ErrorMessage, FinalPlan: e.FinalPlan,
 		JobIDs: []int64{}, StageIDs: []int64{}}
 	if e.StartTime != nil && e.EndTime != nil {
 		q.DurationMS = max(0, *e.EndTime-*e.StartTime)
@@ -134,7 +133,7 @@ func fillOperatorColumns(q *QueryRow, s *plan.Summary) {
 	q.AQESkewSplits, q.AQECoalescedReads = s.AQE.SkewSplits, int64(s.AQE.CoalescedReads)
 	q.AQEStrategySwitches = int64(s.AQE.StrategySwitches)
 	if js, err := json.Marshal(s); err == nil {
-		q.OperatorSummary = redact.URLCredentials(string(js))
+		q.OperatorSummary = string(js)
 	}
 }
 
@@ -161,7 +160,7 @@ func (b *Builder) planNodeRows(exec int64, p *plan.Plan, stages [][]int64) []Pla
 	for i, n := range p.Nodes {
 		v := p.Values(i, &b.accums)
 		out[i] = PlanNodeRow{ExecutionID: exec, NodeID: int64(i), Name: n.Name,
-			Description: redact.URLCredentials(n.Desc), StageIDs: append([]int64{}, stages[i]...),
+			Description: n.Desc, StageIDs: append([]int64{}, stages[i]...),
 			Rows: v.Rows, Bytes: v.Bytes, TimeMS: v.TimeMS, SpillBytes: v.SpillBytes,
 			PeakMemory: v.PeakMemory, FilesRead: v.Files, Metrics: int64(len(n.Metrics))}
 		out[i].ParentID = optID(n.Parent)

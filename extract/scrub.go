@@ -24,7 +24,30 @@ func redactText(a *App, r *redact.Redactor) {
 		q := &a.SQL[i]
 		q.Description, q.ErrorMessage, q.PlanExcerpt = r.Text(q.Description), r.Text(q.ErrorMessage), r.Text(q.PlanExcerpt)
 	}
+	redactQueries(a, r)
 	for i := range a.Warnings {
 		a.Warnings[i].Reason = r.Text(a.Warnings[i].Reason)
+	}
+}
+
+// redactQueries redacts the queries' and plan nodes' free text, and the
+// operator summaries' names the detectors quote (tables, filters).
+func redactQueries(a *App, r *redact.Redactor) {
+	for i := range a.Queries {
+		q := &a.Queries[i]
+		q.Description, q.Error, q.OperatorSummary = r.Text(q.Description), r.Text(q.Error), r.Text(q.OperatorSummary)
+	}
+	for i := range a.PlanNodes {
+		n := &a.PlanNodes[i]
+		n.Name, n.Description = r.Text(n.Name), r.Text(n.Description)
+	}
+	for i := range a.SQL {
+		o := &a.SQL[i].Operators
+		for j := range o.Joins {
+			o.Joins[j].Name = r.Text(o.Joins[j].Name)
+		}
+		for j := range o.Scans {
+			o.Scans[j].Table, o.Scans[j].PushedFilters = r.Text(o.Scans[j].Table), r.Text(o.Scans[j].PushedFilters)
+		}
 	}
 }
