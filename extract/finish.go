@@ -39,6 +39,7 @@ func (b *Builder) Finish(truncated bool) *App {
 	b.fillQueries(a)
 	b.fillUsage(&a.Row, a.Executors, a.Jobs)
 	redactText(a, b.opts.Redactor)
+	summariesJSON(a)
 	a.Row.PlanExcerpt = slowestPlan(a.SQL)
 	for i := range a.Stages {
 		a.Stages[i].AppID, a.Stages[i].AttemptID, a.Stages[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID

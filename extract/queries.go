@@ -132,9 +132,6 @@ func fillOperatorColumns(q *QueryRow, s *plan.Summary) {
 	}
 	q.AQESkewSplits, q.AQECoalescedReads = s.AQE.SkewSplits, int64(s.AQE.CoalescedReads)
 	q.AQEStrategySwitches = int64(s.AQE.StrategySwitches)
-	if js, err := json.Marshal(s); err == nil {
-		q.OperatorSummary = string(js)
-	}
 }
 
 // countsText writes counts as "a:1,b:2", keys in order.
@@ -176,4 +173,22 @@ func optID(id int) *int64 {
 	}
 	x := int64(id)
 	return &x
+}
+
+// summariesJSON sets each query's operator_summary from its execution's
+// summary; Finish calls it after redaction, so the JSON is built from
+// redacted names and is not scanned again.
+func summariesJSON(a *App) {
+	byID := make(map[int64]*plan.Summary, len(a.SQL))
+	for i := range a.SQL {
+		byID[a.SQL[i].ExecutionID] = &a.SQL[i].Operators
+	}
+	for i := range a.Queries {
+		q := &a.Queries[i]
+		if s := byID[q.ExecutionID]; s != nil && s.Nodes > 0 {
+			if js, err := json.Marshal(s); err == nil {
+				q.OperatorSummary = string(js)
+			}
+		}
+	}
 }

@@ -31,23 +31,35 @@ func redactText(a *App, r *redact.Redactor) {
 }
 
 // redactQueries redacts the queries' and plan nodes' free text, and the
-// operator summaries' names the detectors quote (tables, filters).
+// operator summaries' names the detectors quote (tables, filters) and the
+// operator_summary JSON is built from. Plans repeat names and
+// descriptions, so each distinct string is redacted once.
 func redactQueries(a *App, r *redact.Redactor) {
+	memo := map[string]string{}
+	text := func(s string) string {
+		out, ok := memo[s]
+		if !ok {
+			out = r.Text(s)
+			memo[s] = out
+		}
+		return out
+	}
 	for i := range a.Queries {
 		q := &a.Queries[i]
-		q.Description, q.Error, q.OperatorSummary = r.Text(q.Description), r.Text(q.Error), r.Text(q.OperatorSummary)
+		q.Description, q.Error = r.Text(q.Description), r.Text(q.Error)
 	}
 	for i := range a.PlanNodes {
 		n := &a.PlanNodes[i]
-		n.Name, n.Description = r.Text(n.Name), r.Text(n.Description)
+		n.Name, n.Description = text(n.Name), text(n.Description)
 	}
 	for i := range a.SQL {
 		o := &a.SQL[i].Operators
 		for j := range o.Joins {
-			o.Joins[j].Name = r.Text(o.Joins[j].Name)
+			o.Joins[j].Name = text(o.Joins[j].Name)
 		}
 		for j := range o.Scans {
-			o.Scans[j].Table, o.Scans[j].PushedFilters = r.Text(o.Scans[j].Table), r.Text(o.Scans[j].PushedFilters)
+			sc := &o.Scans[j]
+			sc.Format, sc.Table, sc.PushedFilters = text(sc.Format), text(sc.Table), text(sc.PushedFilters)
 		}
 	}
 }

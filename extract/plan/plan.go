@@ -17,8 +17,9 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// DescLimit bounds Node.Desc (a node's simpleString) in bytes.
-const DescLimit = 512
+// DescLimit bounds Node.Desc (a node's simpleString) in bytes: enough for
+// an operator's keys and condition, not a scan's full column list.
+const DescLimit = 256
 
 // MetaLimit bounds each kept metadata value in bytes.
 const MetaLimit = 256
