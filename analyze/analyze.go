@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/sparkmine/sparkmine/extract"
@@ -43,11 +44,12 @@ func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 		for _, f := range d.Detect(app) {
 			st := stageOf(app, f)
 			checkRecs(&f, checkEnv{app: app, stage: st, det: d.Name(), nodeMB: node})
-			if st != nil {
+			if st != nil && f.ExecutionID == nil { // an operator finding names its own query
 				f.ExecutionID = st.SQLExecutionID
 			}
 			f.AppID, f.AttemptID = app.Row.AppID, app.Row.AttemptID
 			f.RunID, f.AppName = app.Row.RunID, app.Row.AppName
+			nameOperators(app, &f)
 			f.FindingID = findingID(f)
 			f.EstWasteUSD = estimateWaste(d, app, f, cost, coreMSUSD)
 			f.ImpactWallMS = estimateWall(d, app, f)
@@ -216,3 +218,36 @@ func gib(b float64) string { return fmt.Sprintf("%.2f GiB", b/GiB) }
 
 // mins formats milliseconds as minutes for details.
 func mins(ms float64) string { return fmt.Sprintf("%.1f min", ms/60_000) }
+
+// nameOperators ties a stage finding that names no query to the query
+// whose operators ran in its stage: its title names the query (the report
+// shows titles) and its detail the operators (skew, spill or GC in stage 7
+// becomes "... (query 3)" with that stage's SortMergeJoin and Exchange).
+func nameOperators(app *extract.App, f *FindingRow) {
+	if f.StageID == nil || f.ExecutionID != nil {
+		return
+	}
+	for _, q := range app.Queries {
+		if slices.Contains(q.StageIDs, *f.StageID) {
+			id := q.ExecutionID
+			f.ExecutionID = &id
+			f.Title += fmt.Sprintf(" (query %d)", id)
+			break
+		}
+	}
+	if ops := app.StageOperators(*f.StageID, 600); ops != "" {
+		f.Detail += " Operators in this stage: " + ops
+	}
+}
+
+// PricedQueries returns the app's queries with est_cost_usd set: each
+// query's share of the app's cost (res.EstCostUSD, from Analyze) by its
+// stages' executor run time over the app's. app is not changed.
+func PricedQueries(app *extract.App, res AppResult) []extract.QueryRow {
+	out := slices.Clone(app.Queries)
+	usd := res.EstCostUSD
+	for i := range out {
+		out[i].EstCostUSD = clean(math.Min(usd, usd*ratio(float64(out[i].ExecutorRunTimeMS), float64(app.Row.TaskTimeMS))))
+	}
+	return out
+}

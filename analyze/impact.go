@@ -136,6 +136,9 @@ func findingID(f FindingRow) string {
 			stage += "." + strconv.FormatInt(*f.StageAttemptID, 10)
 		}
 	}
+	if f.NodeID != nil && f.ExecutionID != nil { // an operator of a query
+		stage += "\x00" + strconv.FormatInt(*f.ExecutionID, 10) + "\x00" + strconv.FormatInt(*f.NodeID, 10)
+	}
 	h := sha256.Sum256([]byte(f.AppID + "\x00" + f.AttemptID + "\x00" + f.Detector + "\x00" + stage))
 	return hex.EncodeToString(h[:16])
 }

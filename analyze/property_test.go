@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/extract/plan"
 )
 
 // The property test runs every detector over many random app models, from
@@ -59,7 +60,26 @@ func randomApp(r *rand.Rand) *extract.App {
 	if r.IntN(4) == 0 {
 		app.Jobs = append(app.Jobs, extract.Job{JobID: 1, Result: "JobFailed", FailureMessage: "boom"})
 	}
+	for i := range r.IntN(3) {
+		app.SQL = append(app.SQL, randomQuery(r, int64(i)))
+	}
 	return app
+}
+
+// randomQuery is a query whose operators run in the random stages.
+func randomQuery(r *rand.Rand, id int64) extract.SQLExecution {
+	stages := func() []int64 { return []int64{int64(r.IntN(3))} }
+	side := func() plan.Side { return plan.Side{Rows: pickInt(r), Bytes: pickInt(r)} }
+	kinds := []string{plan.SortMerge, plan.BroadcastHash, plan.ShuffledHash, plan.BroadcastNestedLoop, plan.Cartesian}
+	s := plan.Summary{Nodes: 10}
+	for n := range r.IntN(3) {
+		s.Joins = append(s.Joins, plan.Join{Node: n, Kind: kinds[r.IntN(len(kinds))], Name: "Join", Stages: stages(), Left: side(), Right: side()})
+		s.Exchanges = append(s.Exchanges, plan.Exchange{Node: n + 3, Broadcast: r.IntN(2) == 0, Stages: stages(), Bytes: pickInt(r), Rows: pickInt(r)})
+		s.Scans = append(s.Scans, plan.Scan{Node: n + 6, Format: "parquet", Table: "t", Stages: stages(), Files: pickInt(r),
+			Bytes: pickInt(r), Partitioned: r.IntN(2) == 0, PartitionFilters: r.IntN(2) == 0})
+	}
+	s.AQE.SkewSplits = int64(r.IntN(2))
+	return extract.SQLExecution{ExecutionID: id, Operators: s}
 }
 
 func randomStage(r *rand.Rand, id int64) extract.StageRow {
@@ -103,6 +123,10 @@ func lowConfig() Config {
 	d.UnderParallel.MinStageMS, d.IdleExecutors.MinCoreHours = 0, 0
 	d.DriverBound.MinDurationMS, d.LongStage.MinMedianTaskMS = 0, 0
 	d.LongStage.TargetTaskMS = 1
+	d.SkewedJoin.SkewFactor, d.SkewedJoin.SkewMinBytes, d.SmallFiles.SmallFilesMin = 1, 1, 1
+	d.NoPartitionPruning.UnprunedMinBytes, d.NestedLoopJoin.NestedLoopMinPairs = 1, 1
+	d.OversizedBroadcast.OversizedBroadcastBytes, d.OversizedBroadcast.OversizedBroadcastRows = 1, 1
+	d.BroadcastCandidate.BroadcastCandidateBytes, d.SmallFiles.SmallFileBytes = math.MaxInt64, math.MaxInt64
 	return c
 }
 

@@ -62,6 +62,8 @@ var Properties = catalogue(
 	Property{Key: "spark.driver.memory", kind: kindSize, Min: 1 * GiB, Max: 512 * GiB, unit: MiB},
 	// The RAPIDS Accelerator's (a plugin's, not Spark's own).
 	Property{Key: "spark.rapids.sql.concurrentGpuTasks", kind: kindInt, Min: 1, Max: 16},
+	Property{Key: "spark.sql.autoBroadcastJoinThreshold", kind: kindSize, Min: 1 * MiB, Max: 8 * GiB, unit: 1},
+	Property{Key: "spark.sql.files.openCostInBytes", kind: kindSize, Min: 64 << 10, Max: 1 * GiB, unit: 1},
 )
 
 func catalogue(ps ...Property) map[string]Property {

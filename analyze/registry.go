@@ -31,6 +31,13 @@ type DetectorConfig struct {
 	LargeResult   LargeResultConfig   `yaml:"large_result"`
 	LongStage     LongStageConfig     `yaml:"long_stage"`
 	OutOfMemory   OutOfMemoryConfig   `yaml:"out_of_memory"`
+	// The plan-aware detectors (detect_sql*.go).
+	SkewedJoin         SkewedJoinConfig         `yaml:"skewed_join"`
+	BroadcastCandidate BroadcastCandidateConfig `yaml:"broadcast_candidate"`
+	OversizedBroadcast OversizedBroadcastConfig `yaml:"oversized_broadcast"`
+	SmallFiles         SmallFilesConfig         `yaml:"small_files"`
+	NoPartitionPruning NoPartitionPruningConfig `yaml:"no_partition_pruning"`
+	NestedLoopJoin     NestedLoopConfig         `yaml:"nested_loop_join"`
 }
 
 // detectorConfig is what every field of DetectorConfig implements (value

@@ -25,13 +25,19 @@ type FindingRow struct {
 	RunID     string `parquet:"run_id,zstd" json:"run_id"`
 	AppName   string `parquet:"app_name,zstd" json:"app_name"`
 	// StageID and StageAttemptID are null for app-level findings.
-	StageID        *int64  `parquet:"stage_id,optional" json:"stage_id"`
-	StageAttemptID *int64  `parquet:"stage_attempt_id,optional" json:"stage_attempt_id"`
-	Detector       string  `parquet:"detector,zstd" json:"detector"`
-	Severity       string  `parquet:"severity,zstd" json:"severity"` // low | moderate | severe | critical
-	Score          float64 `parquet:"score" json:"score"`
-	Title          string  `parquet:"title,zstd" json:"title"`
-	Detail         string  `parquet:"detail,zstd" json:"detail"`
+	StageID        *int64 `parquet:"stage_id,optional" json:"stage_id"`
+	StageAttemptID *int64 `parquet:"stage_attempt_id,optional" json:"stage_attempt_id"`
+	// ExecutionID is the SQL execution (query) a finding is about; null
+	// unless tied to a query.
+	ExecutionID *int64 `parquet:"execution_id,optional" json:"execution_id"`
+	// NodeID is the operator of the query's final plan a finding is about
+	// (plan_nodes.node_id); null unless tied to an operator.
+	NodeID   *int64  `parquet:"node_id,optional" json:"node_id"`
+	Detector string  `parquet:"detector,zstd" json:"detector"`
+	Severity string  `parquet:"severity,zstd" json:"severity"` // low | moderate | severe | critical
+	Score    float64 `parquet:"score" json:"score"`
+	Title    string  `parquet:"title,zstd" json:"title"`
+	Detail   string  `parquet:"detail,zstd" json:"detail"`
 	// EstWasteUSD is the cost this finding is estimated to waste (0 when
 	// the detector cannot tell); findings rank by severity, then this.
 	EstWasteUSD     float64          `parquet:"est_waste_usd" json:"est_waste_usd"`
@@ -49,9 +55,6 @@ type FindingRow struct {
 	// Rejected are the proposals a check refused, each with the check
 	// that failed in Checks: kept for the audit, never to apply.
 	Rejected []Recommendation `parquet:"rejected,list" json:"rejected"`
-	// ExecutionID is the SQL execution of the finding's stage (null for
-	// app-level findings and stages outside SQL).
-	ExecutionID *int64 `parquet:"execution_id,optional" json:"execution_id"`
 }
 
 // Evidence is a metric, its value and the threshold it crossed.

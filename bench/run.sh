@@ -18,6 +18,7 @@
 # needs go, zstd, jq, python3, taskset.
 #
 # Usage: bench/run.sh [-stages 20] [-tasks 2500] [-plan-bytes 4000000]
+#          [-nds LOG] [-nds-copies 2] [-no-nds]
 #          [-reps 3] [-base REV] [-work DIR] [-codecs "zstd lz4 snappy"]
 #          [-no-jq] [-no-python] [-mem] [-mem-stages 200] [-mem-tasks 5000]
 #          [-workers-logs 60] [-workers-only] [-keep]
@@ -27,10 +28,16 @@
 # per-stage size of a 10x larger log), each streamed through extractbench.
 # -workers-only times just `sparkmine run --workers 1` against 2 (-reps
 # interleaved rounds over -workers-logs generated zstd logs).
+# A real SQL-heavy log rides along (-nds LOG, default the Databricks Photon
+# NDS q88 log under ../shared/eventlogs/rapids-tools/; -no-nds skips it): its
+# jobs replayed -nds-copies times with ids and times shifted
+# (bench/cmd/replaylog), timed as extract of the zstd file beside zstd -dc,
+# and a variant whose plans are padded to -plan-bytes, for its peak RSS.
 set -euo pipefail
 
 STAGES=20 TASKS=2500 PLAN_BYTES=4000000 REPS=3 BASE="" WORK="" CODECS="zstd lz4 snappy"
 JQ=1 PY=1 MEM=0 MEM_STAGES=200 MEM_TASKS=5000 WLOGS=60 KEEP=0 WORKERS_ONLY=0
+NDS_LOG="" NDS_COPIES=2 NDS=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-stages) STAGES=$2; shift ;;
@@ -47,14 +54,18 @@ while [ $# -gt 0 ]; do
 	-mem-tasks) MEM_TASKS=$2; shift ;;
 	-workers-logs) WLOGS=$2; shift ;;
 	-keep) KEEP=1 ;;
+	-nds) NDS_LOG=$2; shift ;;
+	-nds-copies) NDS_COPIES=$2; shift ;;
+	-no-nds) NDS=0 ;;
 	-workers-only) WORKERS_ONLY=1 ;;
-	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
 	esac
 	shift
 done
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+[ -n "$NDS_LOG" ] || NDS_LOG="$REPO/../shared/eventlogs/rapids-tools/spark-events-qualification/nds_q88_photon_db_13_3.zstd"
 if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/sparkmine-bench.XXXXXX); fi
 mkdir -p "$WORK/bin"
 cleanup() { if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; fi; }
@@ -67,7 +78,7 @@ log() { echo "# $*" >&2; }
 # ---- build ---------------------------------------------------------------
 build() {
 	log "building tools in $WORK/bin"
-	(cd "$REPO" && go build -o "$WORK/bin/" ./extract/gen/cmd/sparkgen ./bench/cmd/extractbench ./bench/cmd/sparkcompress ./bench/cmd/timeit)
+	(cd "$REPO" && go build -o "$WORK/bin/" ./extract/gen/cmd/sparkgen ./bench/cmd/extractbench ./bench/cmd/sparkcompress ./bench/cmd/timeit ./bench/cmd/replaylog)
 	HAVE_SPARKMINE=0
 	if (cd "$REPO" && go build -o "$WORK/bin/sparkmine" ./cmd/sparkmine) 2>"$WORK/sparkmine-build.log"; then
 		HAVE_SPARKMINE=1
@@ -167,10 +178,27 @@ table() {
 	done | sort -t'|' -k1,1
 	local ex jq
 	ex=$(echo "${CPU[$n|extract|zstd]}" | median)
-	if [ "$JQ" = 1 ]; then
+	if [ "$JQ" = 1 ] && [ -n "${CPU[$n|jq|plain]:-}" ]; then
 		jq=$(echo "${CPU[$n|jq|plain]}" | median)
 		printf 'extract(zstd) vs jq(plain): %.1fx\n' "$(div "$jq" "$ex")"
 	fi
+}
+
+# ---- a real SQL-heavy log ------------------------------------------------
+# ndsgen: the NDS log's jobs replayed NDS_COPIES times (nds, nds.zstd) and
+# once with plans padded to PLAN_BYTES (nds-plan.zstd).
+ndsgen() {
+	log "replaying $NDS_LOG x$NDS_COPIES"
+	"$WORK/bin/replaylog" -copies "$NDS_COPIES" "$NDS_LOG" >"$WORK/nds"
+	zstd -q -1 -f "$WORK/nds" -o "$WORK/nds.zstd"
+	"$WORK/bin/replaylog" -copies 1 -plan-bytes "$PLAN_BYTES" "$NDS_LOG" | zstd -q -1 -o "$WORK/nds-plan.zstd"
+}
+# ndsround: extract of the zstd replay beside zstd -dc, and the padded one.
+ndsround() {
+	run "nds|zstd -dc|zstd" zstd -dc "$WORK/nds.zstd"
+	run "nds|extract|zstd" "$WORK/bin/extractbench" "$WORK/nds.zstd"
+	run "nds|lines only (codec+reader)|zstd" "$WORK/bin/extractbench" -lines "$WORK/nds.zstd"
+	run "nds|extract, plans padded to $PLAN_BYTES B|zstd" "$WORK/bin/extractbench" "$WORK/nds-plan.zstd"
 }
 
 # ---- memory --------------------------------------------------------------
@@ -228,13 +256,17 @@ main() {
 	fi
 	gen main -stages "$STAGES" -tasks-per-stage "$TASKS"
 	gen plan -stages 10 -tasks-per-stage 200 -plan-bytes "$PLAN_BYTES"
+	if [ "$NDS" = 1 ] && [ ! -f "$NDS_LOG" ]; then log "no $NDS_LOG: skipping the NDS replay"; NDS=0; fi
+	if [ "$NDS" = 1 ]; then ndsgen; fi
 	for r in $(seq 1 "$REPS"); do
 		log "round $r/$REPS"
 		round main
 		round plan
+		if [ "$NDS" = 1 ]; then ndsround; fi
 	done
 	table main
 	table plan
+	if [ "$NDS" = 1 ]; then table nds; fi
 	if [ "$MEM" = 1 ]; then
 		echo
 		memrun "$MEM_STAGES" "$MEM_TASKS"

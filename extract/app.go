@@ -1,5 +1,7 @@
 package extract
 
+import "github.com/sparkmine/sparkmine/extract/plan"
+
 // App is the model of one application attempt built in one pass over its
 // event log: the rows of the apps, stages and executors tables plus the jobs
 // and SQL executions the detectors and the diagnosis need.
@@ -9,6 +11,8 @@ type App struct {
 	Executors []ExecutorRow // ordered by add time, the driver first
 	Jobs      []Job
 	SQL       []SQLExecution
+	Queries   []QueryRow    // one per SQL execution, in SQL's order
+	PlanNodes []PlanNodeRow // the operators of every query's final plan
 
 	// Conf holds the tuning-relevant Spark properties (already redacted):
 	// the same map that AppRow.SparkConf carries as JSON.
@@ -40,14 +44,21 @@ type Job struct {
 
 // SQLExecution is one SQL query execution.
 type SQLExecution struct {
-	ExecutionID  int64
-	Description  string
-	StartTime    *int64
-	EndTime      *int64
-	ErrorMessage string
+	ExecutionID     int64
+	RootExecutionID *int64 // Spark 3.4+: the execution this one is a sub-execution of
+	Description     string
+	StartTime       *int64
+	EndTime         *int64
+	ErrorMessage    string
 	// PlanExcerpt is the beginning of the final physical plan description
 	// (the last adaptive update wins), bounded to PlanExcerptLimit bytes.
 	PlanExcerpt string
+	// FinalPlan says the plan read is final: AQE's final plan, or a plan
+	// without adaptive execution.
+	FinalPlan bool
+	// Operators sums up the final plan: joins, exchanges, scans and AQE
+	// changes, each operator with the stages that ran it.
+	Operators plan.Summary
 }
 
 // PlanExcerptLimit bounds SQLExecution.PlanExcerpt.

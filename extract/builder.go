@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sparkmine/sparkmine/extract/plan"
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/valyala/fastjson"
 )
@@ -52,16 +53,19 @@ type Builder struct {
 	opts   Options
 	parser fastjson.Parser
 
-	app      appState
-	stages   map[stageKey]*stageAttempt // not yet reduced to a row
-	rows     map[stageKey]*stageResult  // reduced rows
-	tasks    map[int64]liveTask         // task id → where its record is
-	execs    map[string]*executor
-	execList []*executor // in order of creation
-	jobs     map[int64]*Job
-	jobOrder []int64
-	sql      map[int64]*sqlExec
-	sqlOrder []int64
+	app       appState
+	stages    map[stageKey]*stageAttempt // not yet reduced to a row
+	rows      map[stageKey]*stageResult  // reduced rows
+	tasks     map[int64]liveTask         // task id → where its record is
+	execs     map[string]*executor
+	execList  []*executor // in order of creation
+	jobs      map[int64]*Job
+	jobOrder  []int64
+	sql       map[int64]*sqlExec
+	sqlOrder  []int64
+	accums    plan.Accums // SQL metric values and the stages that carried them
+	names     plan.Strings
+	sparePlan *plan.Plan // a replaced plan whose storage the next one takes
 
 	stageCtx map[int64]*stageContext // by stage id
 	jobCtx   map[int64]*jobContext   // by job id
@@ -211,6 +215,8 @@ func (b *Builder) dispatch(name string, v *fastjson.Value) bool {
 		b.onSQLEnd(v)
 	case sqlPrefix + "SparkListenerSQLAdaptiveExecutionUpdate":
 		b.onSQLAdaptive(v)
+	case sqlPrefix + "SparkListenerDriverAccumUpdates":
+		b.onDriverAccumUpdates(v)
 	default:
 		return knownIgnored[name]
 	}
@@ -248,7 +254,6 @@ var knownIgnored = map[string]bool{
 	"org.apache.spark.scheduler.SparkListenerMiscellaneousProcessAdded":          true,
 	"org.apache.spark.scheduler.SparkListenerExecutorDecommissioned":             true,
 	sqlPrefix + "SparkListenerSQLAdaptiveSQLMetricUpdates":                       true,
-	sqlPrefix + "SparkListenerDriverAccumUpdates":                                true,
 	"org.apache.spark.sql.streaming.StreamingQueryListener$QueryStartedEvent":    true,
 	"org.apache.spark.sql.streaming.StreamingQueryListener$QueryProgressEvent":   true,
 	"org.apache.spark.sql.streaming.StreamingQueryListener$QueryIdleEvent":       true,

@@ -36,14 +36,22 @@ func (b *Builder) Finish(truncated bool) *App {
 	a.Executors = b.executorRows()
 	a.Jobs = b.jobList()
 	a.SQL = b.sqlList()
+	b.fillQueries(a)
 	b.fillUsage(&a.Row, a.Executors, a.Jobs)
 	redactText(a, b.opts.Redactor)
+	summariesJSON(a)
 	a.Row.PlanExcerpt = slowestPlan(a.SQL)
 	for i := range a.Stages {
 		a.Stages[i].AppID, a.Stages[i].AttemptID, a.Stages[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
 	}
 	for i := range a.Executors {
 		a.Executors[i].AppID, a.Executors[i].AttemptID, a.Executors[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
+	}
+	for i := range a.Queries {
+		a.Queries[i].AppID, a.Queries[i].AttemptID, a.Queries[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
+	}
+	for i := range a.PlanNodes {
+		a.PlanNodes[i].AppID, a.PlanNodes[i].AttemptID, a.PlanNodes[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
 	}
 	return a
 }

@@ -25,7 +25,42 @@ func redactText(a *App, r *redact.Redactor) {
 		q := &a.SQL[i]
 		q.Description, q.ErrorMessage, q.PlanExcerpt = r.Text(q.Description), r.Text(q.ErrorMessage), r.Text(q.PlanExcerpt)
 	}
+	redactQueries(a, r)
 	for i := range a.Warnings {
 		a.Warnings[i].Reason = r.Text(a.Warnings[i].Reason)
+	}
+}
+
+// redactQueries redacts the queries' and plan nodes' free text, and the
+// operator summaries' names the detectors quote (tables, filters) and the
+// operator_summary JSON is built from. Plans repeat names and
+// descriptions, so each distinct string is redacted once.
+func redactQueries(a *App, r *redact.Redactor) {
+	memo := map[string]string{}
+	text := func(s string) string {
+		out, ok := memo[s]
+		if !ok {
+			out = r.Text(s)
+			memo[s] = out
+		}
+		return out
+	}
+	for i := range a.Queries {
+		q := &a.Queries[i]
+		q.Description, q.Error = r.Text(q.Description), r.Text(q.Error)
+	}
+	for i := range a.PlanNodes {
+		n := &a.PlanNodes[i]
+		n.Name, n.Description = text(n.Name), text(n.Description)
+	}
+	for i := range a.SQL {
+		o := &a.SQL[i].Operators
+		for j := range o.Joins {
+			o.Joins[j].Name = text(o.Joins[j].Name)
+		}
+		for j := range o.Scans {
+			sc := &o.Scans[j]
+			sc.Format, sc.Table, sc.PushedFilters = text(sc.Format), text(sc.Table), text(sc.PushedFilters)
+		}
 	}
 }

@@ -123,6 +123,7 @@ func (b *Builder) onStageCompleted(v *fastjson.Value) {
 	}
 	k, info := stageInfoFromJSON(si)
 	b.touch(info.completion)
+	b.stageAccums(k.id, si)
 	s := b.stages[k]
 	if s == nil || !s.live {
 		return // the History Server ignores a completion of a stage it does not hold live

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -56,12 +57,26 @@ var designColumns = map[string]map[string]string{
 		"peak_jvm_heap_memory": "BIGINT", "peak_jvm_off_heap_memory": "BIGINT", "dt": "DATE",
 	},
 	"findings": {
-		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "stage_id": "BIGINT", "detector": "VARCHAR",
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "stage_id": "BIGINT", "execution_id": "BIGINT", "detector": "VARCHAR",
 		"severity": "VARCHAR", "score": "DOUBLE", "title": "VARCHAR",
 		"evidence":        `STRUCT(metric VARCHAR, "value" DOUBLE, threshold DOUBLE)[]`,
 		"recommendations": `STRUCT("key" VARCHAR, "current" VARCHAR, proposed VARCHAR, reason VARCHAR, alternative VARCHAR, checks VARCHAR[])[]`,
 		"finding_id":      "VARCHAR", "impact_wall_ms": "BIGINT", "impact_cost_share": "DOUBLE",
 		"dt": "DATE",
+	},
+	"queries": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "execution_id": "BIGINT", "root_execution_id": "BIGINT",
+		"description": "VARCHAR", "start_time": "TIMESTAMP WITH TIME ZONE", "end_time": "TIMESTAMP WITH TIME ZONE",
+		"duration_ms": "BIGINT", "status": "VARCHAR", "error": "VARCHAR", "job_ids": "BIGINT[]", "stage_ids": "BIGINT[]",
+		"executor_run_time_ms": "BIGINT", "est_cost_usd": "DOUBLE", "nodes": "BIGINT", "joins": "BIGINT", "join_kinds": "VARCHAR",
+		"exchanges": "BIGINT", "shuffle_bytes": "BIGINT", "broadcast_bytes": "BIGINT", "scans": "BIGINT", "files_read": "BIGINT",
+		"bytes_read": "BIGINT", "unpruned_scans": "BIGINT", "aqe_skew_splits": "BIGINT", "aqe_coalesced_reads": "BIGINT",
+		"aqe_strategy_switches": "BIGINT", "operator_summary": "VARCHAR", "dt": "DATE",
+	},
+	"plan_nodes": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "execution_id": "BIGINT", "node_id": "BIGINT",
+		"parent_id": "BIGINT", "name": "VARCHAR", "stage_ids": "BIGINT[]", "rows": "BIGINT", "bytes": "BIGINT",
+		"time_ms": "BIGINT", "spill_bytes": "BIGINT", "peak_memory": "BIGINT", "dt": "DATE",
 	},
 	"diagnoses": {
 		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "time": "TIMESTAMP WITH TIME ZONE",
@@ -78,7 +93,7 @@ var designColumns = map[string]map[string]string{
 func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 	db := duckdbtest.Open(t)
 	logs := []string{"spark/local-1422981780767", "spark/app-20200706201101-0003", "spark/application_1553914137147_0018",
-		"spark/app-20161116163331-0000"}
+		"spark/app-20161116163331-0000", "spark/local-1596020211915"}
 	src := openLocal(t, copyLogs(t, logs...))
 	outDir := t.TempDir()
 	o := testOptions(src, openLocal(t, outDir))
@@ -115,6 +130,10 @@ func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 		"SELECT count(*) AS n FROM " + read("executors") + " WHERE app_id = 'local-1422981780767'":            expectationLen(t, "executor_list_json"),
 		"SELECT count(*) AS n FROM " + read("executors") + " WHERE app_id = 'application_1553914137147_0018'": expectationLen(t, "executor_list_with_executor_metrics_json"),
 		"SELECT count(*) AS n FROM " + read("executors") + " WHERE app_id = 'app-20161116163331-0000'":        expectationLen(t, "executor_node_excludeOnFailure"),
+		// One query per SQLExecutionStart line, one plan node per nodeName of
+		// each execution's last plan (counted by the test, not the code).
+		"SELECT count(*) AS n FROM " + read("queries") + " WHERE app_id = 'local-1596020211915'":    countLines(t, "spark/local-1596020211915", "SQLExecutionStart"),
+		"SELECT count(*) AS n FROM " + read("plan_nodes") + " WHERE app_id = 'local-1596020211915'": lastPlanNodes(t, "spark/local-1596020211915"),
 	}
 	for q, n := range want {
 		res := db.Query(t, q)
@@ -142,4 +161,55 @@ func expectationLen(t *testing.T, name string) int {
 		t.Fatal(err)
 	}
 	return len(list)
+}
+
+// countLines counts the lines of a shared log holding s.
+func countLines(t *testing.T, log, s string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sharedLogs, log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Count(b, []byte(s))
+}
+
+// lastPlanNodes counts the nodes of each SQL execution's last plan in a
+// shared plain log, with encoding/json.
+func lastPlanNodes(t *testing.T, log string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sharedLogs, log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[int64]int{}
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if !bytes.Contains(l, []byte("SQLExecutionStart")) && !bytes.Contains(l, []byte("SQLAdaptiveExecutionUpdate")) {
+			continue
+		}
+		var e struct {
+			ID   int64 `json:"executionId"`
+			Plan any   `json:"sparkPlanInfo"`
+		}
+		if json.Unmarshal(l, &e) == nil {
+			last[e.ID] = planNodes(e.Plan)
+		}
+	}
+	n := 0
+	for _, c := range last {
+		n += c
+	}
+	return n
+}
+
+func planNodes(v any) int {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return 0
+	}
+	n := 1
+	kids, _ := m["children"].([]any)
+	for _, k := range kids {
+		n += planNodes(k)
+	}
+	return n
 }

@@ -29,7 +29,7 @@ type extractOptions struct {
 func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("extract", "[--json] LOG...", stderr)
 	o := extractOptions{}
-	fs.BoolVar(&o.json, "json", false, "print one JSON object per app attempt: {app, stages, executors} with the Parquet column names")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object per app attempt: {app, stages, executors, queries, plan_nodes} with the Parquet column names")
 	fs.StringVar(&o.s3.Endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")
 	fs.BoolVar(&o.s3.PathStyle, "s3-path-style", false, "path-style S3 addressing")
 	if err := fs.Parse(args); err != nil {
@@ -150,7 +150,9 @@ func printApp(w io.Writer, app *extract.App, asJSON bool) error {
 			App       analyze.AppRecord     `json:"app"` // the apps columns; analyze's are not computed here
 			Stages    []extract.StageRow    `json:"stages"`
 			Executors []extract.ExecutorRow `json:"executors"`
-		}{analyze.AppRecord{AppRow: app.Row}, nonNil(app.Stages), nonNil(app.Executors)})
+			Queries   []extract.QueryRow    `json:"queries"`
+			PlanNodes []extract.PlanNodeRow `json:"plan_nodes"`
+		}{analyze.AppRecord{AppRow: app.Row}, nonNil(app.Stages), nonNil(app.Executors), nonNil(app.Queries), nonNil(app.PlanNodes)})
 	}
 	r := app.Row
 	fmt.Fprintf(w, "app %s attempt %q %q: %s, Spark %s, %s, %d jobs (%d failed), %d stages (%d failed), %d tasks (%d failed), %d executors max, utilisation %.0f%%\n",

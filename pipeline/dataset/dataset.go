@@ -45,12 +45,15 @@ var (
 	Stages    = PerLog("stages", func(l *Log) []extract.StageRow { return l.App.Stages }, fixed[extract.StageRow](900))
 	Executors = PerLog("executors", func(l *Log) []extract.ExecutorRow { return l.App.Executors }, fixed[extract.ExecutorRow](400))
 	Findings  = PerLog("findings", func(l *Log) []analyze.FindingRow { return l.Findings }, fixed[analyze.FindingRow](800))
+	Queries   = PerLog("queries", func(l *Log) []extract.QueryRow { return analyze.PricedQueries(l.App, l.Result) },
+		func(r *extract.QueryRow) int { return 512 + len(r.Description) + len(r.OperatorSummary) })
+	PlanNodes = PerLog("plan_nodes", func(l *Log) []extract.PlanNodeRow { return l.App.PlanNodes }, fixed[extract.PlanNodeRow](400))
 	Diagnoses = PerRun[analyze.DiagnosisRow]("diagnoses")
 )
 
 // Tables is every table of the dataset, per-log tables first, in the order
 // a batch writes them.
-var Tables = []Descriptor{Apps, Stages, Executors, Findings, Diagnoses}
+var Tables = []Descriptor{Apps, Stages, Executors, Findings, Queries, PlanNodes, Diagnoses}
 
 // Log is what reading one event log gives the per-log tables.
 type Log struct {

@@ -40,6 +40,18 @@ var columnDocs = map[string]map[string]string{
 		"detector": "which detector fired", "severity": "low | moderate | severe | critical", "score": "detector score (higher is worse)",
 		"est_waste_usd": "cost this finding wastes, USD (disjoint per app)", "recommendations": "list of {key, current, proposed, reason}",
 		"evidence": "list of {metric, value, threshold}", "stage_id": "stage the finding is about (NULL: the whole app)",
+		"execution_id": "SQL execution (queries.execution_id) the finding is about, NULL if none", "node_id": "operator (plan_nodes.node_id) it is about, NULL if none",
+	},
+	"queries": {
+		"execution_id": "SQL execution id", "root_execution_id": "the execution this one is a sub-execution of (Spark 3.4+)",
+		"status": "succeeded | failed | running", "stage_ids": "its jobs' stages and those its operators ran in",
+		"est_cost_usd": "its share of the app's cost by executor run time, USD", "final_plan": "false: AQE's final plan never came; the operators are the initial plan's",
+		"join_kinds":     "joins by kind: sort_merge, broadcast_hash, shuffled_hash, broadcast_nested_loop, cartesian",
+		"unpruned_scans": "scans of partitioned tables with no partition filter", "operator_summary": "JSON: joins with each side's rows and bytes, exchanges, scans, AQE changes",
+	},
+	"plan_nodes": {
+		"node_id": "operator's pre-order position in the final plan (root 0)", "stage_ids": "stages that ran it (from its metrics' accumulators)",
+		"rows": "number of output rows", "bytes": "data size / size of files read / written output", "time_ms": "Σ its timing metrics, ms",
 	},
 	"diagnoses": {
 		"status": "ok | invalid | refused | error | skipped_budget | dry_run", "cost_usd": "tokens × prices, USD (0 for dry runs)",
