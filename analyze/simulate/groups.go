@@ -108,4 +108,3 @@ func dependsOn(u, p appUnit) bool {
 	return p.row.StageID == u.row.StageID || slices.Contains(u.row.ParentStageIDs, p.row.StageID) ||
 		p.job == u.job && p.end <= u.submit
 }
-
