@@ -82,8 +82,8 @@ func TestConfigOverrides(t *testing.T) {
 			t.Error("driver_bound still enabled")
 		}
 	}
-	if n := len(Detectors(cfg.Detectors)); n != 12 {
-		t.Errorf("%d detectors enabled, want 12", n)
+	if n := len(Detectors(cfg.Detectors)); n != 13 {
+		t.Errorf("%d detectors enabled, want 13", n)
 	}
 	// r5.2xlarge: 0.63 USD/h, 8 vCPU, 64 GiB, 70 % to CPU.
 	v, g := cfg.Cost.Rates()

@@ -30,6 +30,7 @@ type DetectorConfig struct {
 	DriverBound   DriverBoundConfig   `yaml:"driver_bound"`
 	LargeResult   LargeResultConfig   `yaml:"large_result"`
 	LongStage     LongStageConfig     `yaml:"long_stage"`
+	Rightsize     RightsizeConfig     `yaml:"rightsize"`
 }
 
 // detectorConfig is what every field of DetectorConfig implements (value
@@ -196,6 +197,10 @@ func formatDefault(x any) string {
 		return "[" + strings.Join(s, ", ") + "]"
 	case float64:
 		return strconv.FormatFloat(x, 'g', -1, 64)
+	case map[string]int64:
+		if len(x) == 0 {
+			return "{}"
+		}
 	}
 	return fmt.Sprint(x)
 }

@@ -11,7 +11,7 @@ import "math"
 // Past that it holds SketchSample of them, a systematic sample in launch
 // order (task ⌊(2i+1)·Count ÷ (2·SketchSample)⌋ for i = 0, 1, …), with the
 // longest task put in place of its sample: the sum and the maximum stay
-// exact (SumMS, MaxMS). A sample of 256 places any quantile within about
+// exact (SumMS, MaxMS). A duration is bounded to 2³¹−1 ms (24 days). A sample of 256 places any quantile within about
 // ±3 % of the ranks (one standard error, 1 ÷ (2√256)) for tasks in random
 // order; building it costs one pass over the tasks, no sorting. Memory is at
 // most 1 KiB a stage attempt.
@@ -48,6 +48,7 @@ func sketchOf(tasks []taskRecord) TaskSketch {
 	argMax := int64(-1)
 	for i := range tasks {
 		if v := tasks[i].m[mDuration]; v >= 0 {
+			v = int64(clamp32(v))
 			s.SumMS += v
 			if v > s.MaxMS || argMax < 0 {
 				s.MaxMS, argMax = v, s.Count

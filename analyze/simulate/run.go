@@ -15,12 +15,17 @@ type Config struct {
 	Cores     int64 // per executor
 }
 
-// Slots is the number of tasks the configuration runs at once.
+// Slots is the number of tasks the configuration runs at once (at most
+// math.MaxInt64).
 func (c Config) Slots(taskCPUs int64) int64 {
-	if c.Executors < 1 || c.Cores < 1 {
+	per := c.Cores / max(1, taskCPUs)
+	if c.Executors < 1 || per < 1 {
 		return 0
 	}
-	return c.Executors * (c.Cores / max(1, taskCPUs))
+	if per > math.MaxInt64/c.Executors {
+		return math.MaxInt64
+	}
+	return c.Executors * per
 }
 
 // Run replays the model on the configuration c, its executors registering
@@ -28,16 +33,14 @@ func (c Config) Slots(taskCPUs int64) int64 {
 // Model.ExecSpacingMS as in the log, and returns the estimated app duration
 // in ms (math.MaxInt64 when c has no slot).
 func Run(m *Model, c Config) int64 {
-	per := c.Slots(m.TaskCPUs) / max(1, c.Executors)
-	if per < 1 {
+	per := c.Cores / max(1, m.TaskCPUs)
+	if c.Executors < 1 || per < 1 {
 		return math.MaxInt64
 	}
-	n := min(c.Executors, max(1, m.Tasks()))
-	free := make([]slot, 0, n*per)
-	for e := range n {
-		for range per {
-			free = append(free, slot{free: m.ExecStartMS + e*m.ExecSpacingMS, until: math.MaxInt64})
-		}
+	n := min(c.Slots(m.TaskCPUs), max(1, m.Tasks())) // more slots than tasks stay idle
+	free := make([]slot, n)
+	for i := range free {
+		free[i] = slot{free: m.ExecStartMS + int64(i)/per*m.ExecSpacingMS, until: math.MaxInt64}
 	}
 	return replayOn(m, free)
 }

@@ -30,6 +30,12 @@ type Result struct {
 	Points    []Point // by cores, then executors ascending
 }
 
+// Bounds of a configuration Simulate believes (larger ones are a broken log).
+const (
+	maxExecutors = 100_000
+	maxCores     = 1024
+)
+
 // Options tune Simulate.
 type Options struct {
 	// MaxError is the largest |estimate − actual| ÷ actual at the app's own
@@ -56,7 +62,8 @@ func (o Options) withDefaults() Options {
 // model has no executors or cores to start from.
 func Simulate(m *Model, opt Options) *Result {
 	opt = opt.withDefaults()
-	if m == nil || m.Executors < 1 || m.ExecutorCores < 1 || m.ExecutorCores < m.TaskCPUs {
+	if m == nil || m.Executors < 1 || m.ExecutorCores < 1 || m.ExecutorCores < m.TaskCPUs ||
+		m.Executors > maxExecutors || m.ExecutorCores > maxCores {
 		return nil
 	}
 	act := Config{m.Executors, m.ExecutorCores}
