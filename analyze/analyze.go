@@ -91,7 +91,7 @@ func AnalyzeApp(app *extract.App, cfg Config) Result {
 	if len(out) > 0 {
 		res.MaxSeverity = out[0].Severity
 	}
-	rs.fill(&res)
+	rs.Fill(&res)
 	return Result{Findings: out, App: res, Rightsizing: rs}
 }
 

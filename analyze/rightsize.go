@@ -113,8 +113,8 @@ func simRow(app *extract.App, p simulate.Point, cost float64, actual simulate.Co
 	}
 }
 
-// fill sets an app's right-sizing columns (none for nil).
-func (rs *Rightsizing) fill(r *AppResult) {
+// Fill sets an app's right-sizing columns (none for nil).
+func (rs *Rightsizing) Fill(r *AppResult) {
 	if rs == nil {
 		return
 	}

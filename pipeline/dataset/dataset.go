@@ -42,21 +42,24 @@ import (
 var (
 	Apps = PerLog("apps", func(l *Log) []analyze.AppRecord { return []analyze.AppRecord{{AppRow: l.App.Row, AppResult: l.Result}} },
 		func(r *analyze.AppRecord) int { return 1024 + len(r.SparkConf) + len(r.PlanExcerpt) })
-	Stages    = PerLog("stages", func(l *Log) []extract.StageRow { return l.App.Stages }, fixed[extract.StageRow](900))
-	Executors = PerLog("executors", func(l *Log) []extract.ExecutorRow { return l.App.Executors }, fixed[extract.ExecutorRow](400))
-	Findings  = PerLog("findings", func(l *Log) []analyze.FindingRow { return l.Findings }, fixed[analyze.FindingRow](800))
-	Diagnoses = PerRun[analyze.DiagnosisRow]("diagnoses")
+	Stages      = PerLog("stages", func(l *Log) []extract.StageRow { return l.App.Stages }, fixed[extract.StageRow](900))
+	Executors   = PerLog("executors", func(l *Log) []extract.ExecutorRow { return l.App.Executors }, fixed[extract.ExecutorRow](400))
+	Findings    = PerLog("findings", func(l *Log) []analyze.FindingRow { return l.Findings }, fixed[analyze.FindingRow](800))
+	Simulations = PerLog("simulations", func(l *Log) []analyze.SimulationRow { return l.Simulations }, fixed[analyze.SimulationRow](160))
+	Diagnoses   = PerRun[analyze.DiagnosisRow]("diagnoses")
 )
 
 // Tables is every table of the dataset, per-log tables first, in the order
 // a batch writes them.
-var Tables = []Descriptor{Apps, Stages, Executors, Findings, Diagnoses}
+var Tables = []Descriptor{Apps, Stages, Executors, Findings, Simulations, Diagnoses}
 
 // Log is what reading one event log gives the per-log tables.
 type Log struct {
 	App      *extract.App
 	Findings []analyze.FindingRow
 	Result   analyze.AppResult // analyze's columns of the apps row
+	// Simulations are the app's right-sizing simulations (analyze.Rightsize).
+	Simulations []analyze.SimulationRow
 }
 
 // Descriptor is one table of any row type, as the steps that range over

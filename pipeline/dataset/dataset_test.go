@@ -25,7 +25,7 @@ func TestTablesAreTheDesignsTables(t *testing.T) {
 		}
 	}
 	want := []string{"apps per-log=true", "stages per-log=true", "executors per-log=true",
-		"findings per-log=true", "diagnoses per-log=false"}
+		"findings per-log=true", "simulations per-log=true", "diagnoses per-log=false"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Tables = %q, want %q", got, want)
 	}
