@@ -39,8 +39,9 @@ type Model struct {
 	// ExecStartMS is when the first executor registered, from the app's
 	// start: no task runs before it, whatever the configuration.
 	ExecStartMS int64
-	// ExecSpacingMS is the time between two executors' registrations as the
-	// app's first executors came (a cluster's container ramp-up).
+	// ExecSpacingMS is the median time between two executors'
+	// registrations as the app's first executors came (a cluster's
+	// container ramp-up).
 	ExecSpacingMS int64
 	// Timeline is the app's executors as they came and went, for the
 	// replay at its own configuration (RunTimeline).
@@ -286,17 +287,23 @@ func missingTasks(app *extract.App) int64 {
 	return n
 }
 
-// spacing is the mean time between registrations of the first peak
-// executors.
+// spacing is the (lower) median time between consecutive registrations
+// of the first peak executors: a late replacement does not make every
+// executor of the sweep late.
 func spacing(tl []Executor, peak int64) int64 {
 	adds := make([]int64, 0, len(tl))
 	for _, e := range tl {
 		adds = append(adds, e.FromMS)
 	}
 	slices.Sort(adds)
-	n := min(int64(len(adds)), peak)
-	if n < 2 {
+	adds = adds[:min(int64(len(adds)), peak)]
+	if len(adds) < 2 {
 		return 0
 	}
-	return (adds[n-1] - adds[0]) / (n - 1)
+	gaps := make([]int64, len(adds)-1)
+	for i := range gaps {
+		gaps[i] = adds[i+1] - adds[i]
+	}
+	slices.Sort(gaps)
+	return gaps[(len(gaps)-1)/2]
 }
