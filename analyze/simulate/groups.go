@@ -108,3 +108,18 @@ func dependsOn(u, p appUnit) bool {
 	return p.row.StageID == u.row.StageID || slices.Contains(u.row.ParentStageIDs, p.row.StageID) ||
 		p.job == u.job && p.end <= u.submit
 }
+
+// waiters returns, per unit, the units waiting for it (computed once and
+// kept: a Model is not for concurrent use).
+func (g *Group) waiters() [][]int {
+	if len(g.children) == len(g.Units) {
+		return g.children
+	}
+	g.children = make([][]int, len(g.Units))
+	for i, u := range g.Units {
+		for _, p := range u.Parents {
+			g.children[p] = append(g.children[p], i)
+		}
+	}
+	return g.children
+}

@@ -30,9 +30,12 @@ type Group struct {
 	GapMS int64 // since the previous group's end (the app's start for the first)
 	Jobs  []Job
 	Units []Unit // in stage id, attempt order; Parents index this slice
+
+	children [][]int // the units waiting for each unit
 }
 
-// Model is an application as the replay sees it.
+// Model is an application as the replay sees it. It is not for concurrent
+// use (a replay caches each group's waiters).
 type Model struct {
 	Groups []Group
 	TailMS int64 // after the last group's end, to the app's end

@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"cmp"
-	"container/heap"
 	"math"
 	"slices"
 
@@ -77,8 +76,10 @@ type slot struct{ free, until int64 }
 
 // replay is the state of one Run: the slots as a min-heap on free time.
 type replay struct {
-	free  []slot
-	sorts []slot // scratch for the fluid fill
+	free   []slot
+	sorts  []slot // scratch for the fluid fill
+	q      queue
+	jobEnd []int64
 }
 
 // group replays one group starting at t and returns its end.
@@ -87,18 +88,19 @@ func (r *replay) group(g *Group, t int64) int64 {
 		r.free[i].free = max(r.free[i].free, t)
 	}
 	end := t
-	done := make([]int64, len(g.Units))
-	jobEnd := make([]int64, len(g.Jobs))
+	jobEnd := resize(r.jobEnd, len(g.Jobs))
+	r.jobEnd = jobEnd
 	for k, j := range g.Jobs {
 		jobEnd[k] = t + j.OffsetMS
 	}
-	q := newQueue(g, t, done)
+	q := &r.q
+	q.reset(g, t)
 	for q.Len() > 0 {
-		it := heap.Pop(q).(item)
+		it := q.pop()
 		u := &g.Units[it.unit]
-		done[it.unit] = r.stage(&u.Tasks, it.ready)
-		jobEnd[u.job] = max(jobEnd[u.job], done[it.unit])
-		q.release(it.unit, done)
+		e := r.stage(&u.Tasks, it.ready)
+		jobEnd[u.job] = max(jobEnd[u.job], e)
+		q.finish(it.unit, e)
 	}
 	for k, j := range g.Jobs {
 		end = max(end, jobEnd[k]+j.PostMS)
