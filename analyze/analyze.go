@@ -24,23 +24,52 @@ type wasteEstimator interface {
 	wastedCoreMS(app *extract.App, f FindingRow) float64
 }
 
-// Analyze runs every enabled detector over app and returns the findings,
-// ranked (see Rank), with the app's own result (est_cost_usd,
-// est_waste_usd, max_severity, findings). Each finding gets its identity
+// Result is what Analyze finds for one app.
+type Result struct {
+	Findings []FindingRow
+	App      AppResult
+	// Rightsizing is the app's right-sizing simulation, nil when the app
+	// could not be replayed.
+	Rightsizing *Rightsizing
+}
+
+// SimulationRows are the app's simulations rows (none when it could not be
+// replayed).
+func (r Result) SimulationRows() []SimulationRow {
+	if r.Rightsizing == nil {
+		return nil
+	}
+	return r.Rightsizing.Rows
+}
+
+// Analyze runs every enabled detector over app and returns the findings
+// and the app's own result; see AnalyzeApp.
+func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
+	r := AnalyzeApp(app, cfg)
+	return r.Findings, r.App
+}
+
+// AnalyzeApp simulates the app on other executor configurations
+// (Rightsize), runs every enabled detector over app and returns the
+// findings, ranked (see Rank), with the app's own result (est_cost_usd,
+// est_waste_usd, max_severity, findings, and the right-sizing columns)
+// and the simulation. Each finding gets its identity
 // (app, attempt, run, name, finding_id), its impact (wall time, waste, cost
 // share; see ImpactConfig) and a severity capped by that impact; findings
 // of negligible impact are dropped, and the waste is shared out so that
 // the findings' sum never exceeds the app's. It does not change app. Every
 // number it returns is finite.
-func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
+func AnalyzeApp(app *extract.App, cfg Config) Result {
 	if app == nil {
-		return nil, AppResult{}
+		return Result{}
 	}
+	rs := Rightsize(app, cfg.Detectors.Rightsize, cfg.Cost)
 	cost := cfg.Cost.AppCost(app.Row)
 	coreMSUSD := cfg.Cost.CoreHourUSD(app.Row) / msPerHour
 	var out []FindingRow
 	node := cfg.Cost.nodeMB()
 	for _, d := range Detectors(cfg.Detectors) {
+		d = withSim(d, rs)
 		for _, f := range d.Detect(app) {
 			st := stageOf(app, f)
 			checkRecs(&f, checkEnv{app: app, stage: st, det: d.Name(), nodeMB: node})
@@ -62,6 +91,7 @@ func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 			out = append(out, sanitize(f))
 		}
 	}
+	out = replaceGuesswork(out, rs)
 	Rank(out)
 	shareWaste(out, cost)
 	Rank(out)
@@ -69,7 +99,8 @@ func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 	if len(out) > 0 {
 		res.MaxSeverity = out[0].Severity
 	}
-	return out, res
+	rs.Fill(&res)
+	return Result{Findings: out, App: res, Rightsizing: rs}
 }
 
 // estimateWaste prices a finding's wasted core-time, never above what the

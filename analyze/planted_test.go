@@ -84,6 +84,11 @@ func severities(fs []FindingRow) map[string]Severity {
 	return m
 }
 
+// replacedBy names the detector whose finding stands in for a planted
+// detector's when it is more precise: a trusted oversized finding replaces
+// idle_executors' (see replaceGuesswork).
+var replacedBy = map[string]string{"idle_executors": detOversized}
+
 func TestPlantedAnomalies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and parses some 40 logs")
@@ -103,7 +108,7 @@ func TestPlantedAnomalies(t *testing.T) {
 			fs, _ := Analyze(buildApp(t, s), DefaultConfig())
 			sev := severities(fs)
 			planted++
-			got := sev[p.detector]
+			got := max(sev[p.detector], sev[replacedBy[p.detector]])
 			if got > None {
 				found++
 			} else {
@@ -114,6 +119,7 @@ func TestPlantedAnomalies(t *testing.T) {
 			}
 			prev = got
 			delete(sev, p.detector)
+			delete(sev, replacedBy[p.detector])
 			fmt.Fprintf(&table, "%-15s level %d: %-9v others %v\n", p.detector, i+1, got, sev)
 		}
 	}

@@ -50,8 +50,13 @@ func randomApp(r *rand.Rand) *extract.App {
 			app.Conf[k] = confValues[r.IntN(len(confValues))]
 		}
 	}
+	start := pickInt(r)
+	app.Row.StartTime = &start
 	for i := range r.IntN(6) {
 		app.Stages = append(app.Stages, randomStage(r, int64(i)))
+		d := make([]int64, r.IntN(400))
+		fillInts(r, slicePtrs(d)...)
+		app.StageTasks = append(app.StageTasks, extract.SketchDurations(d))
 	}
 	reasons := []string{"", "Executor killed by driver.", "Container killed by YARN for exceeding memory limits", "Executor heartbeat timed out", "Executor decommission.", "Command exited with code 1"}
 	for i := range r.IntN(4) {
@@ -92,6 +97,14 @@ func randomStage(r *rand.Rand, id int64) extract.StageRow {
 	return st
 }
 
+func slicePtrs(d []int64) []*int64 {
+	ps := make([]*int64, len(d))
+	for i := range d {
+		ps[i] = &d[i]
+	}
+	return ps
+}
+
 func fillInts(r *rand.Rand, ps ...*int64) {
 	for _, p := range ps {
 		*p = pickInt(r)
@@ -130,6 +143,10 @@ func lowConfig() Config {
 	return c
 }
 
+// detectorOf names the detector of findings whose detector column is not
+// the detector's name.
+var detectorOf = map[string]string{detOversized: "rightsize", detUndersized: "rightsize"}
+
 func TestPropertiesOfFindings(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	cfgs := []Config{DefaultConfig(), lowConfig()}
@@ -143,6 +160,7 @@ func TestPropertiesOfFindings(t *testing.T) {
 		fs, res := Analyze(app, cfg)
 		for _, f := range fs {
 			seen[f.Detector] = true
+			seen[detectorOf[f.Detector]] = true
 			checkFinding(t, app, f)
 			for _, rc := range f.Recommendations {
 				seen["rec:"+rc.Key] = true

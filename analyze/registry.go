@@ -38,6 +38,7 @@ type DetectorConfig struct {
 	SmallFiles         SmallFilesConfig         `yaml:"small_files"`
 	NoPartitionPruning NoPartitionPruningConfig `yaml:"no_partition_pruning"`
 	NestedLoopJoin     NestedLoopConfig         `yaml:"nested_loop_join"`
+	Rightsize          RightsizeConfig          `yaml:"rightsize"`
 }
 
 // detectorConfig is what every field of DetectorConfig implements (value
@@ -204,6 +205,10 @@ func formatDefault(x any) string {
 		return "[" + strings.Join(s, ", ") + "]"
 	case float64:
 		return strconv.FormatFloat(x, 'g', -1, 64)
+	case map[string]int64:
+		if len(x) == 0 {
+			return "{}"
+		}
 	}
 	return fmt.Sprint(x)
 }

@@ -9,6 +9,19 @@ type AppResult struct {
 	EstWasteUSD float64 `parquet:"est_waste_usd" json:"est_waste_usd"`
 	MaxSeverity string  `parquet:"max_severity,zstd" json:"max_severity"` // "" when no finding
 	Findings    int64   `parquet:"findings" json:"findings"`
+
+	// Right-sizing (Rightsize), NULL when the app could not be replayed
+	// (no executors, no task). critical_path_ms and ideal_duration_ms
+	// include the driver's own time; sim_error is |sim_duration_ms −
+	// duration_ms| ÷ duration_ms.
+	CriticalPathMS          *int64   `parquet:"critical_path_ms,optional" json:"critical_path_ms"`
+	IdealDurationMS         *int64   `parquet:"ideal_duration_ms,optional" json:"ideal_duration_ms"`
+	SimDurationMS           *int64   `parquet:"sim_duration_ms,optional" json:"sim_duration_ms"`
+	SimError                *float64 `parquet:"sim_error,optional" json:"sim_error"`
+	RightsizedExecutors     *int64   `parquet:"rightsized_executors,optional" json:"rightsized_executors"`
+	RightsizedExecutorCores *int64   `parquet:"rightsized_executor_cores,optional" json:"rightsized_executor_cores"`
+	RightsizedCostUSD       *float64 `parquet:"rightsized_cost_usd,optional" json:"rightsized_cost_usd"`
+	RightsizeSavingUSD      *float64 `parquet:"rightsize_saving_usd,optional" json:"rightsize_saving_usd"`
 }
 
 // AppRecord is one whole row of the apps table: extract's columns, then
@@ -130,4 +143,20 @@ type ConfigAdvice struct {
 	Reason   string `parquet:"reason,zstd" json:"reason"`
 	Valid    bool   `parquet:"valid" json:"valid"`
 	WhyNot   string `parquet:"why_not,zstd" json:"why_not"` // why it was rejected, "" when valid
+}
+
+// SimulationRow is one row of the simulations table: an app replayed on one
+// executor configuration (analyze/simulate).
+type SimulationRow struct {
+	AppID             string  `parquet:"app_id,zstd" json:"app_id"`
+	AttemptID         string  `parquet:"attempt_id,zstd" json:"attempt_id"`
+	RunID             string  `parquet:"run_id,zstd" json:"run_id"`
+	Executors         int64   `parquet:"executors" json:"executors"`
+	ExecutorCores     int64   `parquet:"executor_cores" json:"executor_cores"`
+	EstDurationMS     int64   `parquet:"est_duration_ms" json:"est_duration_ms"`
+	EstExecutorTimeMS int64   `parquet:"est_executor_time_ms" json:"est_executor_time_ms"` // executors × cores × duration
+	EstCostUSD        float64 `parquet:"est_cost_usd" json:"est_cost_usd"`
+	EstUtilization    float64 `parquet:"est_utilization" json:"est_utilization"` // task slot time ÷ est_executor_time_ms
+	Actual            bool    `parquet:"actual" json:"actual"`                   // the app's own configuration (peak executors)
+	Rightsized        bool    `parquet:"rightsized" json:"rightsized"`           // the configuration recommended
 }

@@ -6,13 +6,16 @@ import "github.com/sparkmine/sparkmine/extract/plan"
 // event log: the rows of the apps, stages and executors tables plus the jobs
 // and SQL executions the detectors and the diagnosis need.
 type App struct {
-	Row       AppRow
-	Stages    []StageRow    // ordered by stage id, then attempt id
-	Executors []ExecutorRow // ordered by add time, the driver first
-	Jobs      []Job
-	SQL       []SQLExecution
-	Queries   []QueryRow    // one per SQL execution, in SQL's order
-	PlanNodes []PlanNodeRow // the operators of every query's final plan
+	Row    AppRow
+	Stages []StageRow // ordered by stage id, then attempt id
+	// StageTasks are the stage attempts' task-duration sketches, in the
+	// order of Stages (the right-sizing simulator's input).
+	StageTasks []TaskSketch
+	Executors  []ExecutorRow // ordered by add time, the driver first
+	Jobs       []Job
+	SQL        []SQLExecution
+	Queries    []QueryRow    // one per SQL execution, in SQL's order
+	PlanNodes  []PlanNodeRow // the operators of every query's final plan
 
 	// Conf holds the tuning-relevant Spark properties (already redacted):
 	// the same map that AppRow.SparkConf carries as JSON.

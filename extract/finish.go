@@ -31,7 +31,7 @@ func (b *Builder) Finish(truncated bool) *App {
 	a := &App{Conf: b.conf(), Warnings: b.warnings, Damage: b.damages, Damaged: b.damaged}
 	a.Row = b.appRow(truncated)
 	a.Row.SparkConf = confJSON(a.Conf)
-	a.Stages = b.stageRows()
+	a.Stages, a.StageTasks = b.stageRows()
 	b.fillContext(a.Stages)
 	a.Executors = b.executorRows()
 	a.Jobs = b.jobList()
@@ -83,15 +83,21 @@ func (b *Builder) reduceAll() {
 	clear(b.tasks)
 }
 
-func (b *Builder) stageRows() []StageRow {
-	out := make([]StageRow, 0, len(b.rows))
+// stageRows returns the stage rows in stage id, then attempt id order, and
+// their task sketches in the same order.
+func (b *Builder) stageRows() ([]StageRow, []TaskSketch) {
+	res := make([]*stageResult, 0, len(b.rows))
 	for _, r := range b.rows {
-		out = append(out, r.row)
+		res = append(res, r)
 	}
-	slices.SortFunc(out, func(x, y StageRow) int {
-		return cmp.Or(cmp.Compare(x.StageID, y.StageID), cmp.Compare(x.StageAttemptID, y.StageAttemptID))
+	slices.SortFunc(res, func(x, y *stageResult) int {
+		return cmp.Or(cmp.Compare(x.row.StageID, y.row.StageID), cmp.Compare(x.row.StageAttemptID, y.row.StageAttemptID))
 	})
-	return out
+	rows, sketches := make([]StageRow, len(res)), make([]TaskSketch, len(res))
+	for i, r := range res {
+		rows[i], sketches[i] = r.row, r.tasks
+	}
+	return rows, sketches
 }
 
 // executorRows orders executors by add time, the driver first.

@@ -178,8 +178,9 @@ var rowQuantiles = []float64{0, 0.25, 0.5, 0.75, 0.95, 1}
 // stageResult is a stage attempt reduced to its row; dist is kept only
 // when the Builder was asked to keep distributions (tests).
 type stageResult struct {
-	row  StageRow
-	dist *taskDist
+	row   StageRow
+	dist  *taskDist
+	tasks TaskSketch
 }
 
 // reduce turns a stage attempt into its row and drops its task records.
@@ -199,6 +200,7 @@ func (b *Builder) reduce(s *stageAttempt) {
 		if b.keepDist {
 			res.dist = d
 		}
+		res.tasks = sketchOf(s.tasks)
 	}
 	setStageCounters(&res.row, s)
 	b.rows[s.key] = res

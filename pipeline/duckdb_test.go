@@ -29,6 +29,14 @@ var designColumns = map[string]map[string]string{
 		"shuffle_write_bytes": "BIGINT", "memory_spilled_bytes": "BIGINT", "disk_spilled_bytes": "BIGINT",
 		"gc_time_ms": "BIGINT", "est_cost_usd": "DOUBLE", "max_severity": "VARCHAR", "findings": "BIGINT",
 		"source_uri": "VARCHAR", "spark_conf": "VARCHAR", "dt": "DATE",
+		"critical_path_ms": "BIGINT", "ideal_duration_ms": "BIGINT", "sim_duration_ms": "BIGINT", "sim_error": "DOUBLE",
+		"rightsized_executors": "BIGINT", "rightsized_executor_cores": "BIGINT", "rightsized_cost_usd": "DOUBLE",
+		"rightsize_saving_usd": "DOUBLE",
+	},
+	"simulations": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "executors": "BIGINT", "executor_cores": "BIGINT",
+		"est_duration_ms": "BIGINT", "est_executor_time_ms": "BIGINT", "est_cost_usd": "DOUBLE", "est_utilization": "DOUBLE",
+		"dt": "DATE",
 	},
 	"stages": {
 		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "stage_id": "BIGINT", "stage_attempt_id": "BIGINT",
@@ -134,6 +142,8 @@ func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 		// each execution's last plan (counted by the test, not the code).
 		"SELECT count(*) AS n FROM " + read("queries") + " WHERE app_id = 'local-1596020211915'":    countLines(t, "spark/local-1596020211915", "SQLExecutionStart"),
 		"SELECT count(*) AS n FROM " + read("plan_nodes") + " WHERE app_id = 'local-1596020211915'": lastPlanNodes(t, "spark/local-1596020211915"),
+		// One actual configuration per app with executors (local mode has none).
+		"SELECT count(*) AS n FROM " + read("simulations") + " WHERE actual": len(logs) - 1,
 	}
 	for q, n := range want {
 		res := db.Query(t, q)

@@ -43,9 +43,10 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 		r.unreadable(l, err)
 		return nil
 	}
-	findings, result := analyze.Analyze(app, r.o.Analyze)
+	res := analyze.AnalyzeApp(app, r.o.Analyze)
+	findings, result := res.Findings, res.App
 	day := table.Day(dayOf(app, l))
-	for _, bt := range r.batcher.add(day, ledgerKey(l), &dataset.Log{App: app, Findings: findings, Result: result}) {
+	for _, bt := range r.batcher.add(day, ledgerKey(l), &dataset.Log{App: app, Findings: findings, Result: result, Simulations: res.SimulationRows()}) {
 		if err := r.writeBatch(ctx, bt); err != nil {
 			return fmt.Errorf("write rows: %w", err)
 		}

@@ -47,6 +47,7 @@ func Build(in Input, week Week, cost analyze.CostConfig) *Report {
 	r.LLM = llm(in.Diagnoses, byKey, cost)
 	r.Trends = trends(runs, week)
 	r.Failed = failedRuns(cur)
+	r.Rightsizing, r.RightsizeSavingUSD = rightsizing(cur, in.Simulations)
 	return r
 }
 

@@ -34,10 +34,12 @@ func smallInput() report.Input {
 			TaskTimeMS: int64(taskH * 3.6e6), ShuffleReadBytes: 1 << 30,
 		}, AppResult: analyze.AppResult{EstCostUSD: 1}}
 	}
+	a2 := app("a2", "orders <daily> | etl", "2026-11-17", "succeeded", 40, 10)
+	rightsized(&a2, 10, 3, 4, 0.6, 0.05) // right-sized from 10×4 to 3×4, saving $0.60 of $1
 	return report.Input{
 		Apps: []analyze.AppRecord{
 			app("a1", "orders <daily> | etl", "2026-11-10", "succeeded", 40, 30),
-			app("a2", "orders <daily> | etl", "2026-11-17", "succeeded", 40, 10),
+			a2,
 			app("b1", "ml_train", "2026-11-18", "failed", 100, 80),
 			// No end time: its last event decides the week.
 			{AppRow: extract.AppRow{AppID: "c1", AttemptID: "1", AppName: "adhoc", User: "bo", Status: "incomplete", LastEventTime: at("2026-11-22", 23)}},
@@ -48,7 +50,20 @@ func smallInput() report.Input {
 			Recommendations: []analyze.Recommendation{{Key: "spark.dynamicAllocation.enabled", Current: "false", Proposed: "true"}},
 		}},
 		Diagnoses: []analyze.DiagnosisRow{{AppID: "a2", AttemptID: "1", Status: "ok", InputTokens: 20_000, OutputTokens: 2_000}},
+		Simulations: []analyze.SimulationRow{
+			{AppID: "a2", AttemptID: "1", Executors: 1, ExecutorCores: 4, EstDurationMS: 9_000_000, EstCostUSD: 0.25},
+			{AppID: "a2", AttemptID: "1", Executors: 3, ExecutorCores: 4, EstDurationMS: 3_900_000, EstCostUSD: 0.33, Rightsized: true},
+			{AppID: "a2", AttemptID: "1", Executors: 10, ExecutorCores: 4, EstDurationMS: 3_600_000, EstCostUSD: 1, Actual: true},
+			{AppID: "a2", AttemptID: "1", Executors: 40, ExecutorCores: 4, EstDurationMS: 3_500_000, EstCostUSD: 3.9},
+		},
 	}
+}
+
+// rightsized fills an app row's right-sizing columns.
+func rightsized(a *analyze.AppRecord, peak, e, c int64, saving, simErr float64) {
+	a.MaxExecutors = peak
+	a.RightsizedExecutors, a.RightsizedExecutorCores = &e, &c
+	a.RightsizeSavingUSD, a.SimError = &saving, &simErr
 }
 
 // TestGolden renders the small input, and an empty week, in both formats.

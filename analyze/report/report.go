@@ -8,6 +8,9 @@ type Input struct {
 	Apps      []analyze.AppRecord
 	Findings  []analyze.FindingRow
 	Diagnoses []analyze.DiagnosisRow
+	// Simulations are the right-sizing simulations (for the cost-versus-
+	// duration charts); nil draws none.
+	Simulations []analyze.SimulationRow
 }
 
 // Report is the weekly cluster cost report. Money is in USD under the cost
@@ -30,6 +33,9 @@ type Report struct {
 	LLM         LLM
 	Trends      []Trend // growing jobs, soonest threshold first, at most maxTrends
 	Failed      []FailedRun
+
+	Rightsizing        []Rightsized // jobs by compute saved if right-sized, at most maxGroupRows
+	RightsizeSavingUSD float64      // the week's total
 }
 
 // Rates are the prices the report was computed with.

@@ -78,6 +78,7 @@ func (r *Report) sections(charts bool) []section {
 			Empty: "No findings this week."},
 		section{ID: "llm", Title: "LLM diagnoses", Grid: r.llmGrid(),
 			Intro: "Gemini tokens spent this week beside the waste of the apps it diagnosed (status ok)."},
+		r.rightsizeSection(charts),
 		r.trendSection(charts),
 		section{ID: "failed", Title: "Failed runs", Grid: r.failedGrid(), Empty: "No run failed this week."},
 		r.historySection(charts),

@@ -68,7 +68,8 @@ func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer)
 			for _, w := range app.Warnings {
 				fmt.Fprintf(stderr, "sparkmine: warning: %s\n", w)
 			}
-			if err := printApp(stdout, app, o.json); err != nil {
+			rs := analyze.Rightsize(app, whatIfConfig.Detectors.Rightsize, whatIfConfig.Cost)
+			if err := printApp(stdout, app, rs, o.json); err != nil {
 				return err
 			}
 		}
@@ -143,16 +144,22 @@ func isLogDir(p string) bool {
 	})
 }
 
-// printApp prints one app as JSON or as a human summary.
-func printApp(w io.Writer, app *extract.App, asJSON bool) error {
+// printApp prints one app, with its what-if simulation (nil when it could
+// not be replayed), as JSON or as a human summary.
+func printApp(w io.Writer, app *extract.App, rs *analyze.Rightsizing, asJSON bool) error {
 	if asJSON {
+		var sims []analyze.SimulationRow
+		if rs != nil {
+			sims = rs.Rows
+		}
 		return json.NewEncoder(w).Encode(struct {
-			App       analyze.AppRecord     `json:"app"` // the apps columns; analyze's are not computed here
-			Stages    []extract.StageRow    `json:"stages"`
-			Executors []extract.ExecutorRow `json:"executors"`
-			Queries   []extract.QueryRow    `json:"queries"`
-			PlanNodes []extract.PlanNodeRow `json:"plan_nodes"`
-		}{analyze.AppRecord{AppRow: app.Row}, nonNil(app.Stages), nonNil(app.Executors), nonNil(app.Queries), nonNil(app.PlanNodes)})
+			App         analyze.AppRecord       `json:"app"` // the apps columns; of analyze's, only the right-sizing ones are computed here
+			Stages      []extract.StageRow      `json:"stages"`
+			Executors   []extract.ExecutorRow   `json:"executors"`
+			Queries     []extract.QueryRow      `json:"queries"`
+			PlanNodes   []extract.PlanNodeRow   `json:"plan_nodes"`
+			Simulations []analyze.SimulationRow `json:"simulations"`
+		}{record(app, rs), nonNil(app.Stages), nonNil(app.Executors), nonNil(app.Queries), nonNil(app.PlanNodes), nonNil(sims)})
 	}
 	r := app.Row
 	fmt.Fprintf(w, "app %s attempt %q %q: %s, Spark %s, %s, %d jobs (%d failed), %d stages (%d failed), %d tasks (%d failed), %d executors max, utilisation %.0f%%\n",
@@ -166,7 +173,21 @@ func printApp(w io.Writer, app *extract.App, asJSON bool) error {
 			fmtMS(int64(s.TaskDurationMSMax)), s.DurationSkew, fmtBytes(s.ShuffleReadBytes), fmtBytes(s.ShuffleWriteBytes),
 			fmtBytes(s.DiskSpilledBytes))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return printWhatIf(w, app, rs)
+}
+
+// whatIfConfig prices and sizes extract's what-if (extract takes no config
+// file): the defaults.
+var whatIfConfig = analyze.DefaultConfig()
+
+// record is an app's apps row with its right-sizing columns.
+func record(app *extract.App, rs *analyze.Rightsizing) analyze.AppRecord {
+	r := analyze.AppRecord{AppRow: app.Row}
+	rs.Fill(&r.AppResult)
+	return r
 }
 
 func nonNil[T any](s []T) []T {

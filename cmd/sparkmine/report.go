@@ -142,7 +142,8 @@ func runReport(ctx context.Context, o *reportOptions, stdout, stderr io.Writer) 
 }
 
 // readReportInput reads the apps, findings and diagnoses of week and the
-// back weeks before it: only those dt partitions are read.
+// back weeks before it, and the simulations of week: only those dt
+// partitions are read.
 func readReportInput(ctx context.Context, st store.Store, week report.Week, back int) (report.Input, error) {
 	days := week.DayFilter(back)
 	var in report.Input
@@ -153,7 +154,10 @@ func readReportInput(ctx context.Context, st store.Store, week report.Week, back
 	if in.Findings, err = dataset.Findings.Read(ctx, st, days); err != nil {
 		return in, err
 	}
-	in.Diagnoses, err = dataset.Diagnoses.Read(ctx, st, days)
+	if in.Diagnoses, err = dataset.Diagnoses.Read(ctx, st, days); err != nil {
+		return in, err
+	}
+	in.Simulations, err = dataset.Simulations.Read(ctx, st, week.DayFilter(0))
 	return in, err
 }
 

@@ -47,8 +47,9 @@ var (
 	Findings  = PerLog("findings", func(l *Log) []analyze.FindingRow { return l.Findings }, fixed[analyze.FindingRow](800))
 	Queries   = PerLog("queries", func(l *Log) []extract.QueryRow { return analyze.PricedQueries(l.App, l.Result) },
 		func(r *extract.QueryRow) int { return 512 + len(r.Description) + len(r.OperatorSummary) })
-	PlanNodes = PerLog("plan_nodes", func(l *Log) []extract.PlanNodeRow { return l.App.PlanNodes }, fixed[extract.PlanNodeRow](400))
-	Diagnoses = PerRun[analyze.DiagnosisRow]("diagnoses")
+	PlanNodes   = PerLog("plan_nodes", func(l *Log) []extract.PlanNodeRow { return l.App.PlanNodes }, fixed[extract.PlanNodeRow](400))
+	Simulations = PerLog("simulations", func(l *Log) []analyze.SimulationRow { return l.Simulations }, fixed[analyze.SimulationRow](160))
+	Diagnoses   = PerRun[analyze.DiagnosisRow]("diagnoses")
 )
 
 // Tables is every table of the dataset, per-log tables first, in the order
@@ -60,6 +61,8 @@ type Log struct {
 	App      *extract.App
 	Findings []analyze.FindingRow
 	Result   analyze.AppResult // analyze's columns of the apps row
+	// Simulations are the app's right-sizing simulations (analyze.Rightsize).
+	Simulations []analyze.SimulationRow
 }
 
 // Descriptor is one table of any row type, as the steps that range over

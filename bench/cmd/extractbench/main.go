@@ -3,7 +3,11 @@
 // prints one summary line per log: the harness's stand-in for `sparkmine
 // extract` while the binary may not build.
 //
-//	extractbench [-cpuprofile F] [-memprofile F] [-json] [-lines] LOG...
+//	extractbench [-cpuprofile F] [-memprofile F] [-json] [-lines] [-whatif] LOG...
+//
+// -whatif also prices the app and runs the right-sizing simulation
+// (analyze.Rightsize) after extraction, and prints its time beside the
+// extraction's.
 //
 // A LOG is a single-file log (any codec) or a rolling eventlog_v2_ folder.
 package main
@@ -19,8 +23,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
+	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/logfile"
 )
@@ -30,6 +36,7 @@ func main() {
 	mem := flag.String("memprofile", "", "write a heap profile (after the last log) to this file")
 	asJSON := flag.Bool("json", false, "print the app rows as JSON instead of a summary")
 	flag.BoolVar(&linesOnly, "lines", false, "only read the lines (codec + line reader), no event decoding: the floor")
+	flag.BoolVar(&whatIf, "whatif", false, "also run the right-sizing simulation and print its time")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: extractbench [-cpuprofile F] [-memprofile F] [-json] [-lines] LOG...")
@@ -57,6 +64,9 @@ func main() {
 // linesOnly skips the Builder: the harness's floor for the extract rows.
 var linesOnly bool
 
+// whatIf runs the right-sizing simulation after extraction.
+var whatIf bool
+
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "extractbench:", err)
 	os.Exit(1)
@@ -78,9 +88,21 @@ func benchOne(path string, asJSON bool) error {
 		return json.NewEncoder(os.Stdout).Encode(map[string]any{"app": app.Row, "stages": app.Stages, "executors": app.Executors})
 	}
 	r := app.Row
-	fmt.Printf("%s: %s, %d stages, %d tasks, %d executors, %d malformed; %.1f MB in (%.1f MB json) in %.2fs = %.0f MB/s json\n",
+	fmt.Printf("%s: %s, %d stages, %d tasks, %d executors, %d malformed; %.1f MB in (%.1f MB json) in %.2fs = %.0f MB/s json",
 		filepath.Base(path), r.Status, r.Stages, r.Tasks, len(app.Executors), r.MalformedLines,
 		float64(in)/1e6, float64(out)/1e6, secs, float64(out)/1e6/secs)
+	if whatIf && !linesOnly {
+		extractCPU := cpuSeconds()
+		cfg := analyze.DefaultConfig()
+		rs := analyze.Rightsize(app, cfg.Detectors.Rightsize, cfg.Cost)
+		simCPU := cpuSeconds() - extractCPU
+		n := 0
+		if rs != nil {
+			n = len(rs.Rows)
+		}
+		fmt.Printf("; what-if %d configurations in %.3f cpu s (%.1f%% of extract's %.2f cpu s)", n, simCPU, 100*simCPU/extractCPU, extractCPU)
+	}
+	fmt.Println()
 	return nil
 }
 
@@ -157,4 +179,13 @@ func writeHeapProfile(path string) error {
 	defer f.Close()
 	runtime.GC()
 	return pprof.WriteHeapProfile(f)
+}
+
+// cpuSeconds is the process's user + system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime)).Seconds()
 }
