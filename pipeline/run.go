@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,7 @@ type Options struct {
 	Shard             Shard
 	IncludeIncomplete bool // read in-progress logs too
 	Reprocess         bool // ignore the ledger: read every log again
+	AllowEmpty        bool // a source that lists no event log is a run of nothing, not ErrNoLogs
 
 	Analyze  analyze.Config
 	Diagnose diagnose.Config
@@ -69,6 +71,11 @@ type Progress struct {
 // ErrPartial is returned (wrapped) when the run committed but some logs were
 // unreadable: the manifest lists them.
 var ErrPartial = errors.New("some logs were unreadable")
+
+// ErrNoLogs is returned (wrapped, with what the listing found) when the
+// source lists no event log and Options.AllowEmpty is not set: a typo in a
+// prefix should not look like a quiet night.
+var ErrNoLogs = errors.New("no event log")
 
 // Run runs the job once. It returns the committed manifest; the error is nil,
 // wraps ErrPartial (committed, some logs unreadable), or says why nothing was
@@ -224,13 +231,17 @@ func (r *run) list(ctx context.Context) ([]logfile.Log, error) {
 		r.log.Error("source entry unlisted", "entry", o.Source.URI(key), "error", reason.Error())
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", o.Source.URI(""), err)
+		return nil, err // the store's error names the listing
 	}
 	logs, problems := logfile.Discover(objs)
 	for _, p := range problems {
 		m.Problems = append(m.Problems, p.Key+": "+p.Reason)
 	}
 	m.Counts.Objects, m.Counts.Logs = len(objs), len(logs)
+	if len(logs) == 0 && !o.AllowEmpty {
+		return nil, fmt.Errorf("%w in %s: %s (--allow-empty makes this a run of nothing)",
+			ErrNoLogs, o.Source.URI(""), found(objs))
+	}
 	return logs, nil
 }
 
@@ -259,6 +270,31 @@ func (r *run) gone(logs []logfile.Log) {
 	if len(keys) > 0 {
 		r.log.Warn("logs gone from the source", "logs", len(keys), "pruned", r.o.Prune)
 	}
+}
+
+// found says what a listing that held no event log did hold.
+func found(objs []logfile.Object) string {
+	if len(objs) == 0 {
+		return "it lists no object"
+	}
+	const show = 3
+	keys := make([]string, 0, show)
+	for _, o := range objs[:min(show, len(objs))] {
+		keys = append(keys, o.Key)
+	}
+	more := ""
+	if len(objs) > show {
+		more = fmt.Sprintf(", and %d more", len(objs)-show)
+	}
+	return fmt.Sprintf("it lists %s, none an event log (%s%s)", plural(len(objs), "object"), strings.Join(keys, ", "), more)
+}
+
+// plural returns "1 object" or "n objects".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // selectLogs applies the shard, in-progress, since and ledger filters.

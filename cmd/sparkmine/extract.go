@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,32 +24,29 @@ type extractOptions struct {
 	s3   S3Config
 }
 
-func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("extract", "[--json] LOG...", stderr)
+func cmdExtract(ctx context.Context, args []string, stdout io.Writer, c *console) error {
+	fs := newFlags("extract", "[--json] LOG...", extractExitCodes)
 	o := extractOptions{}
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per app attempt: {app, stages, executors} with the Parquet column names")
 	fs.StringVar(&o.s3.Endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")
 	fs.BoolVar(&o.s3.PathStyle, "s3-path-style", false, "path-style S3 addressing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usagef("extract: %v", err)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	o.logs = fs.Args()
 	if len(o.logs) == 0 {
 		return usagef("extract: name at least one log (a file, a folder of logs, or s3://bucket/key)")
 	}
-	return runExtract(ctx, o, stdout, stderr)
+	return runExtract(ctx, o, stdout, c)
 }
 
 // runExtract reads every log the arguments name and prints each app.
-func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer) error {
+func runExtract(ctx context.Context, o extractOptions, stdout io.Writer, c *console) error {
 	failed := 0
 	for _, arg := range o.logs {
 		st, logs, err := openLogs(ctx, arg, o.s3)
 		if err != nil {
-			fmt.Fprintf(stderr, "sparkmine: %s: %v\n", arg, err)
+			c.warn("unreadable log", "log", arg, "reason", err.Error())
 			failed++
 			continue
 		}
@@ -61,12 +56,12 @@ func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer)
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				fmt.Fprintf(stderr, "sparkmine: %v\n", err)
+				c.warn("unreadable log", "log", st.URI(l.Key), "reason", err.Error())
 				failed++
 				continue
 			}
 			for _, w := range app.Warnings {
-				fmt.Fprintf(stderr, "sparkmine: warning: %s\n", w)
+				c.warn("malformed line", "file", w.File, "line", w.Line, "reason", w.Reason)
 			}
 			if err := printApp(stdout, app, o.json); err != nil {
 				return err
@@ -74,7 +69,7 @@ func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer)
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d logs: %w", failed, errPartial)
+		return fmt.Errorf("%s: %w", plural(failed, "log"), errPartial)
 	}
 	return nil
 }

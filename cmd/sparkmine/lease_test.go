@@ -65,7 +65,9 @@ func binary(t *testing.T) string {
 			return
 		}
 		buildOnce.bin = filepath.Join(dir, "sparkmine")
-		if b, err := exec.Command("go", "build", "-o", buildOnce.bin, ".").CombinedOutput(); err != nil {
+		build := exec.Command("go", "build", "-o", buildOnce.bin, ".")
+		build.Env = append(os.Environ(), "GOCACHE="+goCache) // not a test's XDG_CACHE_HOME
+		if b, err := build.CombinedOutput(); err != nil {
 			buildOnce.err = fmt.Errorf("go build: %v\n%s", err, b)
 		}
 	})

@@ -32,14 +32,50 @@ func TestRunOnBundledSamples(t *testing.T) {
 			t.Errorf("no %s parts written", tbl)
 		}
 	}
-	if !strings.Contains(stderr, `"msg":"run done"`) || !strings.Contains(stderr, "1 in progress skipped") {
-		t.Errorf("stderr lacks the JSON log lines or the summary:\n%s", stderr)
+	if s := lastRecord(t, stderr, "run summary"); s["skipped_incomplete"] != 1.0 || s["processed"] != 6.0 {
+		t.Errorf("summary = %v, want 6 processed and 1 in progress skipped", s)
 	}
 	// A rerun finds nothing new.
 	code, _, stderr = sparkmine(t, "run", "--out", out)
-	if code != 0 || !strings.Contains(stderr, "0 processed") {
+	if s := lastRecord(t, stderr, "run summary"); code != 0 || s["processed"] != 0.0 {
 		t.Errorf("rerun: exit %d, want 0 and nothing processed:\n%s", code, stderr)
 	}
+}
+
+// records parses stderr as a cron sees it: every line must be one JSON
+// object.
+func records(t *testing.T, stderr string) []map[string]any {
+	t.Helper()
+	var recs []map[string]any
+	for i, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if line == "" && stderr == "" {
+			break
+		}
+		var r map[string]any
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("stderr line %d is not a JSON object (%v): %q", i+1, err, line)
+		}
+		for _, k := range []string{"time", "level", "msg"} {
+			if _, ok := r[k]; !ok {
+				t.Fatalf("stderr line %d has no %q: %q", i+1, k, line)
+			}
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+// lastRecord returns the last stderr record whose msg is msg.
+func lastRecord(t *testing.T, stderr, msg string) map[string]any {
+	t.Helper()
+	recs := records(t, stderr)
+	for i := len(recs) - 1; i >= 0; i-- {
+		if recs[i]["msg"] == msg {
+			return recs[i]
+		}
+	}
+	t.Fatalf("no %q record on stderr:\n%s", msg, stderr)
+	return nil
 }
 
 func TestExitCodes(t *testing.T) {
@@ -59,7 +95,7 @@ func TestExitCodes(t *testing.T) {
 		want int
 		msg  string
 	}{
-		{"no command", nil, 2, "Usage"},
+		{"no command", nil, 2, "no command"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 		{"bad flag", []string{"run", "--nope"}, 2, "flag provided but not defined"},
 		{"bad shard", []string{"run", "--shard", "3/3"}, 2, "shard"},
@@ -67,11 +103,14 @@ func TestExitCodes(t *testing.T) {
 		{"unknown config key", []string{"run", "--config", "testdata/config/unknown-key.bad.yaml"}, 2, "line 4: field gradez not found"},
 		{"bad grades", []string{"run", "--config", "testdata/config/bad-grades.bad.yaml"}, 2, "detectors.task_skew"},
 		{"missing config", []string{"run", "--config", "testdata/config/nope.yaml"}, 2, "no such file"},
+		{"source without logs", []string{"run", "--source", t.TempDir(), "--out", t.TempDir()}, 2, "no event log in"},
+		{"source without logs allowed", []string{"run", "--source", t.TempDir(), "--out", t.TempDir(), "--allow-empty"}, 0, "run summary"},
 		{"broken log among good", []string{"run", "--source", broken, "--out", t.TempDir()}, 3, "unreadable"},
 		{"extract of a missing log", []string{"extract", filepath.Join(broken, "nope")}, 3, "no such log"},
 		{"diagnose without app", []string{"diagnose", "--out", t.TempDir()}, 2, "--app"},
 	} {
 		code, stdout, stderr := sparkmine(t, c.args...)
+		records(t, stderr)
 		if code != c.want || !strings.Contains(stdout+stderr, c.msg) {
 			t.Errorf("%s: exit %d, want %d with %q in the output:\n%s%s", c.name, code, c.want, c.msg, stdout, stderr)
 		}

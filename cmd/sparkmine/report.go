@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,18 +38,18 @@ dataset could not be read; 2 bad usage or config.
 Flags:
 `
 
-func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseReport(args, stderr, time.Now())
+func cmdReport(ctx context.Context, args []string, stdout io.Writer, c *console) error {
+	o, err := parseReport(args, stdout, time.Now())
 	if err != nil {
 		return err
 	}
-	return runReport(ctx, o, stdout, stderr)
+	return runReport(ctx, o, stdout, c)
 }
 
 // parseReport reads the flags and the config file; now decides the default week.
-func parseReport(args []string, stderr io.Writer, now time.Time) (*reportOptions, error) {
-	fs := newFlags("report", "--out DATASET [--week 2026-W47] [flags]", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportHelp); fs.PrintDefaults() }
+func parseReport(args []string, stdout io.Writer, now time.Time) (*reportOptions, error) {
+	fs := newFlags("report", "--out DATASET [--week 2026-W47] [flags]", "")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), reportHelp); fs.PrintDefaults() }
 	o := &reportOptions{}
 	var out, week, configPath, endpoint string
 	var pathStyle bool
@@ -63,11 +61,8 @@ func parseReport(args []string, stderr io.Writer, now time.Time) (*reportOptions
 	fs.StringVar(&configPath, "config", "", "config file (YAML); its cost: section prices the report")
 	fs.StringVar(&endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")
 	fs.BoolVar(&pathStyle, "s3-path-style", false, "path-style S3 addressing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, errHelp
-		}
-		return nil, usagef("report: %v", err)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("report: unexpected argument %q", fs.Arg(0))
@@ -116,7 +111,7 @@ func (o *reportOptions) validate(week string, now time.Time) error {
 }
 
 // runReport reads the weeks the report needs, builds it and writes it.
-func runReport(ctx context.Context, o *reportOptions, stdout, stderr io.Writer) error {
+func runReport(ctx context.Context, o *reportOptions, stdout io.Writer, c *console) error {
 	st, err := storeurl.Open(ctx, o.cfg.Out, o.cfg.S3.options())
 	if err != nil {
 		return usagef("report: --out: %v", err)
@@ -137,7 +132,7 @@ func runReport(ctx context.Context, o *reportOptions, stdout, stderr io.Writer) 
 	if err := writeReport(o.output, buf.Bytes(), stdout); err != nil {
 		return err
 	}
-	summarizeReport(stderr, r, o)
+	summarizeReport(c, r, o)
 	return nil
 }
 
@@ -185,17 +180,20 @@ func writeReport(path string, b []byte, stdout io.Writer) error {
 	return nil
 }
 
-// summarizeReport prints one line about what was written.
-func summarizeReport(w io.Writer, r *report.Report, o *reportOptions) {
+// summarizeReport reports what was written.
+func summarizeReport(c *console, r *report.Report, o *reportOptions) {
 	to := "stdout"
 	if o.output != "" && o.output != "-" {
 		to = o.output
 	}
+	attrs := []any{"week", r.Week.String(), "format", o.format, "to", to}
 	if r.Empty() {
-		fmt.Fprintf(w, "sparkmine: report %s: no runs ended that week in %s; wrote an empty report (%s) to %s\n", r.Week, o.cfg.Out, o.format, to)
+		c.result("report written", fmt.Sprintf("report %s: no runs ended that week in %s; wrote an empty report (%s) to %s",
+			r.Week, o.cfg.Out, o.format, to), append(attrs, "runs", 0)...)
 		return
 	}
 	t := r.Totals
-	fmt.Fprintf(w, "sparkmine: report %s: %d runs, %d jobs, cost $%.2f, waste $%.2f; wrote %s to %s\n",
-		r.Week, t.Runs, t.Jobs, t.CostUSD, t.WasteUSD, o.format, to)
+	c.result("report written", fmt.Sprintf("report %s: %s, %s, cost $%.2f, waste $%.2f; wrote %s to %s",
+		r.Week, plural(t.Runs, "run"), plural(t.Jobs, "job"), t.CostUSD, t.WasteUSD, o.format, to),
+		append(attrs, "runs", t.Runs, "jobs", t.Jobs, "cost_usd", t.CostUSD, "waste_usd", t.WasteUSD)...)
 }

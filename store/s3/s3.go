@@ -111,7 +111,7 @@ func NewFromClient(client *awss3.Client, cfg Config) (*Store, error) {
 
 // loadConfig loads the SDK's default configuration with cfg's overrides.
 func loadConfig(ctx context.Context, cfg Config) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{config.WithLogger(sdkLogger{})}
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
