@@ -95,7 +95,10 @@ func openLogs(ctx context.Context, arg string, s3 S3Config) (store.Store, []logf
 	if len(objs) == 0 {
 		return nil, nil, fmt.Errorf("no such log: %w", os.ErrNotExist)
 	}
-	logs, _ := logfile.Discover(objs)
+	logs, problems := logfile.Named(objs, name)
+	if len(logs) == 0 {
+		return nil, nil, fmt.Errorf("no event log there (%s, first: %s)", plural(len(problems), "problem"), problems[0])
+	}
 	return st, logs, nil
 }
 

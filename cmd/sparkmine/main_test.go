@@ -86,6 +86,8 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(broken, "application_1764000000000_0001.zstd"), good, 0o644)
+	named := filepath.Join(t.TempDir(), "big.json") // any name, when named
+	os.WriteFile(named, good, 0o644)
 	// A zstd log whose frame is garbage after its magic.
 	os.WriteFile(filepath.Join(broken, "application_1764000000000_0009.zstd"), []byte("\x28\xb5\x2f\xfd\xff\xff\xff\xff\xff\xff garbage"), 0o644)
 
@@ -106,6 +108,7 @@ func TestExitCodes(t *testing.T) {
 		{"source without logs", []string{"run", "--source", t.TempDir(), "--out", t.TempDir()}, 2, "no event log in"},
 		{"source without logs allowed", []string{"run", "--source", t.TempDir(), "--out", t.TempDir(), "--allow-empty"}, 0, "run summary"},
 		{"broken log among good", []string{"run", "--source", broken, "--out", t.TempDir()}, 3, "unreadable"},
+		{"extract of a log named big.json", []string{"extract", named}, 0, "app application_1764000000000_0001 "},
 		{"extract of a missing log", []string{"extract", filepath.Join(broken, "nope")}, 3, "no such log"},
 		{"diagnose without app", []string{"diagnose", "--out", t.TempDir()}, 2, "--app"},
 	} {
