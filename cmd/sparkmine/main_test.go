@@ -104,6 +104,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad since", []string{"run", "--since", "yesterday"}, 2, "--since"},
 		{"unknown config key", []string{"run", "--config", "testdata/config/unknown-key.bad.yaml"}, 2, "line 4: field gradez not found"},
 		{"bad grades", []string{"run", "--config", "testdata/config/bad-grades.bad.yaml"}, 2, "detectors.task_skew"},
+		{"bad gemini mode", []string{"run", "--config", "testdata/config/gemini-mode.bad.yaml"}, 2, `config: gemini: mode \"foo\": want off`},
 		{"missing config", []string{"run", "--config", "testdata/config/nope.yaml"}, 2, "no such file"},
 		{"source without logs", []string{"run", "--source", t.TempDir(), "--out", t.TempDir()}, 2, "no event log in"},
 		{"source without logs allowed", []string{"run", "--source", t.TempDir(), "--out", t.TempDir(), "--allow-empty"}, 0, "run summary"},
@@ -127,7 +128,7 @@ func TestPrintConfig(t *testing.T) {
 	}
 	for _, want := range []string{
 		"source: s3://logs-bucket/spark-logs/", "workers: 7", "since: 36h0m0s", "region: eu-west-1",
-		"grades: [3, 6, 12, 24]", "vcpu_hour_usd: 0.05", "mode: dry-run", "max_apps: 5",
+		"grades: [3, 6, 12, 24]", "grades: [268435456, 536870912, 1073741824, 2147483648]", "vcpu_hour_usd: 0.05", "mode: dry-run", "max_apps: 5",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--print-config lacks %q:\n%s", want, stdout)
