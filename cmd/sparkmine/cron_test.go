@@ -173,3 +173,28 @@ func closedPort(t *testing.T) string {
 	l.Close()
 	return addr
 }
+
+// TestReportToS3: report -o s3://bucket/key writes through the store.
+func TestReportToS3(t *testing.T) {
+	srv := s3test.Shared(t)
+	srv.Setenv(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	out := t.TempDir()
+	if code, _, stderr := sparkmine(t, "run", "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	bucket := srv.NewBucket(t)
+	if code, _, stderr := sparkmine(t, "report", "--out", out, "-o", "s3://"+bucket+"/reports/latest.md"); code != 0 {
+		t.Fatalf("report -o s3://: exit %d: %s", code, stderr)
+	}
+	rc, err := srv.Store(t, bucket, "reports/").Open(t.Context(), "latest.md", 0, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var b bytes.Buffer
+	b.ReadFrom(rc)
+	if !strings.Contains(b.String(), "2026-W45") {
+		t.Errorf("the report in S3 lacks its week:\n%.300s", b.String())
+	}
+}

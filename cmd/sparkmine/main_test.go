@@ -236,6 +236,11 @@ func TestReportOnTheDemoDataset(t *testing.T) {
 	if code != 0 || !strings.Contains(strings.ToLower(stdout+stderr), "no ") {
 		t.Errorf("empty week: exit %d, want 0 and a 'no data' message:\n%s%s", code, stdout, stderr)
 	}
+	// No --week: the latest full week that has data, said so.
+	code, stdout, stderr = sparkmine(t, "report", "--out", out, "--format", "md")
+	if r := lastRecord(t, stderr, "report written"); code != 0 || r["week"] != "2026-W45" || r["latest_week_with_data"] != true || !strings.Contains(stdout, "2026-W45") {
+		t.Errorf("default week: exit %d, record %v, want 2026-W45", code, r)
+	}
 	if code, _, _ := sparkmine(t, "report", "--out", out, "--week", "2026-W99"); code != 2 {
 		t.Errorf("bad week: exit %d, want 2", code)
 	}
