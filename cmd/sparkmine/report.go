@@ -13,6 +13,7 @@ import (
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/storeurl"
+	"github.com/sparkmine/sparkmine/store/table"
 )
 
 // reportOptions are the flags of `sparkmine report`.
