@@ -192,7 +192,7 @@ func (r *run) run(ctx context.Context) (_ *Manifest, err error) {
 	}
 	r.log.Info("run done", "processed", m.Counts.Processed, "failed", m.Counts.Failed,
 		"skipped_done", m.Counts.SkippedDone, "findings", m.Findings, "seconds", m.Seconds,
-		"bytes_in", m.BytesIn, "bytes_out", m.BytesOut)
+		"bytes_in", m.BytesIn, "bytes_decoded", m.BytesDecoded, "bytes_out", m.BytesOut)
 	if m.problems() > 0 {
 		return m, fmt.Errorf("%d unreadable of %d logs, %d damaged, %d source entries unlisted: %w (see %s)",
 			m.Counts.Failed, len(todo), len(m.Damaged), len(m.Unlisted), ErrPartial, r.o.Out.URI(runsDir+m.RunID+".json"))
