@@ -35,6 +35,9 @@ func TestRunOnBundledSamples(t *testing.T) {
 	if s := lastRecord(t, stderr, "run summary"); s["skipped_incomplete"] != 1.0 || s["processed"] != 6.0 {
 		t.Errorf("summary = %v, want 6 processed and 1 in progress skipped", s)
 	}
+	if s := lastRecord(t, stderr, "look at the dataset"); !strings.Contains(s["report"].(string), "sparkmine report --out "+out) {
+		t.Errorf("the demo does not say how to look at %s: %v", out, s)
+	}
 	// A rerun finds nothing new.
 	code, _, stderr = sparkmine(t, "run", "--out", out)
 	if s := lastRecord(t, stderr, "run summary"); code != 0 || s["processed"] != 0.0 {

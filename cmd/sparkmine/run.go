@@ -172,7 +172,18 @@ func runRun(ctx context.Context, o *runOptions, c *console) error {
 	if errors.Is(err, pipeline.ErrNoLogs) {
 		return usageError{err.Error()}
 	}
+	if err == nil && cfg.Source == "" {
+		nextSteps(c, cfg.Out)
+	}
 	return err
+}
+
+// nextSteps tells a new user, after the demo, how to look at what it wrote.
+func nextSteps(c *console, out string) {
+	report := fmt.Sprintf("sparkmine report --out %s -o report.html", out)
+	sql := fmt.Sprintf("duckdb -c \"SELECT severity, detector, app_name, title FROM read_parquet('%s/findings/*/*.parquet', hive_partitioning = true) ORDER BY est_waste_usd DESC\"", out)
+	c.result("look at the dataset", fmt.Sprintf("wrote the dataset to %s; look at it with\n  %s\n  %s\n  or the notebook examples/findings.ipynb (DuckDB and pandas)", out, report, sql),
+		"report", report, "sql", sql, "notebook", "examples/findings.ipynb")
 }
 
 func progressLine(p pipeline.Progress) string {
