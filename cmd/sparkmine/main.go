@@ -38,6 +38,7 @@ Usage:
   sparkmine extract  [--json] LOG...
   sparkmine report   --out DATASET [--week 2026-W47] [--format html|md] [-o FILE] [--weeks 12] [--config FILE]
   sparkmine diagnose --out DATASET --app APP_ID [--attempt ID]
+  sparkmine ddl      --engine athena|spark|hive|duckdb [--out DATASET]
   sparkmine --version
 
 URLs are s3://bucket/prefix/, file:///path or a plain path. Run "sparkmine CMD -h" for a command's flags.
@@ -124,6 +125,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDiagnose(ctx, args[1:], stdout, c)
 	case "mcp":
 		err = cmdMCP(ctx, args[1:], stdout, c.w)
+	case "ddl":
+		err = cmdDDL(ctx, args[1:], stdout, c)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":
