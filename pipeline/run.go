@@ -32,6 +32,10 @@ type Options struct {
 	IncludeIncomplete bool // read in-progress logs too
 	Reprocess         bool // ignore the ledger: read every log again
 	AllowEmpty        bool // a source that lists no event log is a run of nothing, not ErrNoLogs
+	// CompactTouched compacts, once the run has committed, the days it
+	// wrote parts into (see Compact; one shard only: shards would fold
+	// the same days at once).
+	CompactTouched bool
 
 	Analyze  analyze.Config
 	Diagnose diagnose.Config
@@ -189,6 +193,9 @@ func (r *run) run(ctx context.Context) (_ *Manifest, err error) {
 	}
 	if err := r.tx.Tidy(ctx); err != nil {
 		r.log.Warn("delete superseded part files", "error", err.Error())
+	}
+	if err := r.compactTouched(ctx); err != nil {
+		return m, fmt.Errorf("run %s committed; compacting the days it touched: %w", m.RunID, err)
 	}
 	r.log.Info("run done", "processed", m.Counts.Processed, "failed", m.Counts.Failed,
 		"skipped_done", m.Counts.SkippedDone, "findings", m.Findings, "seconds", m.Seconds,
@@ -383,4 +390,23 @@ func (r *run) processAll(ctx context.Context, todo []logfile.Log) error {
 	}
 	r.tx.Record(r.entries...)
 	return nil
+}
+
+// compactTouched compacts the days the committed run wrote into.
+func (r *run) compactTouched(ctx context.Context) error {
+	if !r.o.CompactTouched {
+		return nil
+	}
+	if r.o.Shard.N > 1 {
+		return errors.New("compacting from a shard of many: compact once, after every shard")
+	}
+	days := r.tx.days()
+	if len(days) == 0 {
+		return nil
+	}
+	cm, err := Compact(ctx, CompactOptions{Out: r.o.Out, Days: func(d string) bool { return days[d] }, Now: r.o.Now, Version: r.o.Version})
+	if cm != nil {
+		r.log.Info("compacted the days the run touched", "compact_run_id", cm.RunID, "days", len(days), "folded", cm.Counts.Processed)
+	}
+	return err
 }

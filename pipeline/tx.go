@@ -100,6 +100,19 @@ func (tx *Tx) Stage(ctx context.Context, write func(st store.Store, name table.P
 	return keys, err
 }
 
+// days returns the dt partitions the run staged parts into.
+func (tx *Tx) days() map[string]bool {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	days := map[string]bool{}
+	for _, k := range tx.staged {
+		if d, ok := table.PartDay(k); ok {
+			days[d] = true
+		}
+	}
+	return days
+}
+
 // Record adds ledger entries to the run. An entry replaces the log's
 // committed entry; the part files only the old entry referenced die when
 // the run commits.

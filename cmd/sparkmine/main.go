@@ -38,6 +38,7 @@ Usage:
   sparkmine extract  [--json] LOG...
   sparkmine report   --out DATASET [--week 2026-W47] [--format html|md] [-o FILE] [--weeks 12] [--config FILE]
   sparkmine diagnose --out DATASET --app APP_ID [--attempt ID]
+  sparkmine compact  --out DATASET [--older-than 7d]
   sparkmine ddl      --engine athena|spark|hive|duckdb [--out DATASET]
   sparkmine --version
 
@@ -125,6 +126,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDiagnose(ctx, args[1:], stdout, c)
 	case "mcp":
 		err = cmdMCP(ctx, args[1:], stdout, c.w)
+	case "compact":
+		err = cmdCompact(ctx, args[1:], stdout, c)
 	case "ddl":
 		err = cmdDDL(ctx, args[1:], stdout, c)
 	case "version", "--version", "-version":

@@ -27,6 +27,7 @@ type runOptions struct {
 	waitLease   bool
 	prune       bool
 	allowEmpty  bool
+	compact     bool
 	llm         string
 	cfg         Config
 }
@@ -59,6 +60,7 @@ func parseRun(args []string, stdout io.Writer) (*runOptions, error) {
 	fs.BoolVar(&o.waitLease, "wait-lease", false, "wait while another run holds the shard's lease, instead of exiting 2")
 	fs.DurationVar(&leaseTTL, "lease-ttl", 0, "how long the shard's lease lasts unrenewed: a killed run blocks its shard this long (default 5m)")
 	fs.StringVar(&memory, "memory", "", "memory budget of the run, e.g. 4GiB (default: half the machine's or cgroup's memory)")
+	fs.BoolVar(&o.compact, "compact", false, "once the run has committed, fold the small part files of the days it wrote into (not with --shard K/N, N > 1: compact once after every shard)")
 	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "a source that lists no event log is a run of nothing (exit 0), not exit 2")
 	fs.StringVar(&o.llm, "llm", "", "Gemini diagnosis: off, dry-run (write prompts, send nothing) or gemini")
 	fs.StringVar(&source, "source", "", "where the event logs are (s3://bucket/prefix/ or a folder; default: the bundled sample logs)")
@@ -133,6 +135,9 @@ func runRun(ctx context.Context, o *runOptions, c *console) error {
 	if err != nil {
 		return usagef("run: %v", err)
 	}
+	if o.compact && shard.N > 1 {
+		return usagef("run: --compact with --shard %s: shards would fold the same days at once; run sparkmine compact after every shard", shard)
+	}
 	red, _ := redact.New(cfg.RedactPatterns...) // both checked by validate
 	hosts, _ := redact.ParseHostPolicy(cfg.RedactHosts)
 	red = red.WithHosts(hosts)
@@ -160,7 +165,7 @@ func runRun(ctx context.Context, o *runOptions, c *console) error {
 	}
 	m, err := pipeline.Run(ctx, pipeline.Options{
 		Source: src, Out: out, Since: time.Duration(cfg.Since), Workers: cfg.Workers, Shard: shard,
-		IncludeIncomplete: cfg.IncludeIncomplete, Reprocess: o.reprocess, AllowEmpty: o.allowEmpty,
+		IncludeIncomplete: cfg.IncludeIncomplete, Reprocess: o.reprocess, AllowEmpty: o.allowEmpty, CompactTouched: o.compact,
 		Analyze: cfg.Config, Diagnose: cfg.Gemini, Redactor: red,
 		Logger: c.log, Progress: func(p pipeline.Progress) { c.progress(progressLine(p)) }, Version: version,
 		MemoryBudget: budget, LeaseTTL: time.Duration(cfg.LeaseTTL), WaitLease: o.waitLease, Prune: o.prune,
