@@ -100,9 +100,9 @@ func (o *CompactOptions) compactTable(ctx context.Context, tx *Tx, t dataset.Des
 	}
 	for _, day := range slices.Sorted(maps.Keys(days)) {
 		for _, bin := range bins(days[day], o.TargetBytes) {
-			keys := make([]string, len(bin))
-			for i, p := range bin {
-				keys[i] = p.Key
+			keys := tx.oneLogPerApp(bin)
+			if len(keys) < 2 {
+				continue
 			}
 			folded, err := t.Rewrite(ctx, tx, o.Out, keys, func(string) bool { return true })
 			if err != nil {
@@ -113,6 +113,33 @@ func (o *CompactOptions) compactTable(ctx context.Context, tx *Tx, t dataset.Des
 		}
 	}
 	return nil
+}
+
+// oneLogPerApp returns the keys of the parts of bin that can share a file:
+// a part holding an app attempt another part's log already holds stays
+// apart, so that (app_id, attempt_id) keeps naming one log's rows inside a
+// part (see supersede).
+func (tx *Tx) oneLogPerApp(bin []store.ObjectInfo) []string {
+	apps := map[string]string{} // app key → ledger key holding it
+	var keys []string
+	for _, p := range bin {
+		ok := true
+		for _, h := range tx.st.holders[p.Key] {
+			e := tx.st.latest[h]
+			if other, seen := apps[dataset.AppKey(e.AppID, e.AttemptID)]; seen && other != h {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, h := range tx.st.holders[p.Key] {
+			e := tx.st.latest[h]
+			apps[dataset.AppKey(e.AppID, e.AttemptID)] = h
+		}
+		keys = append(keys, p.Key)
+	}
+	return keys
 }
 
 // repoint makes the entries that reference any of old reference new

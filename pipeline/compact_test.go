@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -129,4 +130,47 @@ func TestRunCompactsTheDaysItTouched(t *testing.T) {
 	}
 	sameDataset(t, "run with CompactTouched", readDataset(t, c.Out), want)
 	noOrphans(t, "run with CompactTouched", c.Out)
+}
+
+// TestCompactKeepsOneLogPerAppInAPart: the same app under two paths has its
+// rows in two parts; compact does not fold them into one, so a later
+// rereading of either log still cuts only its own rows.
+func TestCompactKeepsOneLogPerAppInAPart(t *testing.T) {
+	ctx := context.Background()
+	srcDir := copyLogs(t, "spark/local-1430917381534", "spark/local-1422981780767")
+	os.MkdirAll(filepath.Join(srcDir, "copy"), 0o755)
+	b, err := os.ReadFile(filepath.Join(srcDir, "spark", "local-1430917381534"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(srcDir, "copy", "local-1430917381534"), b, 0o644)
+	o := testOptions(openLocal(t, srcDir), openLocal(t, t.TempDir()))
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	want := readDataset(t, o.Out)
+	if _, err := Compact(ctx, CompactOptions{Out: o.Out}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := loadState(ctx, o.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for part, holders := range st.holders {
+		apps := map[string]bool{}
+		for _, h := range holders {
+			e := st.latest[h]
+			if k := e.AppID + "/" + e.AttemptID; apps[k] {
+				t.Errorf("part %s holds two logs of app %s", part, k)
+			} else {
+				apps[k] = true
+			}
+		}
+	}
+	sameDataset(t, "after compact", readDataset(t, o.Out), want)
+	o.Reprocess = true
+	if _, err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	sameDataset(t, "reprocessed after compact", readDataset(t, o.Out), want)
 }
