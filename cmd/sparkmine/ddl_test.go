@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store/local"
 	"github.com/sparkmine/sparkmine/store/table/duckdbtest"
@@ -31,8 +33,8 @@ func TestDDLGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if stdout != string(want) {
-			t.Errorf("ddl --engine %s differs from %s (go test -update rewrites it):\n%s", engine, golden, stdout)
+		if diff := cmp.Diff(string(want), stdout); diff != "" {
+			t.Errorf("ddl --engine %s differs from %s (-golden +now; go test -run TestDDLGolden -update rewrites it):\n%s", engine, golden, diff)
 		}
 	}
 	if code, _, _ := sparkmine(t, "ddl", "--engine", "oracle"); code != 2 {

@@ -41,10 +41,6 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `apps` (
   `disk_spilled_bytes` bigint,
   `gc_time_ms` bigint,
   `result_size_bytes` bigint,
-  `est_cost_usd` double,
-  `est_waste_usd` double,
-  `max_severity` string,
-  `findings` bigint,
   `source_uri` string,
   `spark_conf` string,
   `plan_excerpt` string,
@@ -52,7 +48,11 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `apps` (
   `truncated` boolean,
   `malformed_lines` bigint,
   `unknown_events` bigint,
-  `log_bytes` bigint
+  `log_bytes` bigint,
+  `est_cost_usd` double,
+  `est_waste_usd` double,
+  `max_severity` string,
+  `findings` bigint
 )
 PARTITIONED BY (`dt` date)
 STORED AS PARQUET
@@ -137,7 +137,13 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `stages` (
   `task_input_bytes_max` double,
   `task_spill_bytes_max` double,
   `duration_skew` double,
-  `shuffle_skew` double
+  `shuffle_skew` double,
+  `job_ids` array<bigint>,
+  `job_description` string,
+  `sql_execution_id` bigint,
+  `parent_stage_ids` array<bigint>,
+  `call_site` string,
+  `stage_kind` string
 )
 PARTITIONED BY (`dt` date)
 STORED AS PARQUET
@@ -192,7 +198,11 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `findings` (
   `detail` string,
   `est_waste_usd` double,
   `evidence` array<struct<metric:string,value:double,threshold:double>>,
-  `recommendations` array<struct<key:string,current:string,proposed:string,reason:string>>
+  `recommendations` array<struct<key:string,current:string,proposed:string,reason:string,alternative:string,checks:array<string>>>,
+  `finding_id` string,
+  `impact_wall_ms` bigint,
+  `impact_cost_share` double,
+  `rejected` array<struct<key:string,current:string,proposed:string,reason:string,alternative:string,checks:array<string>>>
 )
 PARTITIONED BY (`dt` date)
 STORED AS PARQUET

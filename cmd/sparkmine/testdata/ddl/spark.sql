@@ -41,10 +41,6 @@ CREATE TABLE IF NOT EXISTS `apps` (
   `disk_spilled_bytes` bigint,
   `gc_time_ms` bigint,
   `result_size_bytes` bigint,
-  `est_cost_usd` double,
-  `est_waste_usd` double,
-  `max_severity` string,
-  `findings` bigint,
   `source_uri` string,
   `spark_conf` string,
   `plan_excerpt` string,
@@ -53,6 +49,10 @@ CREATE TABLE IF NOT EXISTS `apps` (
   `malformed_lines` bigint,
   `unknown_events` bigint,
   `log_bytes` bigint,
+  `est_cost_usd` double,
+  `est_waste_usd` double,
+  `max_severity` string,
+  `findings` bigint,
   `dt` DATE
 )
 USING PARQUET
@@ -139,6 +139,12 @@ CREATE TABLE IF NOT EXISTS `stages` (
   `task_spill_bytes_max` double,
   `duration_skew` double,
   `shuffle_skew` double,
+  `job_ids` array<bigint>,
+  `job_description` string,
+  `sql_execution_id` bigint,
+  `parent_stage_ids` array<bigint>,
+  `call_site` string,
+  `stage_kind` string,
   `dt` DATE
 )
 USING PARQUET
@@ -195,7 +201,11 @@ CREATE TABLE IF NOT EXISTS `findings` (
   `detail` string,
   `est_waste_usd` double,
   `evidence` array<struct<`metric`:string,`value`:double,`threshold`:double>>,
-  `recommendations` array<struct<`key`:string,`current`:string,`proposed`:string,`reason`:string>>,
+  `recommendations` array<struct<`key`:string,`current`:string,`proposed`:string,`reason`:string,`alternative`:string,`checks`:array<string>>>,
+  `finding_id` string,
+  `impact_wall_ms` bigint,
+  `impact_cost_share` double,
+  `rejected` array<struct<`key`:string,`current`:string,`proposed`:string,`reason`:string,`alternative`:string,`checks`:array<string>>>,
   `dt` DATE
 )
 USING PARQUET
