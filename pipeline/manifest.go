@@ -56,6 +56,7 @@ type Counts struct {
 	Processed         int `json:"processed"`
 	Reprocessed       int `json:"reprocessed"` // processed again because they changed (or --reprocess)
 	Failed            int `json:"failed"`
+	Duplicates        int `json:"duplicates"` // logs of an app attempt another log holds (see oneLogPerApp)
 	Apps              int `json:"apps"`
 	Stages            int `json:"stages"`
 	Executors         int `json:"executors"`

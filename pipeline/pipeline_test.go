@@ -162,7 +162,7 @@ func TestRunIdempotentAndIncremental(t *testing.T) {
 	}
 	sameDataset(t, "after a rerun", readDataset(t, out), first)
 
-	addLog(t, srcDir, "spark/local-1426533911241")
+	addLog(t, srcDir, "spark/local-1425081759269") // not spark/local-1426533911241: the legacy folder holds that app
 	m3, err := Run(ctx, testOptions(src, out))
 	if err != nil {
 		t.Fatalf("third run: %v", err)

@@ -339,6 +339,7 @@ func (r *run) selectLogs(logs []logfile.Log) []logfile.Log {
 			todo = append(todo, l)
 		}
 	}
+	todo = r.oneLogPerApp(todo)
 	// Largest first: the long poles start early, so W workers finish together.
 	sort.SliceStable(todo, func(i, j int) bool { return todo[i].Size > todo[j].Size })
 	return todo
