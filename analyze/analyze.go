@@ -41,7 +41,7 @@ func Analyze(app *extract.App, cfg Config) ([]FindingRow, AppResult) {
 	for _, d := range Detectors(cfg.Detectors) {
 		for _, f := range d.Detect(app) {
 			f.AppID, f.AttemptID = app.Row.AppID, app.Row.AttemptID
-			f.RunID, f.AppName = app.Row.RunID, app.Row.AppName
+			f.RunID, f.AppName, f.SourceURI = app.Row.RunID, app.Row.AppName, app.Row.SourceURI
 			f.FindingID = findingID(f)
 			f.EstWasteUSD = estimateWaste(d, app, f, cost, coreMSUSD)
 			f.ImpactWallMS = estimateWall(d, app, f)

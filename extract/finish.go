@@ -41,6 +41,7 @@ func (b *Builder) Finish(truncated bool) *App {
 	a.Row.PlanExcerpt = slowestPlan(a.SQL)
 	for i := range a.Stages {
 		a.Stages[i].AppID, a.Stages[i].AttemptID, a.Stages[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
+		a.Stages[i].SourceURI = a.Row.SourceURI
 	}
 	for i := range a.Executors {
 		a.Executors[i].AppID, a.Executors[i].AttemptID, a.Executors[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID

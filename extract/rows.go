@@ -176,6 +176,8 @@ type StageRow struct {
 	ParentStageIDs []int64 `parquet:"parent_stage_ids,list" json:"parent_stage_ids"`
 	CallSite       string  `parquet:"call_site,zstd" json:"call_site"`
 	StageKind      string  `parquet:"stage_kind,zstd" json:"stage_kind"`
+	// SourceURI is the app's: the log the row was read from.
+	SourceURI string `parquet:"source_uri,zstd" json:"source_uri"`
 }
 
 // ExecutorRow is one row of the executors table.

@@ -143,7 +143,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `stages` (
   `sql_execution_id` bigint,
   `parent_stage_ids` array<bigint>,
   `call_site` string,
-  `stage_kind` string
+  `stage_kind` string,
+  `source_uri` string
 )
 PARTITIONED BY (`dt` date)
 STORED AS PARQUET
@@ -202,7 +203,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `findings` (
   `finding_id` string,
   `impact_wall_ms` bigint,
   `impact_cost_share` double,
-  `rejected` array<struct<key:string,current:string,proposed:string,reason:string,alternative:string,checks:array<string>>>
+  `rejected` array<struct<key:string,current:string,proposed:string,reason:string,alternative:string,checks:array<string>>>,
+  `source_uri` string
 )
 PARTITIONED BY (`dt` date)
 STORED AS PARQUET

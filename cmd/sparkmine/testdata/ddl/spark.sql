@@ -145,6 +145,7 @@ CREATE TABLE IF NOT EXISTS `stages` (
   `parent_stage_ids` array<bigint>,
   `call_site` string,
   `stage_kind` string,
+  `source_uri` string,
   `dt` DATE
 )
 USING PARQUET
@@ -206,6 +207,7 @@ CREATE TABLE IF NOT EXISTS `findings` (
   `impact_wall_ms` bigint,
   `impact_cost_share` double,
   `rejected` array<struct<`key`:string,`current`:string,`proposed`:string,`reason`:string,`alternative`:string,`checks`:array<string>>>,
+  `source_uri` string,
   `dt` DATE
 )
 USING PARQUET
