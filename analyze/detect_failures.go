@@ -172,9 +172,9 @@ func (d taskFailures) Detect(app *extract.App) []FindingRow {
 	if sev > None {
 		msgs = append(msgs, smsgs...)
 		f := appFinding(d.Name(), sev, math.Max(d.c.Grades.scoreAsc(r), 1),
-			fmt.Sprintf("%d failed tasks, %d failed jobs, %d failed stages", app.Row.FailedTasks, jobs, stages))
-		f.Detail = fmt.Sprintf("%d of %d tasks failed (%.1f%%); %d jobs and %d stages failed for good. %s",
-			app.Row.FailedTasks, app.Row.Tasks, r*100, jobs, stages, strings.Join(msgs, " | "))
+			fmt.Sprintf("%s, %s, %s", count(app.Row.FailedTasks, "failed task"), count(jobs, "failed job"), count(stages, "failed stage")))
+		f.Detail = fmt.Sprintf("%d of %s failed (%.1f%%); %s and %s failed for good. %s",
+			app.Row.FailedTasks, count(app.Row.Tasks, "task"), r*100, count(jobs, "job"), count(stages, "stage"), strings.Join(msgs, " | "))
 		f.Evidence = []Evidence{
 			ev("failed_task_rate", r, d.c.Grades.at(d.c.Grades.asc(r))),
 			ev("failed_jobs", float64(jobs), 1),
@@ -279,4 +279,12 @@ func (d taskFailures) wallMS(app *extract.App, f FindingRow) float64 {
 		return float64(app.Row.DurationMS)
 	}
 	return d.wastedCoreMS(app, f) / math.Max(1, float64(slots(app)))
+}
+
+// count returns "1 task" or "n tasks".
+func count[N ~int | ~int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
