@@ -12,31 +12,8 @@
 // hyparquet and hyparquet-compressors (for zstd) are found under
 // $SPARKMINE_TOOLS/node/node_modules or .tools/node/node_modules above this
 // script or the working directory (scripts/install-test-deps.sh).
-import { createRequire } from "node:module";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-function toolDirs() {
-  const dirs = [];
-  if (process.env.SPARKMINE_TOOLS) dirs.push(join(process.env.SPARKMINE_TOOLS, "node"));
-  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (let d = resolve(start); ; d = dirname(d)) {
-      dirs.push(join(d, ".tools", "node"));
-      if (dirname(d) === d) break;
-    }
-  }
-  return dirs;
-}
-
-async function load(pkg) {
-  for (const dir of toolDirs()) {
-    if (!existsSync(join(dir, "node_modules", pkg))) continue;
-    const require = createRequire(join(dir, "package.json"));
-    return import(pathToFileURL(require.resolve(pkg)).href);
-  }
-  throw new Error(`${pkg} not found (looked in ${toolDirs().join(", ")}); run scripts/install-test-deps.sh`);
-}
+import { readFileSync } from "node:fs";
+import { loadTool as load } from "../tools.mjs";
 
 // typeOf spells a schema node's type as DuckDB does.
 function typeOf(node) {
