@@ -218,7 +218,10 @@ func (b *Builder) fillUsage(r *AppRow, execs []ExecutorRow, jobs []Job) {
 		r.ExecutorTimeMS += e.LifetimeMS * cores
 	}
 	r.MaxExecutors = maxConcurrent(execs)
-	r.Utilization = ratio(float64(r.TaskTimeMS), float64(r.ExecutorTimeMS))
+	if r.ExecutorTimeMS > 0 { // else undefined: NULL
+		u := float64(r.TaskTimeMS) / float64(r.ExecutorTimeMS)
+		r.Utilization = &u
+	}
 	for _, j := range jobs {
 		r.Jobs++
 		if j.Result == "JobFailed" {

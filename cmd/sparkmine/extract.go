@@ -144,9 +144,9 @@ func printApp(w io.Writer, app *extract.App, asJSON bool) error {
 		}{analyze.AppRecord{AppRow: app.Row}, nonNil(app.Stages), nonNil(app.Executors)})
 	}
 	r := app.Row
-	fmt.Fprintf(w, "app %s attempt %q %q: %s, Spark %s, %s, %d jobs (%d failed), %d stages (%d failed), %d tasks (%d failed), %d executors max, utilisation %.0f%%\n",
+	fmt.Fprintf(w, "app %s attempt %q %q: %s, Spark %s, %s, %d jobs (%d failed), %d stages (%d failed), %d tasks (%d failed), %d executors max, utilisation %s\n",
 		r.AppID, r.AttemptID, r.AppName, r.Status, r.SparkVersion, fmtMS(r.DurationMS), r.Jobs, r.FailedJobs,
-		r.Stages, r.FailedStages, r.Tasks, r.FailedTasks, r.MaxExecutors, 100*r.Utilization)
+		r.Stages, r.FailedStages, r.Tasks, r.FailedTasks, r.MaxExecutors, percent(r.Utilization))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "stage\tattempt\tstatus\tkind\ttasks\tfailed\tduration\trun time\tp50 task\tmax task\tskew\tshuffle read\tshuffle write\tspill (disk)\t")
 	for _, s := range app.Stages {
@@ -188,4 +188,12 @@ func fmtBytes(b int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f%ciB", float64(b)/float64(div), "KMGTPE"[exp])
+}
+
+// percent prints a ratio as a percentage, or "n/a" when it is undefined.
+func percent(r *float64) string {
+	if r == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", 100**r)
 }
