@@ -83,6 +83,9 @@ func lastRecord(t *testing.T, stderr, msg string) map[string]any {
 
 func TestExitCodes(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	for _, k := range []string{"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_ENTERPRISE"} {
+		t.Setenv(k, "")
+	}
 	broken := t.TempDir()
 	good, err := os.ReadFile(filepath.Join("samples", "application_1764000000000_0001.zstd"))
 	if err != nil {
@@ -107,6 +110,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad since", []string{"run", "--since", "yesterday"}, 2, "--since"},
 		{"unknown config key", []string{"run", "--config", "testdata/config/unknown-key.bad.yaml"}, 2, "line 4: field gradez not found"},
 		{"bad grades", []string{"run", "--config", "testdata/config/bad-grades.bad.yaml"}, 2, "detectors.task_skew"},
+		{"gemini without credentials", []string{"run", "--llm", "gemini", "--out", t.TempDir()}, 2, "no Gemini credentials"},
 		{"bad gemini mode", []string{"run", "--config", "testdata/config/gemini-mode.bad.yaml"}, 2, `config: gemini: mode \"foo\": want off`},
 		{"missing config", []string{"run", "--config", "testdata/config/nope.yaml"}, 2, "no such file"},
 		{"source without logs", []string{"run", "--source", t.TempDir(), "--out", t.TempDir()}, 2, "no event log in"},

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/extract/redact"
 	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/store/storeurl"
@@ -134,6 +135,11 @@ func runRun(ctx context.Context, o *runOptions, c *console) error {
 	shard, err := pipeline.ParseShard(cfg.Shard, os.Getenv)
 	if err != nil {
 		return usagef("run: %v", err)
+	}
+	if cfg.Gemini.Mode == diagnose.ModeGemini { // credentials are checked before anything is read
+		if _, err := diagnose.New(ctx, cfg.Gemini, nil, nil); err != nil {
+			return usagef("run: --llm gemini: %v", err)
+		}
 	}
 	if o.compact && shard.N > 1 {
 		return usagef("run: --compact with --shard %s: shards would fold the same days at once; run sparkmine compact after every shard", shard)
