@@ -77,7 +77,7 @@ func AnalyzeApp(app *extract.App, cfg Config) Result {
 				f.ExecutionID = st.SQLExecutionID
 			}
 			f.AppID, f.AttemptID = app.Row.AppID, app.Row.AttemptID
-			f.RunID, f.AppName = app.Row.RunID, app.Row.AppName
+			f.RunID, f.AppName, f.SourceURI = app.Row.RunID, app.Row.AppName, app.Row.SourceURI
 			nameOperators(app, &f)
 			f.FindingID = findingID(f)
 			f.EstWasteUSD = estimateWaste(d, app, f, cost, coreMSUSD)

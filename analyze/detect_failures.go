@@ -173,9 +173,9 @@ func (d taskFailures) Detect(app *extract.App) []FindingRow {
 	if sev > None {
 		msgs = append(msgs, smsgs...)
 		f := appFinding(d.Name(), sev, math.Max(d.c.Grades.scoreAsc(r), 1),
-			fmt.Sprintf("%d failed tasks, %d failed jobs, %d failed stages", failed, jobs, stages))
-		f.Detail = fmt.Sprintf("%d of %d tasks failed (%.1f%%); %d jobs and %d stages failed for good. %s. %s",
-			failed, app.Row.Tasks, r*100, jobs, stages, endReasons(app), failingExecutors(app))
+			fmt.Sprintf("%s, %s, %s", count(failed, "failed task"), count(jobs, "failed job"), count(stages, "failed stage")))
+		f.Detail = fmt.Sprintf("%d of %s failed (%.1f%%); %s and %s failed for good. %s. %s",
+			failed, count(app.Row.Tasks, "task"), r*100, count(jobs, "job"), count(stages, "stage"), endReasons(app), failingExecutors(app))
 		f.Evidence = []Evidence{
 			ev("failed_task_rate", r, d.c.Grades.at(d.c.Grades.asc(r))),
 			ev("failed_jobs", float64(jobs), 1),
@@ -314,4 +314,12 @@ func crashedTasks(app *extract.App) int64 {
 		n -= max(st.ResubmittedTasks, 0)
 	}
 	return max(n, 0)
+}
+
+// count returns "1 task" or "n tasks".
+func count[N ~int | ~int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -68,6 +68,8 @@ type FindingRow struct {
 	// Rejected are the proposals a check refused, each with the check
 	// that failed in Checks: kept for the audit, never to apply.
 	Rejected []Recommendation `parquet:"rejected,list" json:"rejected"`
+	// SourceURI is the app's: the log the finding was read from.
+	SourceURI string `parquet:"source_uri,zstd" json:"source_uri"`
 }
 
 // Evidence is a metric, its value and the threshold it crossed.

@@ -43,6 +43,7 @@ func (b *Builder) Finish(truncated bool) *App {
 	a.Row.PlanExcerpt = slowestPlan(a.SQL)
 	for i := range a.Stages {
 		a.Stages[i].AppID, a.Stages[i].AttemptID, a.Stages[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
+		a.Stages[i].SourceURI = a.Row.SourceURI
 	}
 	for i := range a.Executors {
 		a.Executors[i].AppID, a.Executors[i].AttemptID, a.Executors[i].RunID = a.Row.AppID, a.Row.AttemptID, a.Row.RunID
@@ -231,7 +232,10 @@ func (b *Builder) fillUsage(r *AppRow, execs []ExecutorRow, jobs []Job) {
 		r.ExecutorTimeMS += e.LifetimeMS * cores
 	}
 	r.MaxExecutors = maxConcurrent(execs)
-	r.Utilization = ratio(float64(r.TaskTimeMS), float64(r.ExecutorTimeMS))
+	if r.ExecutorTimeMS > 0 { // else undefined: NULL
+		u := float64(r.TaskTimeMS) / float64(r.ExecutorTimeMS)
+		r.Utilization = &u
+	}
 	for _, j := range jobs {
 		r.Jobs++
 		if j.Result == "JobFailed" {

@@ -44,12 +44,12 @@ type AppRow struct {
 	DriverCores      int64 `parquet:"driver_cores" json:"driver_cores"`
 	DriverMemoryMB   int64 `parquet:"driver_memory_mb" json:"driver_memory_mb"`
 
-	ExecutorTimeMS     int64   `parquet:"executor_time_ms" json:"executor_time_ms"`         // allocated core-time: Σ executor lifetime × cores
-	ExecutorLifetimeMS int64   `parquet:"executor_lifetime_ms" json:"executor_lifetime_ms"` // Σ executor lifetime (for memory-hours)
-	TaskTimeMS         int64   `parquet:"task_time_ms" json:"task_time_ms"`                 // used core-time: Σ task executor run time
-	Utilization        float64 `parquet:"utilization" json:"utilization"`                   // task_time_ms ÷ executor_time_ms
-	JobTimeMS          int64   `parquet:"job_time_ms" json:"job_time_ms"`                   // wall time with at least one job running
-	DriverTimeMS       int64   `parquet:"driver_time_ms" json:"driver_time_ms"`             // duration − job_time_ms
+	ExecutorTimeMS     int64    `parquet:"executor_time_ms" json:"executor_time_ms"`         // allocated core-time: Σ executor lifetime × cores
+	ExecutorLifetimeMS int64    `parquet:"executor_lifetime_ms" json:"executor_lifetime_ms"` // Σ executor lifetime (for memory-hours)
+	TaskTimeMS         int64    `parquet:"task_time_ms" json:"task_time_ms"`                 // used core-time: Σ task executor run time
+	Utilization        *float64 `parquet:"utilization,optional" json:"utilization"`          // task_time_ms ÷ executor_time_ms; NULL with no executor time
+	JobTimeMS          int64    `parquet:"job_time_ms" json:"job_time_ms"`                   // wall time with at least one job running
+	DriverTimeMS       int64    `parquet:"driver_time_ms" json:"driver_time_ms"`             // duration − job_time_ms
 
 	InputBytes         int64 `parquet:"input_bytes" json:"input_bytes"`
 	OutputBytes        int64 `parquet:"output_bytes" json:"output_bytes"`
@@ -183,6 +183,8 @@ type StageRow struct {
 	ParentStageIDs []int64 `parquet:"parent_stage_ids,list" json:"parent_stage_ids"`
 	CallSite       string  `parquet:"call_site,zstd" json:"call_site"`
 	StageKind      string  `parquet:"stage_kind,zstd" json:"stage_kind"`
+	// SourceURI is the app's: the log the row was read from.
+	SourceURI string `parquet:"source_uri,zstd" json:"source_uri"`
 }
 
 // ExecutorRow is one row of the executors table.

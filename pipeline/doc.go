@@ -31,7 +31,10 @@
 //     logs of the same app attempt.
 //  2. A log read again (it grew, it finished, --reprocess) replaces its old
 //     rows: a part file it shared with untouched logs is rewritten without
-//     them, and those logs get entries pointing at the new part.
+//     them, and those logs get entries pointing at the new part. Of several
+//     logs of one app attempt (the same app under two paths) one holds the
+//     rows (dedupe.go: finished, then larger, then newer, then first key);
+//     the others are ledger entries with status duplicate and no rows.
 //  3. After every log is done, the run writes its ledger file
 //     _sparkmine/ledger/<run>.json (one entry per log: fingerprint and the
 //     part files holding its rows), then the manifest

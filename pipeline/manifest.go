@@ -14,12 +14,13 @@ type Manifest struct {
 	Out      string    `json:"out"`
 	Version  string    `json:"sparkmine_version"`
 
-	Counts     Counts       `json:"counts"`
-	BytesIn    int64        `json:"bytes_in"`  // compressed bytes read from the source
-	BytesOut   int64        `json:"bytes_out"` // uncompressed event-log bytes decoded
-	Unreadable []Unreadable `json:"unreadable"`
-	Problems   []string     `json:"problems,omitempty"` // listing problems (gaps in rolling logs…)
-	Warnings   int64        `json:"warnings"`           // malformed lines over all logs
+	Counts       Counts       `json:"counts"`
+	BytesIn      int64        `json:"bytes_in"`      // compressed bytes read from the source
+	BytesDecoded int64        `json:"bytes_decoded"` // uncompressed event-log bytes decoded
+	BytesOut     int64        `json:"bytes_out"`     // Parquet bytes written (staged parts, rewrites included)
+	Unreadable   []Unreadable `json:"unreadable"`
+	Problems     []string     `json:"problems,omitempty"` // listing problems (gaps in rolling logs…)
+	Warnings     int64        `json:"warnings"`           // malformed lines over all logs
 	// Unlisted are source entries the listing could not take as objects
 	// (unreadable folders, symbolic link loops, links out of the source,
 	// keys escaping it); Damaged are logs read with damage (a completed log
@@ -55,6 +56,7 @@ type Counts struct {
 	Processed         int `json:"processed"`
 	Reprocessed       int `json:"reprocessed"` // processed again because they changed (or --reprocess)
 	Failed            int `json:"failed"`
+	Duplicates        int `json:"duplicates"` // logs of an app attempt another log holds (see oneLogPerApp)
 	Apps              int `json:"apps"`
 	Stages            int `json:"stages"`
 	Executors         int `json:"executors"`

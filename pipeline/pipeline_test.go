@@ -117,6 +117,22 @@ var (
 	sameDataset = pipelinetest.Equal
 )
 
+// partBytes sums the sizes of the dataset's part files.
+func partBytes(t *testing.T, out store.Store) int64 {
+	t.Helper()
+	var n int64
+	for _, tbl := range dataset.Tables {
+		err := out.List(context.Background(), tbl.Name()+"/", func(o store.ObjectInfo) error {
+			n += o.Size
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
 func TestRunIdempotentAndIncremental(t *testing.T) {
 	ctx := context.Background()
 	srcDir := copyLogs(t, sampleSet...)
@@ -133,6 +149,9 @@ func TestRunIdempotentAndIncremental(t *testing.T) {
 	if n := len(first["apps"]); n != len(sampleSet) {
 		t.Fatalf("apps table has %d rows, want %d", n, len(sampleSet))
 	}
+	if parts := partBytes(t, out); m1.BytesOut != parts || m1.BytesDecoded <= m1.BytesIn {
+		t.Errorf("first run: bytes_out %d, want the %d bytes of its part files; bytes_decoded %d, bytes_in %d", m1.BytesOut, parts, m1.BytesDecoded, m1.BytesIn)
+	}
 
 	m2, err := Run(ctx, testOptions(src, out))
 	if err != nil {
@@ -143,7 +162,7 @@ func TestRunIdempotentAndIncremental(t *testing.T) {
 	}
 	sameDataset(t, "after a rerun", readDataset(t, out), first)
 
-	addLog(t, srcDir, "spark/local-1426533911241")
+	addLog(t, srcDir, "spark/local-1425081759269") // not spark/local-1426533911241: the legacy folder holds that app
 	m3, err := Run(ctx, testOptions(src, out))
 	if err != nil {
 		t.Fatalf("third run: %v", err)

@@ -34,7 +34,7 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 	}
 	r.mu.Lock()
 	r.m.BytesIn += ls.BytesIn
-	r.m.BytesOut += ls.BytesOut
+	r.m.BytesDecoded += ls.BytesOut
 	r.mu.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,6 +32,11 @@ type Options struct {
 	Shard             Shard
 	IncludeIncomplete bool // read in-progress logs too
 	Reprocess         bool // ignore the ledger: read every log again
+	AllowEmpty        bool // a source that lists no event log is a run of nothing, not ErrNoLogs
+	// CompactTouched compacts, once the run has committed, the days it
+	// wrote parts into (see Compact; one shard only: shards would fold
+	// the same days at once).
+	CompactTouched bool
 
 	Analyze  analyze.Config
 	Diagnose diagnose.Config
@@ -73,6 +79,11 @@ type Progress struct {
 // ErrPartial is returned (wrapped) when the run committed but some logs were
 // unreadable: the manifest lists them.
 var ErrPartial = errors.New("some logs were unreadable")
+
+// ErrNoLogs is returned (wrapped, with what the listing found) when the
+// source lists no event log and Options.AllowEmpty is not set: a typo in a
+// prefix should not look like a quiet night.
+var ErrNoLogs = errors.New("no event log")
 
 // Run runs the job once. It returns the committed manifest; the error is nil,
 // wraps ErrPartial (committed, some logs unreadable), or says why nothing was
@@ -187,9 +198,12 @@ func (r *run) run(ctx context.Context) (_ *Manifest, err error) {
 	if err := r.tx.Tidy(ctx); err != nil {
 		r.log.Warn("delete superseded part files", "error", err.Error())
 	}
+	if err := r.compactTouched(ctx); err != nil {
+		return m, fmt.Errorf("run %s committed; compacting the days it touched: %w", m.RunID, err)
+	}
 	r.log.Info("run done", "processed", m.Counts.Processed, "failed", m.Counts.Failed,
 		"skipped_done", m.Counts.SkippedDone, "findings", m.Findings, "seconds", m.Seconds,
-		"bytes_in", m.BytesIn, "bytes_out", m.BytesOut)
+		"bytes_in", m.BytesIn, "bytes_decoded", m.BytesDecoded, "bytes_out", m.BytesOut)
 	if m.problems() > 0 {
 		return m, fmt.Errorf("%d unreadable of %d logs, %d damaged, %d source entries unlisted: %w (see %s)",
 			m.Counts.Failed, len(todo), len(m.Damaged), len(m.Unlisted), ErrPartial, r.o.Out.URI(runsDir+m.RunID+".json"))
@@ -228,13 +242,17 @@ func (r *run) list(ctx context.Context) ([]logfile.Log, error) {
 		r.log.Error("source entry unlisted", "entry", o.Source.URI(key), "error", reason.Error())
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", o.Source.URI(""), err)
+		return nil, err // the store's error names the listing
 	}
 	logs, problems := logfile.Discover(objs)
 	for _, p := range problems {
 		m.Problems = append(m.Problems, p.Key+": "+p.Reason)
 	}
 	m.Counts.Objects, m.Counts.Logs = len(objs), len(logs)
+	if len(logs) == 0 && !o.AllowEmpty {
+		return nil, fmt.Errorf("%w in %s: %s (--allow-empty makes this a run of nothing)",
+			ErrNoLogs, o.Source.URI(""), found(objs))
+	}
 	return logs, nil
 }
 
@@ -263,6 +281,31 @@ func (r *run) gone(logs []logfile.Log) {
 	if len(keys) > 0 {
 		r.log.Warn("logs gone from the source", "logs", len(keys), "pruned", r.o.Prune)
 	}
+}
+
+// found says what a listing that held no event log did hold.
+func found(objs []logfile.Object) string {
+	if len(objs) == 0 {
+		return "it lists no object"
+	}
+	const show = 3
+	keys := make([]string, 0, show)
+	for _, o := range objs[:min(show, len(objs))] {
+		keys = append(keys, o.Key)
+	}
+	more := ""
+	if len(objs) > show {
+		more = fmt.Sprintf(", and %d more", len(objs)-show)
+	}
+	return fmt.Sprintf("it lists %s, none an event log (%s%s)", plural(len(objs), "object"), strings.Join(keys, ", "), more)
+}
+
+// plural returns "1 object" or "n objects".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // selectLogs applies the shard, in-progress, since and ledger filters.
@@ -300,6 +343,7 @@ func (r *run) selectLogs(logs []logfile.Log) []logfile.Log {
 			todo = append(todo, l)
 		}
 	}
+	todo = r.oneLogPerApp(todo)
 	// Largest first: the long poles start early, so W workers finish together.
 	sort.SliceStable(todo, func(i, j int) bool { return todo[i].Size > todo[j].Size })
 	return todo
@@ -351,4 +395,23 @@ func (r *run) processAll(ctx context.Context, todo []logfile.Log) error {
 	}
 	r.tx.Record(r.entries...)
 	return nil
+}
+
+// compactTouched compacts the days the committed run wrote into.
+func (r *run) compactTouched(ctx context.Context) error {
+	if !r.o.CompactTouched {
+		return nil
+	}
+	if r.o.Shard.N > 1 {
+		return errors.New("compacting from a shard of many: compact once, after every shard")
+	}
+	days := r.tx.days()
+	if len(days) == 0 {
+		return nil
+	}
+	cm, err := Compact(ctx, CompactOptions{Out: r.o.Out, Days: func(d string) bool { return days[d] }, Now: r.o.Now, Version: r.o.Version})
+	if cm != nil {
+		r.log.Info("compacted the days the run touched", "compact_run_id", cm.RunID, "days", len(days), "folded", cm.Counts.Processed)
+	}
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sparkmine/sparkmine/store"
 )
@@ -28,11 +29,24 @@ func staged(runID, key string) string { return stagingDir + runID + "/" + key }
 // parts' final keys.
 type stagingStore struct {
 	store.Store
-	runID string
+	runID   string
+	written *atomic.Int64 // bytes of the parts put
 }
 
 func (s stagingStore) Put(ctx context.Context, key string, r io.Reader) error {
-	return s.Store.Put(ctx, staged(s.runID, key), r)
+	return s.Store.Put(ctx, staged(s.runID, key), countingReader{r, s.written})
+}
+
+// countingReader adds the bytes read through it to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // publish moves a committed run's staged parts into place. A part already

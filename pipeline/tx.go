@@ -35,11 +35,12 @@ import (
 // or tidy cut short is finished by the next run's Recover. A crash at any
 // write followed by a rerun ends with the dataset of an uninterrupted run.
 type Tx struct {
-	out store.Store
-	id  RunID
-	now func() time.Time
-	st  *state // what the committed runs say; empty until Recover
-	seq atomic.Int64
+	out     store.Store
+	id      RunID
+	now     func() time.Time
+	st      *state // what the committed runs say; empty until Recover
+	seq     atomic.Int64
+	written atomic.Int64 // bytes of the parts staged
 
 	mu        sync.Mutex
 	staged    []string // final keys of every part staged
@@ -104,11 +105,24 @@ func (tx *Tx) Done(log, fingerprint string) bool { return tx.st.done(log, finger
 // folder under their final keys, named after the run. Safe for concurrent
 // use.
 func (tx *Tx) Stage(ctx context.Context, write func(st store.Store, name table.PartName) ([]string, error)) ([]string, error) {
-	keys, err := write(stagingStore{Store: tx.out, runID: tx.id.String()}, tx.id.part(int(tx.seq.Add(1))))
+	keys, err := write(stagingStore{Store: tx.out, runID: tx.id.String(), written: &tx.written}, tx.id.part(int(tx.seq.Add(1))))
 	tx.mu.Lock()
 	tx.staged = append(tx.staged, keys...)
 	tx.mu.Unlock()
 	return keys, err
+}
+
+// days returns the dt partitions the run staged parts into.
+func (tx *Tx) days() map[string]bool {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	days := map[string]bool{}
+	for _, k := range tx.staged {
+		if d, ok := table.PartDay(k); ok {
+			days[d] = true
+		}
+	}
+	return days
 }
 
 // Record adds ledger entries to the run. An entry replaces the log's
@@ -129,6 +143,7 @@ func (tx *Tx) Commit(ctx context.Context, m *Manifest) error {
 		return err
 	}
 	m.RunID = tx.id.String()
+	m.BytesOut = tx.written.Load()
 	sort.Slice(tx.entries, func(i, j int) bool { return tx.entries[i].Log < tx.entries[j].Log })
 	if len(tx.entries) > 0 {
 		lf := ledgerFile{RunID: m.RunID, Entries: tx.entries}

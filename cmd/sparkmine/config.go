@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -120,7 +121,7 @@ func (c *Config) validate() error {
 		return usagef("config: %v", err)
 	}
 	if err := c.Gemini.Validate(); err != nil {
-		return usagef("config: gemini: %v", err)
+		return usagef("config: %v", err) // it names gemini: itself
 	}
 	red, err := redact.New(append(append([]string{}, c.RedactPatterns...), c.Gemini.RedactPatterns...)...)
 	if err != nil {
@@ -157,12 +158,31 @@ func (c *Config) model(ctx context.Context) (llm.Model, error) {
 	return nil, nil
 }
 
-// print writes the effective config as YAML.
+// print writes the effective config as YAML, whole numbers held in float
+// fields as integers (268435456, not yaml.v3's 2.68435456e+08).
 func (c Config) print(w io.Writer) error {
+	var n yaml.Node
+	if err := n.Encode(c); err != nil {
+		return err
+	}
+	integralFloats(&n)
 	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
 	defer enc.Close()
-	return enc.Encode(c)
+	return enc.Encode(&n)
+}
+
+// integralFloats rewrites !!float scalars that hold a whole number below
+// 2^53 in integer form; they read back into the same float.
+func integralFloats(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!float" {
+		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			n.Tag, n.Value = "!!int", strconv.FormatFloat(f, 'f', -1, 64)
+		}
+	}
+	for _, c := range n.Content {
+		integralFloats(c)
+	}
 }
 
 // parseBytes reads a size like 4GiB, 512MiB, 2G or 1000000 (bytes); "" is 0.

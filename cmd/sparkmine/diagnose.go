@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -20,8 +18,8 @@ type diagnoseOptions struct {
 	cfg               Config
 }
 
-func cmdDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("diagnose", "--out DATASET --app APP_ID [--show] [flags]", stderr)
+func cmdDiagnose(ctx context.Context, args []string, stdout io.Writer, _ *console) error {
+	fs := newFlags("diagnose", "--out DATASET --app APP_ID [--show] [flags]", diagnoseExitCodes)
 	var o diagnoseOptions
 	var configPath, llm string
 	fs.StringVar(&o.out, "out", "", "the dataset (s3://bucket/prefix/ or a folder)")
@@ -30,11 +28,8 @@ func cmdDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&configPath, "config", "", "config file (YAML)")
 	fs.BoolVar(&o.show, "show", false, "print the stored audit chain (findings, prompt, response, accepted and rejected configs); send nothing")
 	fs.StringVar(&llm, "llm", "", "gemini (default) or dry-run (write the prompt, send nothing)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usagef("diagnose: %v", err)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	if o.out == "" || o.app == "" {
 		return usagef("diagnose: --out and --app are required")

@@ -151,10 +151,7 @@ func TestS3EndToEnd(t *testing.T) {
 	want := tables(t, out)
 
 	// SIGKILL at several points, then a rerun: the same dataset.
-	bin := filepath.Join(t.TempDir(), "sparkmine")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := binary(t)
 	for i, delay := range []time.Duration{30 * time.Millisecond, 150 * time.Millisecond, 400 * time.Millisecond, 900 * time.Millisecond} {
 		prefix := "killed-" + string(rune('a'+i)) + "/"
 		killedURL := "s3://" + outB + "/" + prefix

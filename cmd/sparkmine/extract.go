@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,32 +24,29 @@ type extractOptions struct {
 	s3   S3Config
 }
 
-func cmdExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("extract", "[--json] LOG...", stderr)
+func cmdExtract(ctx context.Context, args []string, stdout io.Writer, c *console) error {
+	fs := newFlags("extract", "[--json] LOG...", extractExitCodes)
 	o := extractOptions{}
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per app attempt: {app, stages, executors, queries, plan_nodes} with the Parquet column names")
 	fs.StringVar(&o.s3.Endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")
 	fs.BoolVar(&o.s3.PathStyle, "s3-path-style", false, "path-style S3 addressing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return usagef("extract: %v", err)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	o.logs = fs.Args()
 	if len(o.logs) == 0 {
 		return usagef("extract: name at least one log (a file, a folder of logs, or s3://bucket/key)")
 	}
-	return runExtract(ctx, o, stdout, stderr)
+	return runExtract(ctx, o, stdout, c)
 }
 
 // runExtract reads every log the arguments name and prints each app.
-func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer) error {
+func runExtract(ctx context.Context, o extractOptions, stdout io.Writer, c *console) error {
 	failed := 0
 	for _, arg := range o.logs {
 		st, logs, err := openLogs(ctx, arg, o.s3)
 		if err != nil {
-			fmt.Fprintf(stderr, "sparkmine: %s: %v\n", arg, err)
+			c.warn("unreadable log", "log", arg, "reason", err.Error())
 			failed++
 			continue
 		}
@@ -61,12 +56,12 @@ func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer)
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				fmt.Fprintf(stderr, "sparkmine: %v\n", err)
+				c.warn("unreadable log", "log", st.URI(l.Key), "reason", err.Error())
 				failed++
 				continue
 			}
 			for _, w := range app.Warnings {
-				fmt.Fprintf(stderr, "sparkmine: warning: %s\n", w)
+				c.warn("malformed line", "file", w.File, "line", w.Line, "reason", w.Reason)
 			}
 			rs := analyze.Rightsize(app, whatIfConfig.Detectors.Rightsize, whatIfConfig.Cost)
 			if err := printApp(stdout, app, rs, o.json); err != nil {
@@ -75,7 +70,7 @@ func runExtract(ctx context.Context, o extractOptions, stdout, stderr io.Writer)
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d logs: %w", failed, errPartial)
+		return fmt.Errorf("%s: %w", plural(failed, "log"), errPartial)
 	}
 	return nil
 }
@@ -108,7 +103,10 @@ func openLogs(ctx context.Context, arg string, s3 S3Config) (store.Store, []logf
 	if len(objs) == 0 {
 		return nil, nil, fmt.Errorf("no such log: %w", os.ErrNotExist)
 	}
-	logs, _ := logfile.Discover(objs)
+	logs, problems := logfile.Named(objs, name)
+	if len(logs) == 0 {
+		return nil, nil, fmt.Errorf("no event log there (%s, first: %s)", plural(len(problems), "problem"), problems[0])
+	}
 	return st, logs, nil
 }
 
@@ -162,9 +160,9 @@ func printApp(w io.Writer, app *extract.App, rs *analyze.Rightsizing, asJSON boo
 		}{record(app, rs), nonNil(app.Stages), nonNil(app.Executors), nonNil(app.Queries), nonNil(app.PlanNodes), nonNil(sims)})
 	}
 	r := app.Row
-	fmt.Fprintf(w, "app %s attempt %q %q: %s, Spark %s, %s, %d jobs (%d failed), %d stages (%d failed), %d tasks (%d failed), %d executors max, utilisation %.0f%%\n",
+	fmt.Fprintf(w, "app %s attempt %q %q: %s, Spark %s, %s, %d jobs (%d failed), %d stages (%d failed), %d tasks (%d failed), %d executors max, utilisation %s\n",
 		r.AppID, r.AttemptID, r.AppName, r.Status, r.SparkVersion, fmtMS(r.DurationMS), r.Jobs, r.FailedJobs,
-		r.Stages, r.FailedStages, r.Tasks, r.FailedTasks, r.MaxExecutors, 100*r.Utilization)
+		r.Stages, r.FailedStages, r.Tasks, r.FailedTasks, r.MaxExecutors, percent(r.Utilization))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "stage\tattempt\tstatus\tkind\ttasks\tfailed\tduration\trun time\tp50 task\tmax task\tskew\tshuffle read\tshuffle write\tspill (disk)\t")
 	for _, s := range app.Stages {
@@ -220,4 +218,12 @@ func fmtBytes(b int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f%ciB", float64(b)/float64(div), "KMGTPE"[exp])
+}
+
+// percent prints a ratio as a percentage, or "n/a" when it is undefined.
+func percent(r *float64) string {
+	if r == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", 100**r)
 }

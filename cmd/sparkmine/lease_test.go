@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -50,14 +51,32 @@ func leaseBackends(t *testing.T) []leaseBackend {
 	return []leaseBackend{locals, s3s}
 }
 
-// binary builds sparkmine into the test's temporary folder (the build
-// cache makes every build but the first a link).
+var buildOnce struct {
+	sync.Once
+	bin string
+	err error
+}
+
+// binary builds sparkmine once per test binary, into one folder that every
+// run reuses (so no run leaves a binary behind).
 func binary(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "sparkmine")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
+	buildOnce.Do(func() {
+		dir := filepath.Join(os.TempDir(), "sparkmine-test-bin")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			buildOnce.err = err
+			return
+		}
+		buildOnce.bin = filepath.Join(dir, "sparkmine")
+		build := exec.Command("go", "build", "-o", buildOnce.bin, ".")
+		build.Env = append(os.Environ(), "GOCACHE="+goCache) // not a test's XDG_CACHE_HOME
+		if b, err := build.CombinedOutput(); err != nil {
+			buildOnce.err = fmt.Errorf("go build: %v\n%s", err, b)
+		}
+	})
+	if buildOnce.err != nil {
+		t.Fatal(buildOnce.err)
 	}
-	return bin
+	return buildOnce.bin
 }
 
 // leaseSource copies the shared spark/ logs and a zstd log into a folder.
@@ -249,7 +268,7 @@ func TestRunErrorsExitCodes(t *testing.T) {
 		{fmt.Errorf("run x: %w", pipeline.ErrLeaseLost), 1},
 	} {
 		var stderr strings.Builder
-		if got := exitCode(c.err, &stderr); got != c.want {
+		if got := exitCode(c.err, newConsole(&stderr)); got != c.want {
 			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
 		}
 	}

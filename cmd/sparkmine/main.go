@@ -30,9 +30,6 @@ import (
 	"github.com/sparkmine/sparkmine/pipeline"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 const usage = `sparkmine mines Apache Spark event logs.
 
 Usage:
@@ -41,7 +38,9 @@ Usage:
   sparkmine extract  [--json] LOG...
   sparkmine report   --out DATASET [--week 2026-W47] [--format html|md] [-o FILE] [--weeks 12] [--config FILE]
   sparkmine diagnose --out DATASET --app APP_ID [--attempt ID]
-  sparkmine version
+  sparkmine compact  --out DATASET [--older-than 7d]
+  sparkmine ddl      --engine athena|spark|hive|duckdb [--out DATASET]
+  sparkmine --version
 
 URLs are s3://bucket/prefix/, file:///path or a plain path. Run "sparkmine CMD -h" for a command's flags.
 
@@ -63,20 +62,40 @@ func (e usageError) Is(t error) bool { return t == errUsage }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
-// exitCodes ends every command's help.
-const exitCodes = "\nExit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or the shard's lease is held;\n3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it).\n"
+// Exit codes each command's help lists: run's all; the others fewer.
+const (
+	runExitCodes      = "\nExit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or the shard's lease is held;\n3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it).\n"
+	extractExitCodes  = "\nExit codes: 0 every log read; 2 bad usage; 3 some logs unreadable (each named on stderr).\n"
+	diagnoseExitCodes = "\nExit codes: 0 diagnosed (the row is printed and stored); 1 failed, nothing stored; 2 bad usage or config.\n"
+)
 
 // newFlags returns a command's flag set whose help shows its synopsis, its
-// flags and the exit codes.
-func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+// flags and its exit codes. Parse it with parseFlags.
+func newFlags(name, synopsis, exitCodes string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: sparkmine %s %s\n\n", name, synopsis)
+		fmt.Fprintf(fs.Output(), "Usage: sparkmine %s %s\n\n", name, synopsis)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, exitCodes)
+		fmt.Fprint(fs.Output(), exitCodes)
 	}
 	return fs
+}
+
+// parseFlags parses args. -h prints the help on stdout and returns errHelp;
+// a bad flag is a usage error, which the console reports (off a terminal as
+// one JSON line, so the flag package itself prints nothing).
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return errHelp
+	case err != nil:
+		return usagef("%s: %v (see sparkmine %s -h)", fs.Name(), err, fs.Name())
+	}
+	return nil
 }
 
 func main() {
@@ -88,50 +107,55 @@ func main() {
 
 // run dispatches a subcommand and maps its error to an exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newConsole(stderr)
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+		if c.tty {
+			fmt.Fprint(stderr, usage)
+		}
+		return exitCode(usagef("no command (sparkmine help lists them)"), c)
 	}
 	var err error
 	switch args[0] {
 	case "run":
-		err = cmdRun(ctx, args[1:], stdout, stderr)
+		err = cmdRun(ctx, args[1:], stdout, c)
 	case "extract":
-		err = cmdExtract(ctx, args[1:], stdout, stderr)
+		err = cmdExtract(ctx, args[1:], stdout, c)
 	case "report":
-		err = cmdReport(ctx, args[1:], stdout, stderr)
+		err = cmdReport(ctx, args[1:], stdout, c)
 	case "diagnose":
-		err = cmdDiagnose(ctx, args[1:], stdout, stderr)
+		err = cmdDiagnose(ctx, args[1:], stdout, c)
 	case "mcp":
-		err = cmdMCP(ctx, args[1:], stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, "sparkmine", buildVersion())
+		err = cmdMCP(ctx, args[1:], stdout, c.w)
+	case "compact":
+		err = cmdCompact(ctx, args[1:], stdout, c)
+	case "ddl":
+		err = cmdDDL(ctx, args[1:], stdout, c)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
-		fmt.Fprintf(stderr, "sparkmine: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		err = usagef("unknown command %q (sparkmine help lists them)", args[0])
 	}
-	return exitCode(err, stderr)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("stopped by a signal, nothing committed: %w", err)
+	}
+	return exitCode(err, c)
 }
 
-func exitCode(err error, stderr io.Writer) int {
+// exitCode maps err to the exit code and reports it on the console.
+func exitCode(err error, c *console) int {
+	code := 1
 	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, errHelp):
+	case err == nil, errors.Is(err, errHelp):
 		return 0
 	case errors.Is(err, errUsage), errors.Is(err, pipeline.ErrLeaseHeld):
-		fmt.Fprintln(stderr, "sparkmine:", err)
-		return 2
+		code = 2
 	case errors.Is(err, pipeline.ErrPublish):
-		fmt.Fprintln(stderr, "sparkmine:", err)
-		return 4
+		code = 4
 	case errors.Is(err, errPartial):
-		fmt.Fprintln(stderr, "sparkmine:", err)
-		return 3
-	default:
-		fmt.Fprintln(stderr, "sparkmine:", err)
-		return 1
+		code = 3
 	}
+	c.fail(err, code)
+	return code
 }

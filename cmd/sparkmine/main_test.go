@@ -32,24 +32,68 @@ func TestRunOnBundledSamples(t *testing.T) {
 			t.Errorf("no %s parts written", tbl)
 		}
 	}
-	if !strings.Contains(stderr, `"msg":"run done"`) || !strings.Contains(stderr, "1 in progress skipped") {
-		t.Errorf("stderr lacks the JSON log lines or the summary:\n%s", stderr)
+	if s := lastRecord(t, stderr, "run summary"); s["skipped_incomplete"] != 1.0 || s["processed"] != 6.0 {
+		t.Errorf("summary = %v, want 6 processed and 1 in progress skipped", s)
+	}
+	if s := lastRecord(t, stderr, "look at the dataset"); !strings.Contains(s["report"].(string), "sparkmine report --out "+out) {
+		t.Errorf("the demo does not say how to look at %s: %v", out, s)
 	}
 	// A rerun finds nothing new.
 	code, _, stderr = sparkmine(t, "run", "--out", out)
-	if code != 0 || !strings.Contains(stderr, "0 processed") {
+	if s := lastRecord(t, stderr, "run summary"); code != 0 || s["processed"] != 0.0 {
 		t.Errorf("rerun: exit %d, want 0 and nothing processed:\n%s", code, stderr)
 	}
 }
 
+// records parses stderr as a cron sees it: every line must be one JSON
+// object.
+func records(t *testing.T, stderr string) []map[string]any {
+	t.Helper()
+	var recs []map[string]any
+	for i, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if line == "" && stderr == "" {
+			break
+		}
+		var r map[string]any
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("stderr line %d is not a JSON object (%v): %q", i+1, err, line)
+		}
+		for _, k := range []string{"time", "level", "msg"} {
+			if _, ok := r[k]; !ok {
+				t.Fatalf("stderr line %d has no %q: %q", i+1, k, line)
+			}
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+// lastRecord returns the last stderr record whose msg is msg.
+func lastRecord(t *testing.T, stderr, msg string) map[string]any {
+	t.Helper()
+	recs := records(t, stderr)
+	for i := len(recs) - 1; i >= 0; i-- {
+		if recs[i]["msg"] == msg {
+			return recs[i]
+		}
+	}
+	t.Fatalf("no %q record on stderr:\n%s", msg, stderr)
+	return nil
+}
+
 func TestExitCodes(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	for _, k := range []string{"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_ENTERPRISE"} {
+		t.Setenv(k, "")
+	}
 	broken := t.TempDir()
 	good, err := os.ReadFile(filepath.Join("samples", "application_1764000000000_0001.zstd"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(broken, "application_1764000000000_0001.zstd"), good, 0o644)
+	named := filepath.Join(t.TempDir(), "big.json") // any name, when named
+	os.WriteFile(named, good, 0o644)
 	// A zstd log whose frame is garbage after its magic.
 	os.WriteFile(filepath.Join(broken, "application_1764000000000_0009.zstd"), []byte("\x28\xb5\x2f\xfd\xff\xff\xff\xff\xff\xff garbage"), 0o644)
 
@@ -59,19 +103,25 @@ func TestExitCodes(t *testing.T) {
 		want int
 		msg  string
 	}{
-		{"no command", nil, 2, "Usage"},
+		{"no command", nil, 2, "no command"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 		{"bad flag", []string{"run", "--nope"}, 2, "flag provided but not defined"},
 		{"bad shard", []string{"run", "--shard", "3/3"}, 2, "shard"},
 		{"bad since", []string{"run", "--since", "yesterday"}, 2, "--since"},
 		{"unknown config key", []string{"run", "--config", "testdata/config/unknown-key.bad.yaml"}, 2, "line 4: field gradez not found"},
 		{"bad grades", []string{"run", "--config", "testdata/config/bad-grades.bad.yaml"}, 2, "detectors.task_skew"},
+		{"gemini without credentials", []string{"run", "--llm", "gemini", "--out", t.TempDir()}, 2, "no Gemini credentials"},
+		{"bad gemini mode", []string{"run", "--config", "testdata/config/gemini-mode.bad.yaml"}, 2, `config: gemini: mode \"foo\": want off`},
 		{"missing config", []string{"run", "--config", "testdata/config/nope.yaml"}, 2, "no such file"},
+		{"source without logs", []string{"run", "--source", t.TempDir(), "--out", t.TempDir()}, 2, "no event log in"},
+		{"source without logs allowed", []string{"run", "--source", t.TempDir(), "--out", t.TempDir(), "--allow-empty"}, 0, "run summary"},
 		{"broken log among good", []string{"run", "--source", broken, "--out", t.TempDir()}, 3, "unreadable"},
+		{"extract of a log named big.json", []string{"extract", named}, 0, "app application_1764000000000_0001 "},
 		{"extract of a missing log", []string{"extract", filepath.Join(broken, "nope")}, 3, "no such log"},
 		{"diagnose without app", []string{"diagnose", "--out", t.TempDir()}, 2, "--app"},
 	} {
 		code, stdout, stderr := sparkmine(t, c.args...)
+		records(t, stderr)
 		if code != c.want || !strings.Contains(stdout+stderr, c.msg) {
 			t.Errorf("%s: exit %d, want %d with %q in the output:\n%s%s", c.name, code, c.want, c.msg, stdout, stderr)
 		}
@@ -85,7 +135,7 @@ func TestPrintConfig(t *testing.T) {
 	}
 	for _, want := range []string{
 		"source: s3://logs-bucket/spark-logs/", "workers: 7", "since: 36h0m0s", "region: eu-west-1",
-		"grades: [3, 6, 12, 24]", "vcpu_hour_usd: 0.05", "mode: dry-run", "max_apps: 5",
+		"grades: [3, 6, 12, 24]", "grades: [268435456, 536870912, 1073741824, 2147483648]", "vcpu_hour_usd: 0.05", "mode: dry-run", "max_apps: 5",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--print-config lacks %q:\n%s", want, stdout)
@@ -192,6 +242,11 @@ func TestReportOnTheDemoDataset(t *testing.T) {
 	code, stdout, stderr := sparkmine(t, "report", "--out", out, "--week", "2026-W30", "--format", "md")
 	if code != 0 || !strings.Contains(strings.ToLower(stdout+stderr), "no ") {
 		t.Errorf("empty week: exit %d, want 0 and a 'no data' message:\n%s%s", code, stdout, stderr)
+	}
+	// No --week: the latest full week that has data, said so.
+	code, stdout, stderr = sparkmine(t, "report", "--out", out, "--format", "md")
+	if r := lastRecord(t, stderr, "report written"); code != 0 || r["week"] != "2026-W45" || r["latest_week_with_data"] != true || !strings.Contains(stdout, "2026-W45") {
+		t.Errorf("default week: exit %d, record %v, want 2026-W45", code, r)
 	}
 	if code, _, _ := sparkmine(t, "report", "--out", out, "--week", "2026-W99"); code != 2 {
 		t.Errorf("bad week: exit %d, want 2", code)

@@ -44,27 +44,24 @@ type mcpOptions struct {
 }
 
 func cmdMCP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseMCP(args, stderr)
+	o, err := parseMCP(args, stdout)
 	if err != nil {
 		return err
 	}
 	return runMCP(ctx, o, os.Stdin, stdout, stderr)
 }
 
-func parseMCP(args []string, stderr io.Writer) (*mcpOptions, error) {
-	fs := newFlags("mcp", "--out DATASET [flags]", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, mcpHelp); fs.PrintDefaults() }
+func parseMCP(args []string, stdout io.Writer) (*mcpOptions, error) {
+	fs := newFlags("mcp", "--out DATASET [flags]", "")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), mcpHelp); fs.PrintDefaults() }
 	o := &mcpOptions{lim: sqldb.DefaultLimits()}
 	ds := datasetFlags(fs)
 	fs.StringVar(&o.http, "http", "", "serve streamable HTTP on this local address (e.g. 127.0.0.1:8765) instead of stdio")
 	fs.StringVar(&o.cache, "cache", "", "folder an S3 dataset is mirrored into (default: the user cache folder)")
 	fs.IntVar(&o.lim.MaxRows, "max-rows", o.lim.MaxRows, "rows one query may return")
 	fs.DurationVar(&o.lim.Timeout, "query-timeout", o.lim.Timeout, "time one query may run")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, errHelp
-		}
-		return nil, usagef("mcp: %v", err)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("mcp: unexpected argument %q", fs.Arg(0))

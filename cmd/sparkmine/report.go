@@ -3,11 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +13,7 @@ import (
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/storeurl"
+	"github.com/sparkmine/sparkmine/store/table"
 )
 
 // reportOptions are the flags of `sparkmine report`.
@@ -25,49 +23,50 @@ type reportOptions struct {
 	output string // "" or "-": stdout
 	weeks  int    // weeks of history before the report week, for trends
 	cfg    Config
+
+	latest bool      // no --week: the latest full week with data
+	now    time.Time // what "full" is measured against
 }
 
-const reportHelp = `Usage: sparkmine report --out DATASET [--week 2026-W47] [--format html|md] [-o FILE] [--config FILE]
+const reportHelp = `Usage: sparkmine report --out DATASET [--week 2026-W47] [--format html|md] [-o FILE|s3://bucket/key] [--config FILE]
 
-Writes the weekly cluster cost report of one ISO week (default: the last full
-week, UTC): cost and waste by job, user and queue, the top findings, LLM
-spending, growing jobs with a projection, and failed runs. HTML is one
-self-contained page with inline SVG charts; Markdown has the same tables.
+Writes the weekly cluster cost report of one ISO week (default: the latest
+full week, UTC, that has data; the summary line says so): cost and waste by
+job, user and queue, the top findings, LLM spending, growing jobs with a
+projection, and failed runs. HTML is one self-contained page with inline SVG
+charts; Markdown has the same tables.
 
 Exit codes: 0 ok (also for a week with no runs: the report says so); 1 the
-dataset could not be read; 2 bad usage or config.
+dataset could not be read or the report not written; 2 bad usage or config.
 
 Flags:
 `
 
-func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseReport(args, stderr, time.Now())
+func cmdReport(ctx context.Context, args []string, stdout io.Writer, c *console) error {
+	o, err := parseReport(args, stdout, time.Now())
 	if err != nil {
 		return err
 	}
-	return runReport(ctx, o, stdout, stderr)
+	return runReport(ctx, o, stdout, c)
 }
 
 // parseReport reads the flags and the config file; now decides the default week.
-func parseReport(args []string, stderr io.Writer, now time.Time) (*reportOptions, error) {
-	fs := newFlags("report", "--out DATASET [--week 2026-W47] [flags]", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportHelp); fs.PrintDefaults() }
+func parseReport(args []string, stdout io.Writer, now time.Time) (*reportOptions, error) {
+	fs := newFlags("report", "--out DATASET [--week 2026-W47] [flags]", "")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), reportHelp); fs.PrintDefaults() }
 	o := &reportOptions{}
 	var out, week, configPath, endpoint string
 	var pathStyle bool
 	fs.StringVar(&out, "out", "", "the dataset (s3://bucket/prefix/ or a folder; default: the config's out, else ./sparkmine-out)")
-	fs.StringVar(&week, "week", "", "ISO week, e.g. 2026-W47 (default: the last full week)")
+	fs.StringVar(&week, "week", "", "ISO week, e.g. 2026-W47 (default: the latest full week that has data)")
 	fs.StringVar(&o.format, "format", "", "html or md (default: from -o's extension, else html)")
-	fs.StringVar(&o.output, "o", "", "write the report to this file (default: stdout)")
+	fs.StringVar(&o.output, "o", "", "write the report to this file or s3://bucket/key (default: stdout)")
 	fs.IntVar(&o.weeks, "weeks", 12, "weeks before the report week read for trends")
 	fs.StringVar(&configPath, "config", "", "config file (YAML); its cost: section prices the report")
 	fs.StringVar(&endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store")
 	fs.BoolVar(&pathStyle, "s3-path-style", false, "path-style S3 addressing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, errHelp
-		}
-		return nil, usagef("report: %v", err)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("report: unexpected argument %q", fs.Arg(0))
@@ -92,7 +91,7 @@ func parseReport(args []string, stderr io.Writer, now time.Time) (*reportOptions
 
 // validate settles the week and the format.
 func (o *reportOptions) validate(week string, now time.Time) error {
-	o.week = report.LastFullWeek(now)
+	o.week, o.latest, o.now = report.LastFullWeek(now), week == "", now
 	if week != "" {
 		w, err := report.ParseWeek(week)
 		if err != nil {
@@ -116,10 +115,15 @@ func (o *reportOptions) validate(week string, now time.Time) error {
 }
 
 // runReport reads the weeks the report needs, builds it and writes it.
-func runReport(ctx context.Context, o *reportOptions, stdout, stderr io.Writer) error {
+func runReport(ctx context.Context, o *reportOptions, stdout io.Writer, c *console) error {
 	st, err := storeurl.Open(ctx, o.cfg.Out, o.cfg.S3.options())
 	if err != nil {
 		return usagef("report: --out: %v", err)
+	}
+	if o.latest {
+		if o.week, err = latestWeekWithData(ctx, st, o.now); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
 	}
 	in, err := readReportInput(ctx, st, o.week, o.weeks)
 	if err != nil {
@@ -134,10 +138,10 @@ func runReport(ctx context.Context, o *reportOptions, stdout, stderr io.Writer) 
 	if err := write(&buf); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if err := writeReport(o.output, buf.Bytes(), stdout); err != nil {
+	if err := writeReport(ctx, o.output, buf.Bytes(), stdout, o.cfg.S3); err != nil {
 		return err
 	}
-	summarizeReport(stderr, r, o)
+	summarizeReport(c, r, o)
 	return nil
 }
 
@@ -161,45 +165,72 @@ func readReportInput(ctx context.Context, st store.Store, week report.Week, back
 	return in, err
 }
 
-// writeReport writes b to path (through a temporary file, so a reader never
-// sees half a report), or to stdout when path is "" or "-".
-func writeReport(path string, b []byte, stdout io.Writer) error {
+// latestWeekWithData returns the latest full ISO week (ended before now)
+// that holds apps rows, from the dt partitions' names alone; with none, the
+// last full week.
+func latestWeekWithData(ctx context.Context, st store.Store, now time.Time) (report.Week, error) {
+	last := report.LastFullWeek(now)
+	best, found := last, false
+	err := st.List(ctx, "apps/", func(o store.ObjectInfo) error {
+		day, ok := table.PartDay(o.Key)
+		t, err := time.Parse(time.DateOnly, day)
+		if !ok || err != nil {
+			return nil
+		}
+		if w := report.WeekOf(t); !last.Less(w) && (!found || best.Less(w)) {
+			best, found = w, true
+		}
+		return nil
+	})
+	return best, err
+}
+
+// writeReport writes b to path, a file or s3://bucket/key, with one atomic
+// put (a reader never sees half a report), or to stdout when path is "" or
+// "-".
+func writeReport(ctx context.Context, path string, b []byte, stdout io.Writer, s3 S3Config) error {
 	if path == "" || path == "-" {
 		_, err := stdout.Write(b)
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".sparkmine-report-*")
+	dir, name := splitReportPath(path)
+	st, err := storeurl.Open(ctx, dir, s3.options())
 	if err != nil {
-		return fmt.Errorf("report: -o: %w", err)
+		return usagef("report: -o %s: %v", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("report: write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("report: write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("report: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("report: write %s: %w", path, err)
+	if err := st.Put(ctx, name, bytes.NewReader(b)); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }
 
-// summarizeReport prints one line about what was written.
-func summarizeReport(w io.Writer, r *report.Report, o *reportOptions) {
+// splitReportPath splits -o into the store root and the key under it.
+func splitReportPath(path string) (dir, name string) {
+	if loc, err := storeurl.Parse(path); err == nil && loc.Scheme == "s3" {
+		key := strings.TrimSuffix(loc.Prefix, "/")
+		i := strings.LastIndexByte(key, '/')
+		return "s3://" + loc.Bucket + "/" + key[:i+1], key[i+1:]
+	}
+	return filepath.Dir(path), filepath.Base(path)
+}
+
+// summarizeReport reports what was written.
+func summarizeReport(c *console, r *report.Report, o *reportOptions) {
 	to := "stdout"
 	if o.output != "" && o.output != "-" {
 		to = o.output
 	}
+	attrs := []any{"week", r.Week.String(), "format", o.format, "to", to, "latest_week_with_data", o.latest}
+	if o.latest {
+		to += " (no --week: the latest full week with data)"
+	}
 	if r.Empty() {
-		fmt.Fprintf(w, "sparkmine: report %s: no runs ended that week in %s; wrote an empty report (%s) to %s\n", r.Week, o.cfg.Out, o.format, to)
+		c.result("report written", fmt.Sprintf("report %s: no runs ended that week in %s; wrote an empty report (%s) to %s",
+			r.Week, o.cfg.Out, o.format, to), append(attrs, "runs", 0)...)
 		return
 	}
 	t := r.Totals
-	fmt.Fprintf(w, "sparkmine: report %s: %d runs, %d jobs, cost $%.2f, waste $%.2f; wrote %s to %s\n",
-		r.Week, t.Runs, t.Jobs, t.CostUSD, t.WasteUSD, o.format, to)
+	c.result("report written", fmt.Sprintf("report %s: %s, %s, cost $%.2f, waste $%.2f; wrote %s to %s",
+		r.Week, plural(t.Runs, "run"), plural(t.Jobs, "job"), t.CostUSD, t.WasteUSD, o.format, to),
+		append(attrs, "runs", t.Runs, "jobs", t.Jobs, "cost_usd", t.CostUSD, "waste_usd", t.WasteUSD)...)
 }

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"runtime/debug"
 	"time"
@@ -26,24 +25,26 @@ type runOptions struct {
 	reprocess   bool
 	waitLease   bool
 	prune       bool
+	allowEmpty  bool
+	compact     bool
 	llm         string
 	cfg         Config
 }
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseRun(args, stderr)
+func cmdRun(ctx context.Context, args []string, stdout io.Writer, c *console) error {
+	o, err := parseRun(args, stdout)
 	if err != nil {
 		return err
 	}
 	if o.printConfig {
 		return o.cfg.print(stdout)
 	}
-	return runRun(ctx, o, stderr)
+	return runRun(ctx, o, c)
 }
 
 // parseRun reads the config file, then lets the flags that were given override it.
-func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
-	fs := newFlags("run", "[flags]", stderr)
+func parseRun(args []string, stdout io.Writer) (*runOptions, error) {
+	fs := newFlags("run", "[flags]", runExitCodes)
 	o := &runOptions{}
 	var (
 		source, out, shard, since, endpoint, memory string
@@ -58,6 +59,8 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.BoolVar(&o.waitLease, "wait-lease", false, "wait while another run holds the shard's lease, instead of exiting 2")
 	fs.DurationVar(&leaseTTL, "lease-ttl", 0, "how long the shard's lease lasts unrenewed: a killed run blocks its shard this long (default 5m)")
 	fs.StringVar(&memory, "memory", "", "memory budget of the run, e.g. 4GiB (default: half the machine's or cgroup's memory)")
+	fs.BoolVar(&o.compact, "compact", false, "once the run has committed, fold the small part files of the days it wrote into (not with --shard K/N, N > 1: compact once after every shard)")
+	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "a source that lists no event log is a run of nothing (exit 0), not exit 2")
 	fs.StringVar(&o.llm, "llm", "", "Gemini diagnosis: off, dry-run (write prompts, send nothing) or gemini")
 	fs.StringVar(&source, "source", "", "where the event logs are (s3://bucket/prefix/ or a folder; default: the bundled sample logs)")
 	fs.StringVar(&out, "out", "", "where the dataset goes (s3://bucket/prefix/ or a folder; default ./sparkmine-out)")
@@ -67,11 +70,8 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.BoolVar(&incomplete, "include-incomplete", false, "read in-progress logs too")
 	fs.StringVar(&endpoint, "s3-endpoint", "", "endpoint of an S3-compatible store (credentials come from the AWS default chain)")
 	fs.BoolVar(&pathStyle, "s3-path-style", false, "path-style S3 addressing (most S3-compatible stores)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, errHelp
-		}
-		return nil, usagef("run: %v", err)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("run: unexpected argument %q", fs.Arg(0))
@@ -127,7 +127,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 }
 
 // runRun opens the stores and runs the pipeline once.
-func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
+func runRun(ctx context.Context, o *runOptions, c *console) error {
 	cfg := o.cfg
 	shard, err := pipeline.ParseShard(cfg.Shard, os.Getenv)
 	if err != nil {
@@ -137,13 +137,15 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger, progress := newLogger(stderr)
+	if o.compact && shard.N > 1 {
+		return usagef("run: --compact with --shard %s: shards would fold the same days at once; run sparkmine compact after every shard", shard)
+	}
 	sourceURL := cfg.Source
 	if sourceURL == "" {
 		if sourceURL, err = sampleLogs(); err != nil {
 			return fmt.Errorf("bundled sample logs: %w", err)
 		}
-		logger.Info("no --source: using the bundled sample logs", "source", sourceURL)
+		c.log.Info("no --source: using the bundled sample logs", "source", sourceURL)
 	}
 	src, err := storeurl.Open(ctx, sourceURL, cfg.S3.options())
 	if err != nil {
@@ -162,50 +164,62 @@ func runRun(ctx context.Context, o *runOptions, stderr io.Writer) error {
 	}
 	m, err := pipeline.Run(ctx, pipeline.Options{
 		Source: src, Out: out, Since: time.Duration(cfg.Since), Workers: cfg.Workers, Shard: shard,
-		IncludeIncomplete: cfg.IncludeIncomplete, Reprocess: o.reprocess,
+		IncludeIncomplete: cfg.IncludeIncomplete, Reprocess: o.reprocess, AllowEmpty: o.allowEmpty, CompactTouched: o.compact,
 		Analyze: cfg.Config, Diagnose: cfg.Gemini, Model: model, Redactor: cfg.red,
-		Logger: logger, Progress: progress, Version: buildVersion(), ConfigSHA256: cfg.sha256(),
+		Logger: c.log, Progress: func(p pipeline.Progress) { c.progress(progressLine(p)) }, Version: buildVersion(), ConfigSHA256: cfg.sha256(),
 		MemoryBudget: budget, LeaseTTL: time.Duration(cfg.LeaseTTL), WaitLease: o.waitLease, Prune: o.prune,
 	})
-	if progress != nil {
-		fmt.Fprintln(stderr)
-	}
+	c.done()
 	if m != nil {
-		summary(stderr, m)
+		summary(c, m)
+	}
+	if errors.Is(err, pipeline.ErrNoLogs) {
+		return usageError{err.Error()}
+	}
+	if err == nil && cfg.Source == "" {
+		nextSteps(c, cfg.Out)
 	}
 	return err
 }
 
-// newLogger logs JSON (for CloudWatch) unless stderr is a terminal, which
-// gets text and a progress line.
-func newLogger(stderr io.Writer) (*slog.Logger, func(pipeline.Progress)) {
-	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
-		h := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
-		return slog.New(h), func(p pipeline.Progress) {
-			fmt.Fprintf(stderr, "\r%d/%d logs, %.1f MB read", p.Done, p.Total, float64(p.BytesIn)/1e6)
-		}
-	}
-	return slog.New(slog.NewJSONHandler(stderr, nil)), nil
+// nextSteps tells a new user, after the demo, how to look at what it wrote.
+func nextSteps(c *console, out string) {
+	report := fmt.Sprintf("sparkmine report --out %s -o report.html", out)
+	sql := fmt.Sprintf("duckdb -c \"SELECT severity, detector, app_name, title FROM read_parquet('%s/findings/*/*.parquet', hive_partitioning = true) ORDER BY est_waste_usd DESC\"", out)
+	c.result("look at the dataset", fmt.Sprintf("wrote the dataset to %s; look at it with\n  %s\n  %s\n  or the notebook examples/findings.ipynb (DuckDB and pandas)", out, report, sql),
+		"report", report, "sql", sql, "notebook", "examples/findings.ipynb")
 }
 
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+func progressLine(p pipeline.Progress) string {
+	return fmt.Sprintf("%d/%d logs, %.1f MB read", p.Done, p.Total, float64(p.BytesIn)/1e6)
 }
 
-// summary prints the one-line run summary.
-func summary(w io.Writer, m *pipeline.Manifest) {
+// summary reports the run: one sentence on a terminal, one JSON line with
+// the manifest's counts off it; then each unreadable log.
+func summary(con *console, m *pipeline.Manifest) {
 	c := m.Counts
-	fmt.Fprintf(w, "sparkmine: run %s: %d logs, %d processed (%d again), %d unreadable, %d already done, %d in progress skipped, %d other shards; %d findings; %.1f MB read in %.1fs; out %s\n",
-		m.RunID, c.Logs, c.Processed, c.Reprocessed, c.Failed, c.SkippedDone, c.SkippedIncomplete, c.OtherShards,
-		m.Findings, float64(m.BytesIn)/1e6, m.Seconds, m.Out)
+	text := fmt.Sprintf("run %s: %s, %d processed (%d again), %d unreadable, %d already done, %d in progress skipped, %d other shards; %s; %.1f MB read in %.1fs; out %s",
+		m.RunID, plural(c.Logs, "log"), c.Processed, c.Reprocessed, c.Failed, c.SkippedDone, c.SkippedIncomplete, c.OtherShards,
+		plural(m.Findings, "finding"), float64(m.BytesIn)/1e6, m.Seconds, m.Out)
+	con.result("run summary", text, "run_id", m.RunID, "logs", c.Logs, "processed", c.Processed,
+		"reprocessed", c.Reprocessed, "unreadable", c.Failed, "skipped_done", c.SkippedDone,
+		"skipped_incomplete", c.SkippedIncomplete, "other_shards", c.OtherShards, "findings", m.Findings,
+		"bytes_in", m.BytesIn, "seconds", m.Seconds, "out", m.Out)
 	for _, u := range m.Unreadable {
-		fmt.Fprintf(w, "sparkmine: unreadable: %s: %s\n", u.Log, u.Reason)
+		con.warn("unreadable log", "log", u.Log, "reason", u.Reason)
 	}
 	for _, u := range m.Unlisted {
-		fmt.Fprintf(w, "sparkmine: unlisted: %s: %s\n", u.Log, u.Reason)
+		con.warn("unlisted source entry", "entry", u.Log, "reason", u.Reason)
 	}
 	for _, d := range m.Damaged {
-		fmt.Fprintf(w, "sparkmine: damaged: %s: %s: %s\n", d.Log, d.Where, d.Reason)
+		con.warn("damaged log", "log", d.Log, "where", d.Where, "reason", d.Reason)
 	}
+}
+
+// plural returns "1 log" or "n logs".
+func plural[N ~int | ~int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -218,3 +218,27 @@ func writeObject(h hash.Hash, kind string, o Object) {
 	}
 	h.Write(append(b, '\n'))
 }
+
+// Named finds the logs of a listing made for a key a user named (on the
+// command line): when the listing is that one file, it is a single log
+// whatever its name says — a suffix Spark never writes (big.json), a name
+// unlike Spark's — and its codec is sniffed from its first bytes, as the
+// Reader always does for a name without a codec. A named folder is
+// discovered by Discover's rules.
+func Named(objs []Object, key string) (logs []Log, problems []Problem) {
+	if len(objs) != 1 || objs[0].Key != key {
+		return Discover(objs)
+	}
+	o := objs[0]
+	_, base := splitKey(o.Key)
+	f := parseFileName(base)
+	f.stem = strings.TrimSuffix(f.stem, f.foreignExt)
+	if f.stem == "" {
+		f.stem = base
+	}
+	app, attempt := parseAppID(f.stem)
+	return []Log{finish(Log{
+		Key: o.Key, AppID: app, AttemptID: attempt, Layout: LayoutSingle,
+		Codec: f.codec, InProgress: f.inProgress, Parts: []Part{{Object: o}},
+	})}, nil
+}

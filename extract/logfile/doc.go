@@ -34,7 +34,8 @@
 // from the log's SparkListenerApplicationStart event, which the app model
 // reads. Because Spark sanitises ids ('.' becomes '_'), a name with any
 // other '.' suffix than a codec, .inprogress or .compact (README.md,
-// x.json) cannot be a Spark log and is reported as a [Problem] instead.
+// x.json) cannot be a Spark log and is reported as a [Problem] instead —
+// in a listing. A file a user names ([Named]) is read whatever its name.
 //
 // InProgress is Spark's name rule only (a .inprogress file, an
 // appstatus_*.inprogress marker, a legacy folder without

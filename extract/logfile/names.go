@@ -171,3 +171,16 @@ func (l Log) LegacyVersion() string {
 func IsLogFolder(name string, has func(file string) bool) bool {
 	return strings.HasPrefix(name, prefixRollingDir) || has(legacyLog+"1")
 }
+
+// IsSparkAppID reports whether id has the form of a Spark application id
+// (application_<ts>_<seq>, local-<ts>, app-<ts>-<seq>, spark-<hex>), as a
+// Log's AppID has when its name follows Spark's pattern, rather than the
+// placeholder Discover makes of another name.
+func IsSparkAppID(id string) bool {
+	for _, re := range []*regexp.Regexp{yarnID, otherID} {
+		if m := re.FindStringSubmatch(id); m != nil && m[2] == "" {
+			return true
+		}
+	}
+	return false
+}

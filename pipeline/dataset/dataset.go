@@ -33,6 +33,8 @@ package dataset
 import (
 	"context"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/store"
@@ -78,6 +80,8 @@ type Descriptor interface {
 	// them as new parts through s. It returns the new parts' keys, none
 	// when no row is kept.
 	Rewrite(ctx context.Context, s Stager, src store.Store, parts []string, keep func(appKey string) bool) ([]string, error)
+	// Schema is the Parquet schema of the table's part files.
+	Schema() *parquet.Schema
 	// ReadAny reads every row of the table in src, as values of its row type.
 	ReadAny(ctx context.Context, src store.Store) ([]any, error)
 	// newSet returns an empty set of the rows of logs (per-log tables only).

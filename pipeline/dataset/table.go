@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/table"
 )
@@ -35,6 +37,9 @@ func PerLog[T any](name string, rows func(*Log) []T, bytes func(*T) int) *Table[
 func PerRun[T any](name string) *Table[T] {
 	return &Table[T]{name: name, key: keyFields[T](name)}
 }
+
+// Schema returns the Parquet schema of the table's part files.
+func (t *Table[T]) Schema() *parquet.Schema { return table.SchemaOf[T]() }
 
 // fixed estimates every row of T at n bytes.
 func fixed[T any](n int) func(*T) int { return func(*T) int { return n } }

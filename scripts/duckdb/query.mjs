@@ -12,33 +12,11 @@
 // @duckdb/node-api is found under $SPARKMINE_TOOLS/node/node_modules, or
 // under .tools/node/node_modules in the nearest parent folder of this script
 // or of the working directory (scripts/install-test-deps.sh puts it there).
-import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadTool } from "../tools.mjs";
 
 const pkg = "@duckdb/node-api";
 
-function toolDirs() {
-  const dirs = [];
-  if (process.env.SPARKMINE_TOOLS) dirs.push(join(process.env.SPARKMINE_TOOLS, "node"));
-  for (let start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (let d = resolve(start); ; d = dirname(d)) {
-      dirs.push(join(d, ".tools", "node"));
-      if (dirname(d) === d) break;
-    }
-  }
-  return dirs;
-}
-
-async function loadDuckDB() {
-  for (const dir of toolDirs()) {
-    if (!existsSync(join(dir, "node_modules", pkg))) continue;
-    const require = createRequire(join(dir, "package.json"));
-    return import(pathToFileURL(require.resolve(pkg)).href);
-  }
-  throw new Error(`${pkg} not found (looked in ${toolDirs().join(", ")}); run scripts/install-test-deps.sh`);
-}
+const loadDuckDB = () => loadTool(pkg);
 
 async function main(statements) {
   if (statements.length === 0) throw new Error("usage: query.mjs SQL [SQL ...]");

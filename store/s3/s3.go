@@ -27,6 +27,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
@@ -40,6 +41,15 @@ const DefaultPartSize = 8 << 20
 
 // minPartSize is S3's smallest part size (except the last).
 const minPartSize = 5 << 20
+
+// retryableCodes are error codes the SDK's retryer does not know but that
+// a retry clears. S3-compatible stores on a POSIX file system (versitygw's
+// posix backend) delete a folder left empty by a DeleteObject; a PutObject
+// or CopyObject that has just created that folder for another key then
+// fails to link its file, which versitygw reports as
+// "409 ExistingObjectIsDirectory". Amazon S3 has no folders and never
+// sends it.
+var retryableCodes = []string{"ExistingObjectIsDirectory"}
 
 // DefaultRegion is the region when neither Config nor the environment sets one.
 const DefaultRegion = "us-east-1"
@@ -90,6 +100,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 		o.UsePathStyle = cfg.PathStyle
+		o.Retryer = retry.AddWithErrorCodes(o.Retryer, retryableCodes...)
 	}}, cfg.ClientOptions...)
 	client := awss3.NewFromConfig(awscfg, opts...)
 	return NewFromClient(client, cfg)
@@ -111,7 +122,7 @@ func NewFromClient(client *awss3.Client, cfg Config) (*Store, error) {
 
 // loadConfig loads the SDK's default configuration with cfg's overrides.
 func loadConfig(ctx context.Context, cfg Config) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{config.WithLogger(sdkLogger{})}
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}

@@ -3,6 +3,7 @@ package s3_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -63,8 +64,11 @@ func TestConformance(t *testing.T) {
 		t.Cleanup(func() { checkNoUploads(t, srv, bucket, st.Prefix()) })
 		return st
 	})
-	// The suite took the paths it means to test.
+	// The suite took the paths it means to test (when -run selected all of it).
 	t.Logf("S3 calls: %v; truncated listing pages: %d", c.ops, c.truncated)
+	if f := flag.Lookup("test.run"); f != nil && strings.Contains(f.Value.String(), "/") {
+		return
+	}
 	if c.truncated == 0 {
 		t.Errorf("no listing went past one page")
 	}

@@ -172,9 +172,22 @@ const (
 	MetaShard = "sparkmine.shard"
 )
 
+// dictionaryMaxBytes bounds a column's dictionary in a row group; past it
+// the column goes on in PLAIN, as parquet-mr does past its 1 MiB page.
+const dictionaryMaxBytes = 1 << 20
+
+// writerOptions write what every engine reads: data page v1 (Spark's
+// vectorized reader before 3.4 refuses DELTA_* encodings, SPARK-40128,
+// and parquet-go's default for strings is DELTA_LENGTH_BYTE_ARRAY in v2
+// pages); strings dictionary-encoded (RLE_DICTIONARY, falling back to
+// PLAIN for a column whose dictionary outgrows dictionaryMaxBytes); every
+// other type PLAIN; levels RLE.
 func writerOptions(table string, name PartName) []parquet.WriterOption {
 	version, build := buildVersion()
 	return []parquet.WriterOption{
+		parquet.DataPageVersion(1),
+		parquet.DefaultEncodingFor(parquet.ByteArray, &parquet.RLEDictionary),
+		parquet.DictionaryMaxBytes(dictionaryMaxBytes),
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("sparkmine", version, build),

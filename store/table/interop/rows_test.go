@@ -33,7 +33,7 @@ func apps() []analyze.AppRecord {
 		{AppRow: extract.AppRow{AppID: "app-1", AttemptID: "1", RunID: run.RunID, AppName: "nightly-etl ✓ 日本", User: "ana", SparkVersion: "3.5.1",
 			StartTime: ptr(nov25 + 3_600_123), EndTime: ptr(nov25 + 7_200_456), LastEventTime: ptr(nov25 + 7_200_456),
 			DurationMS: 3_600_333, Status: "succeeded", ExitCode: ptr(int64(0)), Jobs: 3, Stages: 3, FailedStages: 1, Tasks: 400,
-			Utilization: 0.42, ShuffleReadBytes: 3_200_000_000, SparkConf: `{"spark.executor.memory":"8g"}`}, AppResult: analyze.AppResult{EstCostUSD: 12.5, EstWasteUSD: 4.25, MaxSeverity: "critical", Findings: 2}},
+			Utilization: ptr(0.42), ShuffleReadBytes: 3_200_000_000, SparkConf: `{"spark.executor.memory":"8g"}`}, AppResult: analyze.AppResult{EstCostUSD: 12.5, EstWasteUSD: 4.25, MaxSeverity: "critical", Findings: 2}},
 		{AppRow: extract.AppRow{AppID: "app-2", AttemptID: "1", RunID: run.RunID, AppName: "ad-hoc report", User: "bo", SparkVersion: "3.4.0",
 			StartTime: ptr(nov26 + 1_000), EndTime: ptr(nov26 + 61_001), LastEventTime: ptr(nov26 + 61_001),
 			DurationMS: 60_001, Status: "failed", ExitCode: ptr(int64(1)), Jobs: 1, FailedJobs: 1, Stages: 1, FailedStages: 1}, AppResult: analyze.AppResult{EstCostUSD: 3, EstWasteUSD: 0.5, MaxSeverity: "moderate", Findings: 1}},
