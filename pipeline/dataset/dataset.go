@@ -56,7 +56,7 @@ var (
 
 // Tables is every table of the dataset, per-log tables first, in the order
 // a batch writes them.
-var Tables = []Descriptor{Apps, Stages, Executors, Findings, Queries, PlanNodes, Diagnoses}
+var Tables = []Descriptor{Apps, Stages, Executors, Findings, Queries, PlanNodes, Simulations, Diagnoses}
 
 // Log is what reading one event log gives the per-log tables.
 type Log struct {

@@ -285,6 +285,24 @@ STORED AS PARQUET
 LOCATION 's3://findings/sparkmine/plan_nodes/';
 MSCK REPAIR TABLE `plan_nodes`;
 
+CREATE EXTERNAL TABLE IF NOT EXISTS `simulations` (
+  `app_id` string,
+  `attempt_id` string,
+  `run_id` string,
+  `executors` bigint,
+  `executor_cores` bigint,
+  `est_duration_ms` bigint,
+  `est_executor_time_ms` bigint,
+  `est_cost_usd` double,
+  `est_utilization` double,
+  `actual` boolean,
+  `rightsized` boolean
+)
+PARTITIONED BY (`dt` date)
+STORED AS PARQUET
+LOCATION 's3://findings/sparkmine/simulations/';
+MSCK REPAIR TABLE `simulations`;
+
 CREATE EXTERNAL TABLE IF NOT EXISTS `diagnoses` (
   `app_id` string,
   `attempt_id` string,

@@ -291,6 +291,25 @@ PARTITIONED BY (`dt`)
 LOCATION 's3://findings/sparkmine/plan_nodes/';
 MSCK REPAIR TABLE `plan_nodes`;
 
+CREATE TABLE IF NOT EXISTS `simulations` (
+  `app_id` string,
+  `attempt_id` string,
+  `run_id` string,
+  `executors` bigint,
+  `executor_cores` bigint,
+  `est_duration_ms` bigint,
+  `est_executor_time_ms` bigint,
+  `est_cost_usd` double,
+  `est_utilization` double,
+  `actual` boolean,
+  `rightsized` boolean,
+  `dt` DATE
+)
+USING PARQUET
+PARTITIONED BY (`dt`)
+LOCATION 's3://findings/sparkmine/simulations/';
+MSCK REPAIR TABLE `simulations`;
+
 CREATE TABLE IF NOT EXISTS `diagnoses` (
   `app_id` string,
   `attempt_id` string,
