@@ -171,17 +171,33 @@ func sizeRecs(app *extract.App, from, to simulate.Config, reason string) []Recom
 	return out
 }
 
-// replaceGuesswork drops idle_executors' finding when a trusted
-// right-sizing finding gives the number it can only guess at.
+// replaceGuesswork keeps one finding of an app's over-provisioning. An
+// untrusted simulation gives no finding (its numbers stay in the apps
+// columns, with sim_error). Where idle_executors fires too, the simulated
+// finding replaces that guess when it recovers most of the idle share (at
+// least 80 % of it); else the simulation says fewer executors would barely
+// help (a single large executor sitting idle), and idle_executors' advice
+// (release what is idle) stays alone.
 func replaceGuesswork(fs []FindingRow, rs *Rightsizing) []FindingRow {
-	if rs == nil || rs.Sim.Untrusted != "" {
+	if rs != nil && rs.Sim.Untrusted != "" {
+		return slices.DeleteFunc(fs, func(f FindingRow) bool { return f.Detector == detOversized || f.Detector == detUndersized })
+	}
+	idle := slices.IndexFunc(fs, func(f FindingRow) bool { return f.Detector == "idle_executors" })
+	over := slices.IndexFunc(fs, func(f FindingRow) bool { return f.Detector == detOversized })
+	if idle < 0 || over < 0 || rs == nil {
 		return fs
 	}
-	has := slices.ContainsFunc(fs, func(f FindingRow) bool { return f.Detector == detOversized })
-	if !has {
-		return fs
+	idleShare := 1.0
+	for _, e := range fs[idle].Evidence {
+		if e.Metric == "utilization" {
+			idleShare = 1 - e.Value
+		}
 	}
-	return slices.DeleteFunc(fs, func(f FindingRow) bool { return f.Detector == "idle_executors" })
+	drop := detOversized
+	if 1-ratio(rs.BestCost, rs.ActualCost) >= 0.8*idleShare {
+		drop = "idle_executors"
+	}
+	return slices.DeleteFunc(fs, func(f FindingRow) bool { return f.Detector == drop })
 }
 
 // dur formats ms for a detail: seconds under two minutes, else minutes.

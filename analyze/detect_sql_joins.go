@@ -92,12 +92,18 @@ func (d broadcastCandidate) Detect(app *extract.App) []FindingRow {
 		if small.Bytes > large.Bytes {
 			small, large = large, small
 		}
-		if !shuffled(j.Kind) || small.Bytes <= 0 || small.Bytes >= d.c.BroadcastCandidateBytes {
+		// Broadcasting pays when it spares shuffling a much larger side: two
+		// sides of one size (a self-join of a small table) gain little.
+		if !shuffled(j.Kind) || small.Bytes <= 0 || small.Bytes >= d.c.BroadcastCandidateBytes || large.Bytes < minBroadcastGain*small.Bytes {
 			return FindingRow{}, false
 		}
 		return d.finding(app, e, j, small, large), true
 	})
 }
+
+// minBroadcastGain is how many times larger than the small side the other
+// side must be for a broadcast candidate.
+const minBroadcastGain = 4
 
 func (d broadcastCandidate) finding(app *extract.App, e *extract.SQLExecution, j plan.Join, small, large plan.Side) FindingRow {
 	st := heaviestStage(app, j.Stages)
