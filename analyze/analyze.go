@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"github.com/sparkmine/sparkmine/analyze/history"
 	"math"
 	"slices"
 	"sort"
@@ -95,7 +96,8 @@ func AnalyzeApp(app *extract.App, cfg Config) Result {
 	Rank(out)
 	shareWaste(out, cost)
 	Rank(out)
-	res := AppResult{EstCostUSD: cost.AllocatedUSD, EstWasteUSD: cost.WasteUSD, Findings: int64(len(out))}
+	res := AppResult{EstCostUSD: cost.AllocatedUSD, EstWasteUSD: cost.WasteUSD, Findings: int64(len(out)),
+		JobKey: history.JobKey(app.Row.AppName, app.Conf, cfg.History.Key)}
 	if len(out) > 0 {
 		res.MaxSeverity = out[0].Severity
 	}

@@ -3,6 +3,7 @@ package analyze
 import (
 	"errors"
 	"fmt"
+	"github.com/sparkmine/sparkmine/analyze/history"
 	"math"
 	"reflect"
 )
@@ -15,18 +16,19 @@ type Config struct {
 	Detectors DetectorConfig `yaml:"detectors"`
 	Impact    ImpactConfig   `yaml:"impact"`
 	Cost      CostConfig     `yaml:"cost"`
+	History   history.Config `yaml:"history"`
 }
 
 // DefaultConfig returns the documented defaults of every detector and of the
 // cost model.
 func DefaultConfig() Config {
-	return Config{Detectors: DefaultDetectorConfig(), Impact: DefaultImpactConfig(), Cost: DefaultCostConfig()}
+	return Config{Detectors: DefaultDetectorConfig(), Impact: DefaultImpactConfig(), Cost: DefaultCostConfig(), History: history.DefaultConfig()}
 }
 
 // Validate reports every problem of the config at once (errors.Join), each
 // naming its YAML path, e.g. "detectors.task_skew.grades: grades must ascend".
 func (c Config) Validate() error {
-	return errors.Join(c.Detectors.validate(), checkFields("impact", reflect.ValueOf(c.Impact)), c.Cost.validate())
+	return errors.Join(c.Detectors.validate(), checkFields("impact", reflect.ValueOf(c.Impact)), c.Cost.validate(), c.History.Validate())
 }
 
 // MiB and GiB are byte sizes used by the defaults.

@@ -22,6 +22,9 @@ type AppResult struct {
 	RightsizedExecutorCores *int64   `parquet:"rightsized_executor_cores,optional" json:"rightsized_executor_cores"`
 	RightsizedCostUSD       *float64 `parquet:"rightsized_cost_usd,optional" json:"rightsized_cost_usd"`
 	RightsizeSavingUSD      *float64 `parquet:"rightsize_saving_usd,optional" json:"rightsize_saving_usd"`
+	// JobKey names the recurring job the run belongs to, stable across its
+	// runs (see analyze/history).
+	JobKey string `parquet:"job_key,zstd" json:"job_key"`
 }
 
 // AppRecord is one whole row of the apps table: extract's columns, then

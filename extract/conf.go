@@ -13,6 +13,7 @@ var confPrefixes = []string{
 	"spark.memory.", "spark.speculation", "spark.shuffle.", "spark.yarn.executor.",
 	"spark.yarn.driver.", "spark.yarn.am.", "spark.kubernetes.executor.", "spark.reducer.",
 	"spark.rapids.", "spark.task.resource.", // plugin (RAPIDS) and resource settings
+	"spark.sparkmine.", // a team's own tags, such as spark.sparkmine.job_key
 }
 
 var confKeys = map[string]bool{
@@ -28,6 +29,8 @@ var confKeys = map[string]bool{
 	"spark.sql.inMemoryColumnarStorage.batchSize": true, "spark.storage.memoryFraction": true,
 	"spark.shuffle.memoryFraction": true, "spark.executor.instances": true,
 	"spark.plugins": true, "spark.sql.extensions": true, "spark.storage.unrollFraction": true,
+	// where schedulers name the job (analyze/history's job keys)
+	"spark.yarn.tags": true, "spark.databricks.job.id": true, "spark.openlineage.parentJobName": true,
 }
 
 func tuningKey(k string) bool {

@@ -20,7 +20,7 @@ import (
 // DOUBLE, enums and names VARCHAR, times TIMESTAMP(MILLIS, UTC).
 var designColumns = map[string]map[string]string{
 	"apps": {
-		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "app_name": "VARCHAR", "user": "VARCHAR",
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "app_name": "VARCHAR", "job_key": "VARCHAR", "user": "VARCHAR",
 		"spark_version": "VARCHAR", "start_time": "TIMESTAMP WITH TIME ZONE", "end_time": "TIMESTAMP WITH TIME ZONE",
 		"duration_ms": "BIGINT", "status": "VARCHAR", "jobs": "BIGINT", "failed_jobs": "BIGINT", "stages": "BIGINT",
 		"failed_stages": "BIGINT", "tasks": "BIGINT", "failed_tasks": "BIGINT", "max_executors": "BIGINT",

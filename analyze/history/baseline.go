@@ -75,11 +75,12 @@ type Run struct {
 	Conf                    map[string]string
 }
 
-// RunOf takes a Run from an apps row and its job key.
-func RunOf(a extract.AppRow, jobKey string) Run {
+// RunOf takes a Run from extract's columns of an apps row, the run's
+// estimated cost and its job key.
+func RunOf(a extract.AppRow, costUSD float64, jobKey string) Run {
 	r := Run{
 		AppID: a.AppID, AttemptID: a.AttemptID, RunID: a.RunID, JobKey: jobKey,
-		DurationMS: a.DurationMS, CostUSD: a.EstCostUSD,
+		DurationMS: a.DurationMS, CostUSD: costUSD,
 		ExecutorTimeMS: a.ExecutorTimeMS, TaskTimeMS: a.TaskTimeMS,
 		InputBytes: a.InputBytes, ShuffleBytes: a.ShuffleReadBytes + a.ShuffleWriteBytes,
 		Executors: a.MaxExecutors, SparkVersion: a.SparkVersion,

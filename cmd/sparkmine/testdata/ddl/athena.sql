@@ -60,7 +60,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `apps` (
   `rightsized_executors` bigint,
   `rightsized_executor_cores` bigint,
   `rightsized_cost_usd` double,
-  `rightsize_saving_usd` double
+  `rightsize_saving_usd` double,
+  `job_key` string
 )
 PARTITIONED BY (`dt` date)
 STORED AS PARQUET

@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS `apps` (
   `rightsized_executor_cores` bigint,
   `rightsized_cost_usd` double,
   `rightsize_saving_usd` double,
+  `job_key` string,
   `dt` DATE
 )
 USING PARQUET
