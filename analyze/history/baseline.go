@@ -1,6 +1,7 @@
 package history
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -164,7 +165,7 @@ func NewBaseline(cur Run, runs []Run, cfg Config) (b Baseline, ok bool) {
 			prev = append(prev, r)
 		}
 	}
-	slices.SortStableFunc(prev, func(a, b Run) int { return compareInt(a.EndMS, b.EndMS) })
+	slices.SortStableFunc(prev, func(a, b Run) int { return cmp.Compare(a.EndMS, b.EndMS) })
 	if len(prev) > cfg.Window {
 		prev = prev[len(prev)-cfg.Window:]
 	}
@@ -181,14 +182,4 @@ func NewBaseline(cur Run, runs []Run, cfg Config) (b Baseline, ok bool) {
 	}
 	b.PerGiB = b.Stats[Input].Median >= cfg.MinInputGiB*gib
 	return b, true
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"cmp"
 	"github.com/sparkmine/sparkmine/analyze/diagnose/catalog"
 	"slices"
 	"strconv"
@@ -133,7 +134,7 @@ func jobRuns(job string, runs []Run) []Run {
 			out = append(out, r)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Run) int { return compareInt(a.EndMS, b.EndMS) })
+	slices.SortStableFunc(out, func(a, b Run) int { return cmp.Compare(a.EndMS, b.EndMS) })
 	return out
 }
 
