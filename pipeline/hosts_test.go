@@ -134,8 +134,8 @@ func TestNoHostOfASharedLogReachesAPrompt(t *testing.T) {
 		if err != nil {
 			continue // unreadable: nothing of it is sent
 		}
-		findings, res := analyze.Analyze(app, analyze.DefaultConfig())
-		p, err := d.Prompt(diagnose.Candidate{App: app, Findings: findings, Result: res})
+		ar := analyze.AnalyzeApp(app, analyze.DefaultConfig())
+		p, err := d.Prompt(diagnose.Candidate{App: app, Findings: ar.Findings, Result: ar.App, Rightsizing: ar.Rightsizing.Reference()})
 		if err != nil {
 			t.Errorf("%s: %v", l.Key, err)
 			continue

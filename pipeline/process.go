@@ -56,7 +56,7 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 	r.entries = append(r.entries, Entry{Log: ledgerKey(l), Fingerprint: l.Fingerprint, Size: l.Size,
 		ModTime: l.ModTime.UnixMilli(), Status: statusOK, AppID: app.Row.AppID, AttemptID: app.Row.AttemptID})
 	if r.wantsDiagnosis(result) {
-		r.flagged.add(diagnose.Candidate{App: app, Findings: findings, Result: result}, r.o.Diagnose.MaxApps, day)
+		r.flagged.add(diagnose.Candidate{App: app, Findings: findings, Result: result, Rightsizing: res.Rightsizing.Reference()}, r.o.Diagnose.MaxApps, day)
 	}
 	r.count(app, findings)
 	r.damaged(l, app)

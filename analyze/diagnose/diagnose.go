@@ -34,6 +34,10 @@ type Candidate struct {
 	App      *extract.App
 	Findings []analyze.FindingRow
 	Result   analyze.AppResult // the app's cost, waste and findings count
+	// Rightsizing is the app's right-sizing (critical path, replay error,
+	// the cheapest configuration and part of the curve); nil when the app
+	// was not simulated.
+	Rightsizing *analyze.RightsizeReference
 }
 
 // Blobs is a folder of named blobs. Get reports a miss as false with a nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,17 +16,18 @@ import (
 // reference is the reference information: a compact, redacted JSON picture
 // of one app. Lists are in priority order, so truncation drops their tails.
 type reference struct {
-	SparkVersion  string            `json:"spark_version"`
-	Deployment    string            `json:"deployment"`
-	App           appSummary        `json:"app"`
-	Conf          map[string]string `json:"conf"`
-	Executors     executorSummary   `json:"executors"`
-	QuantileOrder []string          `json:"quantile_order"`
-	Stages        []stageRef        `json:"stages"` // root cause, failed, flagged, then slowest
-	Findings      []findingRef      `json:"findings"`
-	Failures      failures          `json:"failures"`
-	Plan          string            `json:"sql_plan_excerpt,omitempty"` // of the first listed stage's SQL execution
-	Truncated     []string          `json:"truncated,omitempty"`
+	SparkVersion  string                      `json:"spark_version"`
+	Deployment    string                      `json:"deployment"`
+	App           appSummary                  `json:"app"`
+	Conf          map[string]string           `json:"conf"`
+	Executors     executorSummary             `json:"executors"`
+	QuantileOrder []string                    `json:"quantile_order"`
+	Stages        []stageRef                  `json:"stages"` // root cause, failed, flagged, then slowest
+	Findings      []findingRef                `json:"findings"`
+	Failures      failures                    `json:"failures"`
+	RightSizing   *analyze.RightsizeReference `json:"right_sizing,omitempty"`
+	Plan          string                      `json:"sql_plan_excerpt,omitempty"` // of the first listed stage's SQL execution, when no listed stage has operators
+	Truncated     []string                    `json:"truncated,omitempty"`
 
 	view       catalog.View   // the app's catalogue: which conf keys are real
 	orig       map[string]int // list lengths before any bound
@@ -89,6 +91,7 @@ type stageRef struct {
 	Name         string            `json:"name"`
 	Job          string            `json:"job_description,omitempty"`
 	SQLExecution *int64            `json:"sql_execution_id,omitempty"`
+	Operators    string            `json:"operators,omitempty"` // the plan operators that ran in the stage, with their metrics
 	Breakdown    *failureBreakdown `json:"failure_breakdown,omitempty"`
 	Status       string            `json:"status"`
 	Tasks        int64             `json:"tasks"`
@@ -155,6 +158,7 @@ const (
 	maxFailures    = 8
 	maxReasons     = 8
 	maxPlan        = 6 << 10
+	maxOperators   = 600 // bytes of a stage's operator summary
 )
 
 // buildReference assembles the reference of c, scrubbed by s, before the
@@ -176,7 +180,11 @@ func buildReference(c Candidate, s *scrubber) *reference {
 	r.Stages, nStages = stagesRef(a, picked, s)
 	r.Findings, r.findingIDs, nFindings = findingsRef(c.Findings, view, s)
 	r.Failures, nFailures = failuresRef(a, s)
-	plan := s.text(planExcerpt(a, picked))
+	r.RightSizing = c.Rightsizing
+	plan := ""
+	if !slices.ContainsFunc(r.Stages, func(st stageRef) bool { return st.Operators != "" }) {
+		plan = s.text(planExcerpt(a, picked)) // operator summaries, where the log has them, replace the excerpt
+	}
 	r.orig, r.origPlan = counts(r), len(plan)
 	r.orig["stages"], r.orig["findings"], r.orig["failures"] = nStages, nFindings, nFailures
 	r.Plan = cut(plan, maxPlan)
@@ -273,6 +281,7 @@ func stagesRef(a *extract.App, picked []pickedStage, s *scrubber) ([]stageRef, i
 		if j := jobs[p.st.StageID]; j != nil {
 			r.Job, r.SQLExecution = cut(s.text(j.Description), 200), j.SQLExecutionID
 		}
+		r.Operators = s.text(a.StageOperators(p.st.StageID, maxOperators))
 		out = append(out, r)
 	}
 	return out, len(picked)
