@@ -7,7 +7,7 @@ import "github.com/sparkmine/sparkmine/extract"
 type AppResult struct {
 	EstCostUSD  float64 `parquet:"est_cost_usd" json:"est_cost_usd"`
 	EstWasteUSD float64 `parquet:"est_waste_usd" json:"est_waste_usd"`
-	MaxSeverity string  `parquet:"max_severity,zstd" json:"max_severity"` // "" when no finding
+	MaxSeverity string  `parquet:"max_severity,optional,zstd" json:"max_severity"` // NULL when no finding
 	Findings    int64   `parquet:"findings" json:"findings"`
 
 	// Right-sizing (Rightsize), NULL when the app could not be replayed

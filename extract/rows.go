@@ -4,7 +4,11 @@ package extract
 // "The dataset"). Column names, units and types are fixed: columns may be
 // added, never renamed or retyped. Timestamps are epoch milliseconds stored as
 // TIMESTAMP(MILLIS, UTC); a nil pointer is a NULL (the event was not in the
-// log). Sizes are bytes, durations milliseconds, ratios float64. The json tags
+// log), and so is the zero of a value field tagged "optional" (a queue,
+// removal reason or severity the log does not give, a duration without its
+// start; --json prints that zero). Key columns (app_id, attempt_id) are never
+// NULL, so that joins on them keep every row: an app without attempts has
+// attempt_id "". Sizes are bytes, durations milliseconds, ratios float64. The json tags
 // equal the parquet names, so `sparkmine extract --json` prints the same
 // columns (timestamps as epoch milliseconds).
 
@@ -17,12 +21,12 @@ type AppRow struct {
 	RunID        string `parquet:"run_id,zstd" json:"run_id"`
 	AppName      string `parquet:"app_name,zstd" json:"app_name"`
 	User         string `parquet:"user,zstd" json:"user"`
-	Queue        string `parquet:"queue,zstd" json:"queue"` // spark.yarn.queue, or "" where the log has none
+	Queue        string `parquet:"queue,optional,zstd" json:"queue"` // spark.yarn.queue; NULL where the log has none
 	SparkVersion string `parquet:"spark_version,zstd" json:"spark_version"`
 
 	StartTime  *int64 `parquet:"start_time,optional,timestamp(millisecond:utc)" json:"start_time"`
 	EndTime    *int64 `parquet:"end_time,optional,timestamp(millisecond:utc)" json:"end_time"`
-	DurationMS int64  `parquet:"duration_ms" json:"duration_ms"`
+	DurationMS int64  `parquet:"duration_ms,optional" json:"duration_ms"` // end − start; NULL without a start time
 	// LastEventTime is the newest timestamp seen in the log; it stands in for
 	// the end of an incomplete app (and decides its dt partition).
 	LastEventTime *int64 `parquet:"last_event_time,optional,timestamp(millisecond:utc)" json:"last_event_time"`
@@ -104,7 +108,7 @@ type StageRow struct {
 	SubmissionTime        *int64 `parquet:"submission_time,optional,timestamp(millisecond:utc)" json:"submission_time"`
 	FirstTaskLaunchedTime *int64 `parquet:"first_task_launched_time,optional,timestamp(millisecond:utc)" json:"first_task_launched_time"`
 	CompletionTime        *int64 `parquet:"completion_time,optional,timestamp(millisecond:utc)" json:"completion_time"`
-	DurationMS            int64  `parquet:"duration_ms" json:"duration_ms"` // completion − submission, 0 when either is missing
+	DurationMS            int64  `parquet:"duration_ms,optional" json:"duration_ms"` // completion − submission; NULL when either is missing
 	FailureReason         string `parquet:"failure_reason,zstd" json:"failure_reason"`
 
 	ExecutorRunTimeMS          int64 `parquet:"executor_run_time_ms" json:"executor_run_time_ms"`
@@ -198,10 +202,10 @@ type ExecutorRow struct {
 	MaxMemory     int64  `parquet:"max_memory" json:"max_memory"` // block manager storage memory, bytes
 	AddedTime     *int64 `parquet:"added_time,optional,timestamp(millisecond:utc)" json:"added_time"`
 	RemovedTime   *int64 `parquet:"removed_time,optional,timestamp(millisecond:utc)" json:"removed_time"`
-	RemovedReason string `parquet:"removed_reason,zstd" json:"removed_reason"`
+	RemovedReason string `parquet:"removed_reason,optional,zstd" json:"removed_reason"`
 	LifetimeMS    int64  `parquet:"lifetime_ms" json:"lifetime_ms"` // removed (or app end) − added
 
-	Tasks              int64 `parquet:"tasks" json:"tasks"` // completed + failed + killed? no: every task end, as totalTasks
+	Tasks              int64 `parquet:"tasks" json:"tasks"` // every task end (the History Server's totalTasks)
 	CompletedTasks     int64 `parquet:"completed_tasks" json:"completed_tasks"`
 	FailedTasks        int64 `parquet:"failed_tasks" json:"failed_tasks"`
 	TaskTimeMS         int64 `parquet:"task_time_ms" json:"task_time_ms"` // the History Server's totalDuration

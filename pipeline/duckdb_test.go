@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -158,6 +159,32 @@ func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 		" WHERE app_id = 'local-1422981780767' AND stage_id = 0")
 	if got := fmt.Sprint(res[0][0]["ms"]); got != "1422981784228" {
 		t.Errorf("stage 0 submission_time = %s ms, want 1422981784228", got)
+	}
+	undefinedIsNull(t, db, read)
+}
+
+// undefinedIsNull: a value the log does not define reads as NULL in
+// DuckDB, never as 0 or ”; each rule is checked row by row against the
+// columns that say whether it is defined.
+func undefinedIsNull(t *testing.T, db *duckdbtest.DB, read func(string) string) {
+	t.Helper()
+	for q, want := range map[string]string{
+		"FROM " + read("apps") + " WHERE (duration_ms IS NULL) <> (start_time IS NULL)":                                      "0",
+		"FROM " + read("apps") + " WHERE (max_severity IS NULL) <> (findings = 0)":                                           "0",
+		"FROM " + read("apps") + " WHERE queue = '' OR max_severity = '' OR (utilization IS NULL) <> (executor_time_ms = 0)": "0",
+		"FROM " + read("stages") + " WHERE (duration_ms IS NULL) <> (submission_time IS NULL OR completion_time IS NULL)":    "0",
+		"FROM " + read("executors") + " WHERE removed_reason = '' OR (removed_reason IS NOT NULL AND removed_time IS NULL)":  "0",
+		"FROM " + read("apps") + ` WHERE (queue IS NULL) <> (spark_conf NOT LIKE '%"spark.yarn.queue"%')`:                    "0",
+		// The rules are exercised ("": some rows): apps naming no queue,
+		// executors never removed, stages never completed.
+		"FROM " + read("apps") + " WHERE queue IS NULL":                                        "",
+		"FROM " + read("executors") + " WHERE removed_reason IS NULL AND removed_time IS NULL": "",
+		"FROM " + read("apps") + " WHERE max_severity IS NULL":                                 "",
+	} {
+		got := fmt.Sprint(db.Query(t, "SELECT count(*) AS n "+q)[0][0]["n"])
+		if (want == "" && got == "0") || (want != "" && got != want) {
+			t.Errorf("SELECT count(*) %s = %s, want %s", q, got, cmp.Or(want, "> 0"))
+		}
 	}
 }
 

@@ -18,22 +18,22 @@ var tableDocs = map[string]string{
 // it all, by table ("*" for every table).
 var columnDocs = map[string]map[string]string{
 	"*": {
-		"app_id": "Spark application id", "attempt_id": "attempt id ('' or NULL for single-attempt apps)", "run_id": "the sparkmine run that wrote the row",
+		"app_id": "Spark application id", "attempt_id": "attempt id ('' for single-attempt apps, never NULL)", "run_id": "the sparkmine run that wrote the row",
 		"dt": "DATE partition: the UTC day the application ended", "source_uri": "where the event log was read",
 	},
 	"apps": {
 		"job_key": "stable name of a recurring job across its runs", "status": "succeeded | failed | incomplete",
-		"duration_ms": "wall time, ms", "executor_time_ms": "allocated core time: Σ executor lifetime × cores, ms",
+		"duration_ms": "wall time, ms (NULL without a start time)", "queue": "YARN queue (NULL where the log names none)", "executor_time_ms": "allocated core time: Σ executor lifetime × cores, ms",
 		"task_time_ms": "used core time: Σ task run time, ms", "utilization": "task_time_ms ÷ executor_time_ms (NULL without executors)",
 		"est_cost_usd": "estimated cost of the app, USD", "est_waste_usd": "estimated cost wasted (idle or mis-sized), USD",
-		"max_severity": "worst finding: low | moderate | severe | critical", "findings": "number of findings",
+		"max_severity": "worst finding: low | moderate | severe | critical (NULL: no finding)", "findings": "number of findings",
 		"spark_conf": "JSON object of tuning-relevant Spark properties (redacted)", "max_executors": "most executors alive at once",
 		"input_bytes": "bytes read", "shuffle_read_bytes": "shuffle bytes read", "memory_spilled_bytes": "bytes spilled from memory",
 		"disk_spilled_bytes": "bytes spilled to disk", "gc_time_ms": "JVM GC time, ms",
 	},
 	"stages": {
 		"stage_id": "stage id", "status": "complete | failed | skipped | active", "tasks": "task count",
-		"duration_ms": "stage wall time, ms", "failure_reason": "why the stage failed (redacted)",
+		"duration_ms": "stage wall time, ms (NULL without submission or completion time)", "failure_reason": "why the stage failed (redacted)",
 		"duration_skew": "max task duration ÷ median", "shuffle_skew": "max task shuffle read ÷ median",
 	},
 	"findings": {
