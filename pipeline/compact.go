@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
+	"os"
 	"slices"
 	"sort"
 	"time"
@@ -26,9 +28,15 @@ type CompactOptions struct {
 	// (0: DefaultCompactBytes).
 	TargetBytes int64
 
-	Now     func() time.Time
-	RunID   RunID // zero: generated
-	Version string
+	Now      func() time.Time
+	RunID    RunID // zero: generated
+	Version  string
+	LeaseTTL time.Duration // 0: DefaultLeaseTTL
+	Log      *slog.Logger  // nil: discarded
+
+	// heldShard is the tag of the shard lease the caller holds itself (a
+	// run compacting the days it touched); "" for none.
+	heldShard string
 }
 
 // OlderThan picks the days that ended more than d before now.
@@ -44,14 +52,27 @@ func OlderThan(d time.Duration, now time.Time) func(day string) bool {
 // commits, the new files are published and the folded ones deleted. So a
 // crash at any write followed by a rerun (of compact or of a nightly run)
 // ends with the same rows, each once; a second compaction of the same days
-// does nothing. It must not run while a nightly run writes to Out.
-func Compact(ctx context.Context, o CompactOptions) (*Manifest, error) {
+// does nothing. It holds the dataset's compaction lease while it works, and
+// fails with a *HeldError (ErrLeaseHeld) while another compaction, or a run
+// of any shard, holds its lease.
+func Compact(ctx context.Context, o CompactOptions) (_ *Manifest, err error) {
 	o.defaults()
+	l, err := takeExclusive(ctx, o.Out, leaseOptions{Shard: o.RunID.Shard, Tag: compactTag, RunID: o.RunID.String(),
+		PID: os.Getpid(), TTL: o.LeaseTTL, Now: o.Now}, func(tag string) bool { return tag != compactTag && tag != o.heldShard })
+	if err != nil {
+		return nil, fmt.Errorf("compact: %w", err)
+	}
+	ctx, stop := keepLease(ctx, l, o.Log)
+	defer stop()
+	defer func() {
+		if err != nil {
+			err = leaseCause(ctx, err)
+		}
+	}()
 	tx := Begin(o.Out, o.RunID, o.Now)
 	defer tx.Abandon()
 	m := &Manifest{Started: o.Now().UTC(), Shard: o.RunID.Shard.String(), Out: o.Out.URI(""),
 		Version: o.Version, Unreadable: []Unreadable{}}
-	var err error
 	if m.CleanedFiles, err = tx.Recover(ctx); err != nil {
 		return nil, err
 	}
@@ -88,6 +109,12 @@ func (o *CompactOptions) defaults() {
 	}
 	if o.RunID.IsZero() {
 		o.RunID = NewRunID(o.Now(), All)
+	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = DefaultLeaseTTL
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 }
 

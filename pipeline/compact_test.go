@@ -72,17 +72,18 @@ func TestCompactCrashAtEveryWriteConverges(t *testing.T) {
 			t.Fatalf("crash after %d writes: unexpected error %v", n, err)
 		}
 		sameDatasetOrSuperset(t, n, cs, want)
+		// Each rerun comes after the crashed one's lease expired.
 		cs.budget.Store(int64(n / 2))
-		_, _ = Compact(ctx, CompactOptions{Out: cs})
+		_, _ = Compact(ctx, CompactOptions{Out: cs, Now: hoursLater(1)})
 		cs.budget.Store(1 << 30)
-		if _, err := Compact(ctx, CompactOptions{Out: cs}); err != nil {
+		if _, err := Compact(ctx, CompactOptions{Out: cs, Now: hoursLater(2)}); err != nil {
 			t.Fatalf("compact after a crash at write %d: %v", n, err)
 		}
 		what := fmt.Sprintf("crash at write %d", n)
 		sameDataset(t, what, readDataset(t, cs), want)
 		noOrphans(t, what, cs)
 		ro := o
-		ro.Out = cs
+		ro.Out, ro.Now = cs, hoursLater(3)
 		if m, err := Run(ctx, ro); err != nil || m.Counts.Processed != 0 {
 			t.Fatalf("%s: nightly run after: %v; want nothing to do", what, err)
 		}

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,6 +85,7 @@ type lease struct {
 // leaseOptions say which lease to take and how.
 type leaseOptions struct {
 	Shard Shard
+	Tag   string // the lease's folder under leasesDir: Shard.Tag(), or compactTag
 	RunID string
 	PID   int
 	TTL   time.Duration
@@ -94,7 +98,7 @@ func takeLease(ctx context.Context, out store.Store, o leaseOptions) (*lease, er
 	if !ok {
 		return nil, fmt.Errorf("lease: %s cannot create an object exclusively", out.URI(""))
 	}
-	dir := leasesDir + o.Shard.Tag() + "/"
+	dir := leasesDir + o.Tag + "/"
 	for {
 		gen, cur, err := newestLease(ctx, out, dir)
 		if err != nil {
@@ -213,6 +217,81 @@ func (l *lease) release(ctx context.Context) error {
 	return l.out.Delete(ctx, l.key)
 }
 
+// compactTag names the dataset-wide lease of compaction, which folds parts
+// of every shard: a run holding its shard's lease and a compaction holding
+// this one exclude each other. Each takes its own lease first and then
+// looks at the other's (a run at compaction's, a compaction at every
+// shard's), and gives its own back if the other is live; on a store whose
+// listings are consistent (S3, a disk) at least one of two racing sees the
+// other, so they never both go on.
+const compactTag = "compact"
+
+// liveLease returns a *HeldError for the first live lease under the
+// folders of leasesDir that want picks, in name order; nil when none is.
+func liveLease(ctx context.Context, out store.Store, now time.Time, want func(tag string) bool) error {
+	dirs := map[string]bool{}
+	err := out.List(ctx, leasesDir, func(o store.ObjectInfo) error {
+		if tag, _, ok := strings.Cut(strings.TrimPrefix(o.Key, leasesDir), "/"); ok && want(tag) {
+			dirs[leasesDir+tag+"/"] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list leases: %w", err)
+	}
+	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
+		_, cur, err := newestLease(ctx, out, dir)
+		if err != nil {
+			return err
+		}
+		if cur != nil && now.Before(cur.Expires) {
+			return &HeldError{Shard: cur.Shard, RunID: cur.RunID, PID: cur.PID, Until: cur.Expires}
+		}
+	}
+	return nil
+}
+
+// takeExclusive takes the lease o names, then gives it back with the
+// *HeldError of any live lease others picks.
+func takeExclusive(ctx context.Context, out store.Store, o leaseOptions, others func(tag string) bool) (*lease, error) {
+	l, err := takeLease(ctx, out, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := liveLease(ctx, out, o.Now(), others); err != nil {
+		if rerr := l.release(context.WithoutCancel(ctx)); rerr != nil {
+			return nil, errors.Join(err, fmt.Errorf("release lease: %w", rerr))
+		}
+		return nil, err
+	}
+	return l, nil
+}
+
+// keepLease renews l until the returned stop, which releases it; the
+// returned context is cancelled, with an error wrapping ErrLeaseLost as its
+// cause, if the lease is lost meanwhile.
+func keepLease(ctx context.Context, l *lease, log *slog.Logger) (context.Context, func()) {
+	kctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.keep(kctx, func(err error) {
+			log.Error("lease lost", "error", err.Error())
+			cancel(err)
+		})
+	}()
+	stop := func() {
+		cancel(nil)
+		<-done // no renewal after the release
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer rcancel()
+		if err := l.release(rctx); err != nil {
+			log.Warn("release lease", "error", err.Error())
+		}
+	}
+	return kctx, stop
+}
+
 // hold takes the shard's lease for the run (waiting for it with
 // Options.WaitLease) and renews it until stop, which releases it. The
 // returned context is cancelled, with an error wrapping ErrLeaseLost as its
@@ -223,32 +302,16 @@ func (r *run) hold(ctx context.Context) (context.Context, func(), error) {
 		return ctx, func() {}, err
 	}
 	r.lease = l
-	kctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		l.keep(kctx, func(err error) {
-			r.log.Error("lease lost", "error", err.Error())
-			cancel(err)
-		})
-	}()
-	stop := func() {
-		cancel(nil)
-		<-done // no renewal after the release
-		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer rcancel()
-		if err := l.release(rctx); err != nil {
-			r.log.Warn("release lease", "error", err.Error())
-		}
-	}
+	kctx, stop := keepLease(ctx, l, r.log)
 	return kctx, stop, nil
 }
 
 // takeLease takes the lease, or with WaitLease waits until it can.
 func (r *run) takeLease(ctx context.Context) (*lease, error) {
-	o := leaseOptions{Shard: r.o.Shard, RunID: r.o.RunID.String(), PID: os.Getpid(), TTL: r.o.LeaseTTL, Now: r.o.Now}
+	o := leaseOptions{Shard: r.o.Shard, Tag: r.o.Shard.Tag(), RunID: r.o.RunID.String(), PID: os.Getpid(), TTL: r.o.LeaseTTL, Now: r.o.Now}
+	compacting := func(tag string) bool { return tag == compactTag }
 	for {
-		l, err := takeLease(ctx, r.o.Out, o)
+		l, err := takeExclusive(ctx, r.o.Out, o, compacting)
 		var held *HeldError
 		if !r.o.WaitLease || !errors.As(err, &held) {
 			return l, err

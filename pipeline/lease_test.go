@@ -49,7 +49,7 @@ func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 func opts(run string, shard Shard, c *clock) leaseOptions {
-	return leaseOptions{Shard: shard, RunID: run, PID: 42, TTL: time.Minute, Now: c.now}
+	return leaseOptions{Shard: shard, Tag: shard.Tag(), RunID: run, PID: 42, TTL: time.Minute, Now: c.now}
 }
 
 func testLeaseHeld(t *testing.T, out store.Store) {
@@ -175,7 +175,7 @@ func TestLeaseLostCommitsNothing(t *testing.T) {
 	}()
 	<-src.reached
 	later := func() time.Time { return time.Now().Add(time.Hour) }
-	taker, err := takeLease(context.Background(), out, leaseOptions{Shard: All, RunID: "taker", TTL: time.Minute, Now: later})
+	taker, err := takeLease(context.Background(), out, leaseOptions{Shard: All, Tag: All.Tag(), RunID: "taker", TTL: time.Minute, Now: later})
 	if err != nil {
 		t.Fatalf("take over the stalled run's lease an hour later: %v", err)
 	}
@@ -238,4 +238,41 @@ func TestPublishFailureAfterCommit(t *testing.T) {
 		t.Fatalf("next run: %v (processed %v), want it to finish the publish and read nothing", err, m)
 	}
 	sameDataset(t, "after the publish was finished", readDataset(t, out), readDataset(t, clean))
+}
+
+// TestCompactionExcludesRuns: a compaction does not start while a run of any
+// shard holds its lease, and a run does not start while a compaction holds
+// the dataset's; the one that backs off gives its own lease back.
+func TestCompactionExcludesRuns(t *testing.T) {
+	ctx := context.Background()
+	out := openLocal(t, t.TempDir())
+	c := &clock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	run, err := takeLease(ctx, out, opts("run-a", Shard{K: 1, N: 2}, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compact(ctx, CompactOptions{Out: out, Now: c.now})
+	var held *HeldError
+	if !errors.As(err, &held) || held.RunID != "run-a" {
+		t.Fatalf("compact while run-a holds shard 1of2 = %v, want held by run-a", err)
+	}
+	run.release(ctx)
+	compacting := opts("compact-b", All, c)
+	compacting.Tag = compactTag
+	comp, err := takeExclusive(ctx, out, compacting, func(tag string) bool { return tag != compactTag })
+	if err != nil {
+		t.Fatalf("compaction lease after the run released its own: %v", err)
+	}
+	isCompacting := func(tag string) bool { return tag == compactTag }
+	if _, err := takeExclusive(ctx, out, opts("run-c", Shard{K: 0, N: 2}, c), isCompacting); !errors.As(err, &held) || held.RunID != "compact-b" {
+		t.Fatalf("run while compact-b compacts = %v, want held by compact-b", err)
+	}
+	comp.release(ctx)
+	// run-c gave its lease back when it backed off: nothing holds shard 0of2.
+	if err := liveLease(ctx, out, c.now(), func(string) bool { return true }); err != nil {
+		t.Fatalf("after both released: %v", err)
+	}
+	if _, err := Compact(ctx, CompactOptions{Out: out, Now: c.now}); err != nil {
+		t.Fatalf("compact with no lease held: %v", err)
+	}
 }

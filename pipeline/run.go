@@ -409,7 +409,8 @@ func (r *run) compactTouched(ctx context.Context) error {
 	if len(days) == 0 {
 		return nil
 	}
-	cm, err := Compact(ctx, CompactOptions{Out: r.o.Out, Days: func(d string) bool { return days[d] }, Now: r.o.Now, Version: r.o.Version})
+	cm, err := Compact(ctx, CompactOptions{Out: r.o.Out, Days: func(d string) bool { return days[d] }, Now: r.o.Now,
+		Version: r.o.Version, LeaseTTL: r.o.LeaseTTL, Log: r.log, heldShard: r.o.Shard.Tag()})
 	if cm != nil {
 		r.log.Info("compacted the days the run touched", "compact_run_id", cm.RunID, "days", len(days), "folded", cm.Counts.Processed)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/sparkmine/sparkmine/store/storeurl"
 )
 
-const compactExitCodes = "\nExit codes: 0 compacted (or nothing to do); 1 failed, nothing committed; 2 bad usage or config.\n"
+const compactExitCodes = "\nExit codes: 0 compacted (or nothing to do); 1 failed, nothing committed; 2 bad usage or config, or a run (of any shard) or another compaction holds its lease; 4 committed, publish unfinished (the next run or compaction finishes it).\n"
 
 // cmdCompact folds the small part files of the dataset's days into files
 // of about 128 MiB, through the run transaction.
