@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/extract/codec"
 	"github.com/sparkmine/sparkmine/extract/gen"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
@@ -18,8 +20,12 @@ import (
 // TestYearOfNightlyRunsCompacts runs SPARKMINE_YEAR_DAYS nightly runs (365
 // for the measurement; skipped when unset, it takes minutes) over generated
 // logs that arrive up to two days late, so each day's partition collects
-// parts from several runs; then compacts. It logs the file count and bytes
-// per table before and after, and checks the rows are the same.
+// parts from several runs; then compacts. Two of the five jobs are skewed
+// and one leaves most of its executors idle, so findings and (dry-run)
+// diagnoses are written too. It logs the file count and bytes per table
+// before and after, and checks the rows are the same. The diagnoses table
+// is written per run, not per log, and compact leaves it as it is: one part
+// per night that diagnosed anything.
 //
 //	SPARKMINE_YEAR_DAYS=365 go test -run TestYearOfNightlyRunsCompacts -v ./pipeline
 func TestYearOfNightlyRunsCompacts(t *testing.T) {
@@ -37,17 +43,30 @@ func TestYearOfNightlyRunsCompacts(t *testing.T) {
 			s := gen.Spec{Seed: int64(n*10 + k), AppID: fmt.Sprintf("application_1764000000000_%05d", n*10+k),
 				AppName: fmt.Sprintf("job_%d", k), Start: night.AddDate(0, 0, -late).Add(time.Duration(k) * time.Hour),
 				Executors: 2, ExecutorCores: 2, Stages: 3, TasksPerStage: 8}
+			switch k {
+			case 1, 3:
+				s.Anomalies.TaskSkew, s.MedianTaskMS = 12, 60_000
+			case 2:
+				s.Anomalies.IdleExecutors, s.Executors, s.MedianTaskMS = 0.8, 8, 120_000
+			}
 			if _, err := gen.WriteFile(filepath.Join(srcDir, s.AppID+".zstd"), s, codec.Zstd); err != nil {
 				t.Fatal(err)
 			}
 		}
 		o := testOptions(src, out)
 		o.Now = func() time.Time { return night.Add(23 * time.Hour) }
+		o.Diagnose = diagnose.DefaultConfig() // dry-run: a diagnoses row per flagged app, nothing sent
+		o.Diagnose.MinSeverity, o.Model = "low", llm.DryRun{}
 		if _, err := Run(ctx, o); err != nil {
 			t.Fatalf("night %d: %v", n, err)
 		}
 	}
 	want := readDataset(t, out)
+	for _, tbl := range []string{"findings", "diagnoses"} {
+		if len(want[tbl]) == 0 {
+			t.Errorf("a year of nightly runs wrote no %s", tbl)
+		}
+	}
 	before := tableFiles(t, out)
 	m, err := Compact(ctx, CompactOptions{Out: out})
 	if err != nil {
