@@ -102,6 +102,13 @@ func shsTime(s string) (int64, bool) {
 // from its name and first bytes).
 func buildAnyLog(t testing.TB, path string) *App {
 	t.Helper()
+	return buildAnyLogWith(t, path, Options{})
+}
+
+// buildAnyLogWith is buildAnyLog with options (the source and app id are
+// the path's).
+func buildAnyLogWith(t testing.TB, path string, o Options) *App {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("open log: %v", err)
@@ -111,7 +118,8 @@ func buildAnyLog(t testing.TB, path string) *App {
 	if err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
-	b := NewBuilder(Options{SourceURI: path, AppID: filepath.Base(path)})
+	o.SourceURI, o.AppID = path, filepath.Base(path)
+	b := NewBuilder(o)
 	truncated, err := feed(b, r, filepath.Base(path))
 	if err != nil {
 		t.Fatalf("read %s: %v", path, err)

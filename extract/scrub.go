@@ -1,6 +1,10 @@
 package extract
 
-import "github.com/sparkmine/sparkmine/extract/redact"
+import (
+	"strconv"
+
+	"github.com/sparkmine/sparkmine/extract/redact"
+)
 
 // redactText passes every free-text field of a finished App through the
 // Redactor's Text, once, so that what the rows store, what the detectors
@@ -17,6 +21,9 @@ func redactText(a *App, r *redact.Redactor) {
 	for i := range a.Executors {
 		a.Executors[i].RemovedReason = r.Text(a.Executors[i].RemovedReason)
 	}
+	if !r.KeepsHosts() {
+		aliasHosts(a.Executors)
+	}
 	for i := range a.Jobs {
 		j := &a.Jobs[i]
 		j.Description, j.FailureMessage = r.Text(j.Description), r.Text(j.FailureMessage)
@@ -28,6 +35,24 @@ func redactText(a *App, r *redact.Redactor) {
 	redactQueries(a, r)
 	for i := range a.Warnings {
 		a.Warnings[i].Reason = r.Text(a.Warnings[i].Reason)
+	}
+}
+
+// aliasHosts replaces each executor's host with <host_N>, N numbered by
+// first appearance in executor order: the executors of one node still
+// group together (a node that fails every task), and its name never reaches
+// a file. Aliases are per app: the same node has other numbers in other apps.
+func aliasHosts(execs []ExecutorRow) {
+	alias := map[string]string{}
+	for i := range execs {
+		h := execs[i].Host
+		if h == "" {
+			continue
+		}
+		if _, ok := alias[h]; !ok {
+			alias[h] = "<host_" + strconv.Itoa(len(alias)+1) + ">"
+		}
+		execs[i].Host = alias[h]
 	}
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"regexp"
 	"sort"
@@ -103,7 +104,8 @@ func wordChar(s string, i int) bool {
 }
 
 // No host name, IP address, bucket or e-mail address of any shared real
-// log reaches its prompt, whatever the app's findings.
+// log reaches its prompt, whatever the app's findings, nor any of the rows
+// the per-log tables store for it.
 func TestNoHostOfASharedLogReachesAPrompt(t *testing.T) {
 	needShared(t)
 	if testing.Short() {
@@ -143,6 +145,14 @@ func TestNoHostOfASharedLogReachesAPrompt(t *testing.T) {
 		prompts++
 		if bad := leaks(string(p.Doc), secrets); len(bad) > 0 {
 			t.Errorf("%s: the prompt carries %q", l.Key, bad)
+		}
+		rows, err := json.Marshal([]any{app.Row, ar.App, app.Stages, app.Executors, ar.Findings,
+			analyze.PricedQueries(app, ar.App), app.PlanNodes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bad := leaks(string(rows), secrets); len(bad) > 0 {
+			t.Errorf("%s: the stored rows carry %q", l.Key, bad)
 		}
 		for s := range secrets {
 			all[s] = true

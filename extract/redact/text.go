@@ -28,6 +28,9 @@ const (
 	HostPlaceholder  = "<host>"
 )
 
+// KeepsHosts reports whether the policy keeps host names and addresses.
+func (r *Redactor) KeepsHosts() bool { return r.hosts == HostsKeep }
+
 // ParseHostPolicy checks a policy's name ("" is HostsRedact).
 func ParseHostPolicy(s string) (HostPolicy, error) {
 	switch p := HostPolicy(s); p {

@@ -36,6 +36,10 @@ var columnDocs = map[string]map[string]string{
 		"duration_ms": "stage wall time, ms (NULL without submission or completion time)", "failure_reason": "why the stage failed (redacted)",
 		"duration_skew": "max task duration ÷ median", "shuffle_skew": "max task shuffle read ÷ median",
 	},
+	"executors": {
+		"executor_id": "executor id (\"driver\" for the driver)", "host": "<host_N>: the node, as an alias numbered per app (names are not stored)",
+		"removed_reason": "why the executor was removed (redacted; NULL if it was not)",
+	},
 	"findings": {
 		"detector": "which detector fired", "severity": "low | moderate | severe | critical", "score": "detector score (higher is worse)",
 		"est_waste_usd": "cost this finding wastes, USD (disjoint per app)", "recommendations": "list of {key, current, proposed, reason}",
