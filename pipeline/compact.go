@@ -45,10 +45,11 @@ func OlderThan(d time.Duration, now time.Time) func(day string) bool {
 	return func(day string) bool { return day < cutoff }
 }
 
-// Compact folds each picked day's part files of the per-log tables into as
-// few files of about TargetBytes as it can, through the run transaction:
-// the new files are staged, every ledger entry that referenced a folded
-// part gets an entry of this run pointing at the new files, the manifest
+// Compact folds each picked day's part files of every table into as few
+// files of about TargetBytes as it can, through the run transaction: the
+// new files are staged, every ledger entry that referenced a folded part
+// gets an entry of this run pointing at the new files (a per-run table's
+// folded parts are the run files its manifest replaces), the manifest
 // commits, the new files are published and the folded ones deleted. So a
 // crash at any write followed by a rerun (of compact or of a nightly run)
 // ends with the same rows, each once; a second compaction of the same days
@@ -78,10 +79,11 @@ func Compact(ctx context.Context, o CompactOptions) (_ *Manifest, err error) {
 	}
 	carried := map[string]*Entry{}
 	for _, t := range dataset.Tables {
+		fold := o.compactTable
 		if !t.PerLog() {
-			continue // run tables' parts belong to their manifests
+			fold = o.compactRunTable
 		}
-		if err := o.compactTable(ctx, tx, t, carried, m); err != nil {
+		if err := fold(ctx, tx, t, carried, m); err != nil {
 			return nil, err
 		}
 	}
@@ -137,6 +139,32 @@ func (o *CompactOptions) compactTable(ctx context.Context, tx *Tx, t dataset.Des
 			}
 			m.Counts.Processed += len(keys)
 			tx.repoint(keys, folded, carried)
+		}
+	}
+	return nil
+}
+
+// compactRunTable folds the picked days' parts of a table written per run
+// (diagnoses): the new parts become this run's files, and its manifest
+// replaces the folded ones, which no ledger entry holds.
+func (o *CompactOptions) compactRunTable(ctx context.Context, tx *Tx, t dataset.Descriptor, _ map[string]*Entry, m *Manifest) error {
+	days, err := dayParts(ctx, o.Out, t.Name(), o.Days)
+	if err != nil {
+		return err
+	}
+	for _, day := range slices.Sorted(maps.Keys(days)) {
+		live := slices.DeleteFunc(days[day], func(p store.ObjectInfo) bool { return !tx.st.live[p.Key] })
+		for _, bin := range bins(live, o.TargetBytes) {
+			keys := make([]string, len(bin))
+			for i, p := range bin {
+				keys[i] = p.Key
+			}
+			folded, err := t.Rewrite(ctx, tx, o.Out, keys, func(string) bool { return true })
+			if err != nil {
+				return fmt.Errorf("compact %s: %w", o.Out.URI(t.Name()+"/dt="+day+"/"), err)
+			}
+			m.Counts.Processed += len(keys)
+			m.RunFiles, m.Replaces = append(m.RunFiles, folded...), append(m.Replaces, keys...)
 		}
 	}
 	return nil

@@ -2,11 +2,16 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 )
 
 // compactFixture writes a dataset of a part per log and table (the small
@@ -16,9 +21,15 @@ func compactFixture(t *testing.T, out string) (Options, int) {
 	src := openLocal(t, copyLogs(t, sampleSet...))
 	o := smallBatches(testOptions(src, openLocal(t, out)))
 	o.Workers = 1
-	if _, err := Run(context.Background(), o); err != nil {
-		t.Fatal(err)
+	o.Diagnose = diagnose.DefaultConfig() // dry-run: diagnoses parts, one per run and day
+	o.Diagnose.MinSeverity, o.Model = "low", llm.DryRun{}
+	for _, again := range []bool{false, true} { // a rerun: a second diagnoses part per day
+		o.Reprocess = again
+		if _, err := Run(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
 	}
+	o.Reprocess = false
 	return o, len(partFiles(t, o.Out))
 }
 
@@ -34,8 +45,8 @@ func TestCompactFoldsAndIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := len(partFiles(t, o.Out))
-	if after >= before || m.Counts.Processed == 0 {
-		t.Fatalf("compact: %d part files before, %d after (%d folded)", before, after, m.Counts.Processed)
+	if after >= before || m.Counts.Processed == 0 || len(m.Replaces) == 0 {
+		t.Fatalf("compact: %d part files before, %d after (%d folded, %d of them diagnoses parts)", before, after, m.Counts.Processed, len(m.Replaces))
 	}
 	sameDataset(t, "after compact", readDataset(t, o.Out), want)
 	noOrphans(t, "after compact", o.Out)
@@ -121,15 +132,20 @@ func TestRunCompactsTheDaysItTouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, wantParts := readDataset(t, o.Out), len(partFiles(t, o.Out))
-	c := smallBatches(testOptions(o.Source, openLocal(t, t.TempDir())))
-	c.Workers, c.CompactTouched = 1, true
-	if _, err := Run(context.Background(), c); err != nil {
-		t.Fatal(err)
+	c := o // the same run, into an empty output
+	c.Out, c.CompactTouched = openLocal(t, t.TempDir()), true
+	for _, again := range []bool{false, true} { // as compactFixture's runs
+		c.Reprocess = again
+		if _, err := Run(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if got := len(partFiles(t, c.Out)); got != wantParts {
 		t.Errorf("run with CompactTouched left %d part files, want %d", got, wantParts)
 	}
-	sameDataset(t, "run with CompactTouched", readDataset(t, c.Out), want)
+	got := readDataset(t, c.Out)
+	got["diagnoses"], want["diagnoses"] = untimed(t, got["diagnoses"]), untimed(t, want["diagnoses"])
+	sameDataset(t, "run with CompactTouched", got, want)
 	noOrphans(t, "run with CompactTouched", c.Out)
 }
 
@@ -174,4 +190,22 @@ func TestCompactKeepsOneLogPerAppInAPart(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameDataset(t, "reprocessed after compact", readDataset(t, o.Out), want)
+}
+
+// untimed drops the time and latency of diagnoses rows (JSON lines), which
+// differ between two runs that make the same calls.
+func untimed(t *testing.T, rows []string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(r), &m); err != nil {
+			t.Fatal(err)
+		}
+		delete(m, "time")
+		delete(m, "latency_ms")
+		b, _ := json.Marshal(m)
+		out[i] = string(b)
+	}
+	slices.Sort(out)
+	return out
 }

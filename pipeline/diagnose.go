@@ -59,7 +59,7 @@ func (r *run) diagnose(ctx context.Context) error {
 func (o *Options) diagnoser() (*diagnose.Diagnoser, error) {
 	return diagnose.New(o.Diagnose, diagnose.Deps{Model: o.Model, Cache: Blobs{o.Out, cacheDir},
 		Audit: AuditStore(o.Out), WritePrompt: PromptWriter(o.Out), Redactor: o.Redactor,
-		Version: o.Version, ConfigSHA256: o.ConfigSHA256})
+		Version: o.Version, ConfigSHA256: o.ConfigSHA256, Now: o.Now})
 }
 
 // Blobs is a folder of the output store holding named blobs: the Gemini

@@ -96,11 +96,13 @@ func loadState(ctx context.Context, out store.Store) (*state, error) {
 		}
 		return ids[i] < ids[j]
 	})
+	var replaced []string
 	for _, id := range ids {
 		m := st.runs[id]
 		for _, f := range m.RunFiles {
 			st.live[f] = true
 		}
+		replaced = append(replaced, m.Replaces...)
 		var lf ledgerFile
 		if err := readJSON(ctx, out, ledgerDir+id+".json", &lf); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -114,6 +116,10 @@ func loadState(ctx context.Context, out store.Store) (*state, error) {
 			}
 			st.latest[e.Log] = e
 		}
+	}
+	for _, f := range replaced {
+		delete(st.live, f)
+		st.superseded = append(st.superseded, f)
 	}
 	st.holders = map[string][]string{}
 	for key, e := range st.latest {

@@ -43,6 +43,9 @@ type Manifest struct {
 	// RunFiles are part files that belong to the run rather than to one
 	// log (the diagnoses table).
 	RunFiles []string `json:"run_files,omitempty"`
+	// Replaces are run files of earlier runs that this run's RunFiles
+	// hold now (a compaction folded them): they die when it commits.
+	Replaces []string `json:"replaces,omitempty"`
 }
 
 // Counts says what happened to every log the listing found.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,7 @@ type Tx struct {
 	mu        sync.Mutex
 	staged    []string // final keys of every part staged
 	entries   []Entry
+	replaces  []string // earlier runs' run files the committed manifest replaces
 	committed bool
 	abandoned bool
 }
@@ -153,6 +155,7 @@ func (tx *Tx) Commit(ctx context.Context, m *Manifest) error {
 	}
 	m.Finished = tx.now().UTC()
 	m.Seconds = m.Finished.Sub(m.Started).Seconds()
+	tx.replaces = slices.Clone(m.Replaces)
 	if err := writeJSON(ctx, tx.out, runsDir+m.RunID+".json", m); err != nil {
 		return err
 	}
@@ -177,8 +180,14 @@ func (tx *Tx) Publish(ctx context.Context) error {
 }
 
 // Tidy deletes the part files of the committed entries that the run's
-// entries replaced. What an error leaves, the next run's Recover deletes.
+// entries replaced, and the run files its manifest replaces. What an error
+// leaves, the next run's Recover deletes.
 func (tx *Tx) Tidy(ctx context.Context) error {
+	for _, f := range tx.replaces {
+		if err := tx.out.Delete(ctx, f); err != nil {
+			return err
+		}
+	}
 	for _, e := range tx.entries {
 		old, ok := tx.st.latest[e.Log]
 		if !ok {

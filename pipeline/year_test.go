@@ -23,9 +23,7 @@ import (
 // parts from several runs; then compacts. Two of the five jobs are skewed
 // and one leaves most of its executors idle, so findings and (dry-run)
 // diagnoses are written too. It logs the file count and bytes per table
-// before and after, and checks the rows are the same. The diagnoses table
-// is written per run, not per log, and compact leaves it as it is: one part
-// per night that diagnosed anything.
+// before and after, and checks the rows are the same.
 //
 //	SPARKMINE_YEAR_DAYS=365 go test -run TestYearOfNightlyRunsCompacts -v ./pipeline
 func TestYearOfNightlyRunsCompacts(t *testing.T) {

@@ -67,6 +67,8 @@ type Deps struct {
 	// Version (sparkmine's module version and VCS revision) and
 	// ConfigSHA256 (of the effective configuration) go into every row.
 	Version, ConfigSHA256 string
+	// Now stamps the rows and times the calls (nil: time.Now).
+	Now func() time.Time
 }
 
 // Diagnoser diagnoses flagged apps. It is safe for one Run at a time.
@@ -87,7 +89,10 @@ func New(cfg Config, deps Deps) (*Diagnoser, error) {
 	if deps.Redactor == nil {
 		deps.Redactor = redact.Default
 	}
-	d := &Diagnoser{cfg: cfg, model: deps.Model, dry: llm.IsDryRun(deps.Model), deps: deps, now: time.Now}
+	d := &Diagnoser{cfg: cfg, model: deps.Model, dry: llm.IsDryRun(deps.Model), deps: deps, now: deps.Now}
+	if d.now == nil {
+		d.now = time.Now
+	}
 	if d.dry && deps.WritePrompt == nil {
 		return nil, fmt.Errorf("gemini: dry-run needs a prompt writer")
 	}
