@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
@@ -93,6 +94,12 @@ var designColumns = map[string]map[string]string{
 		"latency_ms": "BIGINT", "status": "VARCHAR", "bottleneck": "VARCHAR", "root_cause": "VARCHAR",
 		"rationale": "VARCHAR", "rejected_keys": "VARCHAR[]", "cost_usd": "DOUBLE", "cached": "BOOLEAN", "dt": "DATE",
 	},
+	"questions": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "time": "TIMESTAMP WITH TIME ZONE",
+		"question_sha256": "VARCHAR", "question": "VARCHAR", "model": "VARCHAR", "model_version": "VARCHAR",
+		"input_tokens": "BIGINT", "output_tokens": "BIGINT", "sql": "VARCHAR", "status": "VARCHAR", "reason": "VARCHAR",
+		"rows": "BIGINT", "cost_usd": "DOUBLE", "prompt_sha256": "VARCHAR", "cached": "BOOLEAN", "assumptions": "VARCHAR[]", "dt": "DATE",
+	},
 }
 
 // TestDuckDBReadsTheDatasetOfRealLogs writes the tables from real Spark
@@ -109,6 +116,10 @@ func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 	o.Diagnose = diagnose.DefaultConfig() // dry-run: a diagnoses row per flagged app, nothing sent
 	o.Diagnose.MinSeverity, o.Model = "low", llm.DryRun{}
 	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if err := RecordQuestion(context.Background(), o.Out, "test", analyze.QuestionRow{Time: 1764000000000, Question: "how many apps?",
+		Status: "checked", SQL: "SELECT count(*) FROM apps", Rows: 1, Assumptions: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	read := func(tbl string) string {

@@ -52,11 +52,12 @@ var (
 	PlanNodes   = PerLog("plan_nodes", func(l *Log) []extract.PlanNodeRow { return l.App.PlanNodes }, fixed[extract.PlanNodeRow](400))
 	Simulations = PerLog("simulations", func(l *Log) []analyze.SimulationRow { return l.Simulations }, fixed[analyze.SimulationRow](160))
 	Diagnoses   = PerRun[analyze.DiagnosisRow]("diagnoses")
+	Questions   = PerRun[analyze.QuestionRow]("questions")
 )
 
 // Tables is every table of the dataset, per-log tables first, in the order
 // a batch writes them.
-var Tables = []Descriptor{Apps, Stages, Executors, Findings, Queries, PlanNodes, Simulations, Diagnoses}
+var Tables = []Descriptor{Apps, Stages, Executors, Findings, Queries, PlanNodes, Simulations, Diagnoses, Questions}
 
 // Log is what reading one event log gives the per-log tables.
 type Log struct {

@@ -32,7 +32,7 @@ var columnDocs = map[string]map[string]string{
 		"disk_spilled_bytes": "bytes spilled to disk", "gc_time_ms": "JVM GC time, ms",
 	},
 	"stages": {
-		"stage_id": "stage id", "status": "complete | failed | skipped | active", "tasks": "task count",
+		"stage_id": "stage id", "status": "COMPLETE | FAILED | SKIPPED | ACTIVE | PENDING (the History Server's)", "tasks": "task count",
 		"duration_ms": "stage wall time, ms (NULL without submission or completion time)", "failure_reason": "why the stage failed (redacted)",
 		"duration_skew": "max task duration ÷ median", "shuffle_skew": "max task shuffle read ÷ median",
 	},
@@ -56,6 +56,11 @@ var columnDocs = map[string]map[string]string{
 	"plan_nodes": {
 		"node_id": "operator's pre-order position in the final plan (root 0)", "stage_ids": "stages that ran it (from its metrics' accumulators)",
 		"rows": "number of output rows", "bytes": "data size / size of files read / written output", "time_ms": "Σ its timing metrics, ms",
+	},
+	"questions": {
+		"question_sha256": "sha256 of the redacted question", "status": "checked | rejected | no_answer | error | skipped_budget | dry_run",
+		"reason": "why rejected, unanswered or failed", "rows": "rows the checked SQL returned", "requests": "model calls (0: cached or dry run; 2: retried)",
+		"cost_usd": "tokens × prices, USD", "prompt_sha256": "the stored prompt under _sparkmine/llm/",
 	},
 	"diagnoses": {
 		"status": "ok | invalid | refused | error | skipped_budget | dry_run", "cost_usd": "tokens × prices, USD (0 for dry runs)",

@@ -346,3 +346,34 @@ USING PARQUET
 PARTITIONED BY (`dt`)
 LOCATION 's3://findings/sparkmine/diagnoses/';
 MSCK REPAIR TABLE `diagnoses`;
+
+CREATE TABLE IF NOT EXISTS `questions` (
+  `app_id` string,
+  `attempt_id` string,
+  `run_id` string,
+  `time` timestamp,
+  `question_sha256` string,
+  `question` string,
+  `schema_sha256` string,
+  `model` string,
+  `model_version` string,
+  `prompt_sha256` string,
+  `requests` bigint,
+  `input_tokens` bigint,
+  `output_tokens` bigint,
+  `status` string,
+  `reason` string,
+  `sql` string,
+  `explanation` string,
+  `assumptions` array<string>,
+  `rows` bigint,
+  `truncated` boolean,
+  `cost_usd` double,
+  `cached` boolean,
+  `sparkmine_version` string,
+  `dt` DATE
+)
+USING PARQUET
+PARTITIONED BY (`dt`)
+LOCATION 's3://findings/sparkmine/questions/';
+MSCK REPAIR TABLE `questions`;
