@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/pipeline"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store/local"
 	"github.com/sparkmine/sparkmine/store/table/duckdbtest"
@@ -57,13 +59,18 @@ func TestDDLDuckDB(t *testing.T) {
 	if code, _, stderr := sparkmine(t, "run", "--out", out, "--llm", "dry-run"); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
-	code, ddl, stderr := sparkmine(t, "ddl", "--engine", "duckdb", "--out", out)
-	if code != 0 {
-		t.Fatalf("ddl: exit %d: %s", code, stderr)
-	}
 	st, err := local.New(out)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A question asked of the dataset (sparkmine ask), so questions has a row.
+	if err := pipeline.RecordQuestion(context.Background(), st, "test", analyze.QuestionRow{Time: 1764000000000,
+		Question: "how many apps?", Status: "dry_run", Assumptions: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	code, ddl, stderr := sparkmine(t, "ddl", "--engine", "duckdb", "--out", out)
+	if code != 0 {
+		t.Fatalf("ddl: exit %d: %s", code, stderr)
 	}
 	stmts := []string{ddl}
 	for _, tbl := range dataset.Tables {

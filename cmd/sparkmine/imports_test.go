@@ -40,6 +40,9 @@ var analyzeIO = map[string]map[string]string{
 	"analyze/diagnose": {
 		"google.golang.org/genai": "the response schema is the SDK's Schema type",
 	},
+	"analyze/ask": {
+		"google.golang.org/genai": "the response schema is the SDK's Schema type",
+	},
 	"analyze/llm": {
 		"os":                      "the Gemini credentials and settings come from the environment (GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI)",
 		"net":                     "net.Error tells a transport error, which is retried, from an answer",

@@ -12,6 +12,8 @@
 //	   entries unlistable (the manifest lists them)
 //	4  the run committed, but not all its parts are published yet: readers see
 //	   part of it until the next run finishes the publish
+//	5  ask: no SQL to run (the model's SQL was refused twice, or it says the
+//	   dataset cannot answer)
 //
 // A run that finds its shard's lease held by another run exits 2, naming
 // the holder and until when it holds it.
@@ -40,6 +42,7 @@ Usage:
   sparkmine diagnose --out DATASET --app APP_ID [--attempt ID]
   sparkmine compact  --out DATASET [--older-than 7d]
   sparkmine ddl      --engine athena|spark|hive|duckdb [--out DATASET]
+  sparkmine ask      --out DATASET [--format table|csv|json|arrow] [--llm gemini|dry-run] "question"
   sparkmine --version
 
 URLs are s3://bucket/prefix/, file:///path or a plain path. Run "sparkmine CMD -h" for a command's flags.
@@ -126,6 +129,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDiagnose(ctx, args[1:], stdout, c)
 	case "mcp":
 		err = cmdMCP(ctx, args[1:], stdout, c.w)
+	case "ask":
+		err = cmdAsk(ctx, args[1:], stdout, c)
 	case "compact":
 		err = cmdCompact(ctx, args[1:], stdout, c)
 	case "ddl":
@@ -153,6 +158,8 @@ func exitCode(err error, c *console) int {
 		code = 2
 	case errors.Is(err, pipeline.ErrPublish):
 		code = 4
+	case errors.Is(err, errNoSQL):
+		code = 5
 	case errors.Is(err, errPartial):
 		code = 3
 	}

@@ -17,6 +17,10 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 )
 
+// HasEngine reports whether this binary has the SQL engine (was built
+// with cgo).
+const HasEngine = true
+
 // DB is a read-only view of one dataset.
 type DB struct {
 	db     *sql.DB

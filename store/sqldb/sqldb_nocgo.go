@@ -4,6 +4,10 @@ package sqldb
 
 import "context"
 
+// HasEngine reports whether this binary has the SQL engine: not without
+// cgo.
+const HasEngine = false
+
 // DB is a read-only view of one dataset; without cgo there is none.
 type DB struct{}
 
