@@ -107,8 +107,7 @@ func (a *Asker) Ask(ctx context.Context, question string, ref Reference, chk Che
 		o.Row.Status, o.Row.InputTokens = StatusDryRun, llm.EstimateTokens(a.request(o.Prompt))
 		return o, nil
 	}
-	if ans, ok := a.fromCache(ctx, o.Row, chk); ok {
-		o.Answer, o.Row.Cached = ans, true
+	if a.fromCache(ctx, &o, chk) {
 		return o, a.settle(&o, "")
 	}
 	if why := a.admit(ctx, o.Prompt); why != "" {
@@ -264,27 +263,28 @@ func CacheKey(model, questionSHA, schemaSHA string) string {
 	return "ask-" + hashParts("ask", model, questionSHA, schemaSHA)
 }
 
-// fromCache returns an earlier accepted answer to this question on this
-// schema from this model whose SQL still passes the check. Anything else
-// is a miss.
-func (a *Asker) fromCache(ctx context.Context, row analyze.QuestionRow, chk Checker) (Answer, bool) {
+// fromCache takes an earlier accepted answer to this question on this
+// schema from this model whose SQL still passes the check into o, marked
+// cached. Anything else is a miss.
+func (a *Asker) fromCache(ctx context.Context, o *Outcome, chk Checker) bool {
 	if a.deps.Cache == nil {
-		return Answer{}, false
+		return false
 	}
-	b, ok, err := a.deps.Cache.Get(ctx, CacheKey(row.Model, row.QuestionSHA256, row.SchemaSHA256))
+	b, ok, err := a.deps.Cache.Get(ctx, CacheKey(o.Row.Model, o.Row.QuestionSHA256, o.Row.SchemaSHA256))
 	if err != nil || !ok {
-		return Answer{}, false
+		return false
 	}
 	var e cacheEntry
 	if json.Unmarshal(b, &e) != nil {
-		return Answer{}, false
+		return false
 	}
 	ans, problem := a.judge(ctx, e.Answer, chk)
 	if problem != "" {
 		slog.WarnContext(ctx, "cached answer no longer checks; asking again", "reason", problem)
-		return Answer{}, false
+		return false
 	}
-	return ans, true
+	o.Answer, o.Row.Cached, o.Row.ModelVersion = ans, true, e.ModelVersion
+	return true
 }
 
 // toCache keeps an accepted answer; a failure is logged.

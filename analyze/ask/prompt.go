@@ -96,9 +96,10 @@ Rules:
 1. Write DuckDB SQL: exactly one SELECT statement (WITH … SELECT is fine). Never write INSERT, UPDATE, DELETE, CREATE, COPY, ATTACH, INSTALL, LOAD, SET, PRAGMA or a second statement, and never read files (read_csv, read_parquet, glob).
 2. Use only the tables and columns listed in the reference information. Never invent a table or a column.
 3. Every table has a dt DATE column: the UTC day the application ended. Durations are in milliseconds, sizes in bytes, costs in USD, unless the column's meaning says otherwise.
-4. If the tables cannot answer the question, leave sql empty and say why in the explanation.
-5. List in assumptions every interpretation you made (time ranges, thresholds, what "wasted" or "failed" means).
-6. Answer only with JSON that matches the response schema.`
+4. Write relative dates ("last week", "yesterday") with current_date, so the same SQL stays right on another day; an ISO week is date_trunc('week', …).
+5. If the tables cannot answer the question, leave sql empty and say why in the explanation.
+6. List in assumptions every interpretation you made (time ranges, thresholds, what "wasted" or "failed" means).
+7. Answer only with JSON that matches the response schema.`
 
 func reference(r Reference) string {
 	return "Tables (DuckDB views over the dataset's Parquet files):\n\n" + strings.TrimSpace(r.Schema) +

@@ -370,7 +370,7 @@ func TestAskCached(t *testing.T) {
 	if n, _, _ := srv.Stats(); err != nil || n != 1 || !again.Row.Cached || again.Row.Requests != 0 || again.Row.InputTokens != 0 || again.Row.CostUSD != 0 {
 		t.Fatalf("again: %v, %d requests, row %+v; want cached, no request", err, n, again.Row)
 	}
-	if fmt.Sprint(again.Result.Rows) != fmt.Sprint(first.Result.Rows) || again.Row.Rows != 1 {
+	if fmt.Sprint(again.Result.Rows) != fmt.Sprint(first.Result.Rows) || again.Row.Rows != 1 || again.Row.ModelVersion != "gemini-2.5-flash-001" {
 		t.Errorf("cached answer ran to %v, first %v", again.Result.Rows, first.Result.Rows)
 	}
 	other := diagnose.DefaultConfig()
