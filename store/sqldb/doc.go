@@ -11,6 +11,9 @@
 // must be exactly one SELECT statement; it runs under a time limit and its
 // result is cut at a row and byte limit (the caller is told).
 //
+// A Result writes itself as an aligned table, CSV, JSON or an Arrow IPC
+// stream (Write; arrow-go/v18, linked only with the engine).
+//
 // The engine needs cgo. A binary built with CGO_ENABLED=0 (the static
 // image of the nightly job) has everything else; there Open returns
 // ErrNoEngine.

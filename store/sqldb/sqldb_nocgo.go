@@ -2,7 +2,10 @@
 
 package sqldb
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // HasEngine reports whether this binary has the SQL engine: not without
 // cgo.
@@ -25,3 +28,7 @@ func (*DB) Check(context.Context, string) error { return ErrNoEngine }
 
 // Query returns ErrNoEngine.
 func (*DB) Query(context.Context, string, ...any) (*Result, error) { return nil, ErrNoEngine }
+
+// WriteArrow returns ErrNoEngine: Arrow output serves query results,
+// which need the engine, so a build without it leaves Arrow out.
+func (*Result) WriteArrow(io.Writer) error { return ErrNoEngine }
