@@ -16,7 +16,9 @@ import (
 	"github.com/sparkmine/sparkmine/analyze/ask"
 	"github.com/sparkmine/sparkmine/analyze/llm/llmtest"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
+	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/local"
+	"github.com/sparkmine/sparkmine/store/s3/s3test"
 )
 
 // askSetup runs the bundled samples into a dataset and starts a fake
@@ -48,6 +50,12 @@ func questions(t *testing.T, out string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return storedQuestions(t, st)
+}
+
+// storedQuestions are the statuses of the questions table in st, sorted.
+func storedQuestions(t *testing.T, st store.Store) []string {
+	t.Helper()
 	rows, err := dataset.Questions.Read(context.Background(), st, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -170,5 +178,35 @@ func TestAskCommandGivesUp(t *testing.T) {
 	run(context.Background(), []string{"ask", "-h"}, &help, &help)
 	if !strings.Contains(help.String(), "5 no SQL to run") {
 		t.Errorf("help does not list exit code 5:\n%s", help.String())
+	}
+}
+
+// TestAskCommandS3: ask over an S3 dataset mirrors it into the cache
+// folder, answers, and writes the questions row, the prompt and the
+// cached answer into the S3 dataset; asked again it sends nothing.
+func TestAskCommandS3(t *testing.T) {
+	out, config, gemini := askSetup(t, func(int, string) string { return "SELECT count(*) AS apps FROM apps" })
+	srv := s3test.Shared(t)
+	bucket := srv.NewBucket(t)
+	st := srv.Store(t, bucket, "ds/")
+	uploadTree(t, st, "", out)
+	srv.Setenv(t)
+	args := []string{"ask", "--out", "s3://" + bucket + "/ds/", "--s3-path-style", "--cache", t.TempDir(), "--config", config, "--format", "json", "How many apps?"}
+	code, stdout, stderr := sparkmine(t, args...)
+	if code != 0 || strings.TrimSpace(stdout) != "[\n  {\n    \"apps\": 6\n  }\n]" {
+		t.Fatalf("ask over S3: exit %d, %q\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr := sparkmine(t, args...); code != 0 || !strings.Contains(stderr, `"cached":true`) {
+		t.Errorf("again: exit %d\n%s", code, stderr)
+	}
+	if n, _, _ := gemini.Stats(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+	if got := storedQuestions(t, st); strings.Join(got, ",") != "checked,checked" {
+		t.Errorf("questions in S3: %v", got)
+	}
+	var prompts int
+	if err := st.List(context.Background(), "_sparkmine/llm/", func(store.ObjectInfo) error { prompts++; return nil }); err != nil || prompts < 2 {
+		t.Errorf("audit store in S3: %d objects, %v; want the prompt and its response", prompts, err)
 	}
 }

@@ -41,12 +41,22 @@ var e2eLogs = []string{
 // upload puts the named shared logs (files or folders) under prefix.
 func upload(t *testing.T, st store.Store, prefix string, names ...string) {
 	t.Helper()
+	uploadTree(t, st, prefix, sharedLogs, names...)
+}
+
+// uploadTree puts every file under root/name (each name; root itself
+// when none) into st, under prefix and its path below root.
+func uploadTree(t *testing.T, st store.Store, prefix, root string, names ...string) {
+	t.Helper()
+	if len(names) == 0 {
+		names = []string{"."}
+	}
 	for _, n := range names {
-		err := filepath.Walk(filepath.Join(sharedLogs, n), func(p string, fi os.FileInfo, err error) error {
+		err := filepath.Walk(filepath.Join(root, n), func(p string, fi os.FileInfo, err error) error {
 			if err != nil || fi.IsDir() {
 				return err
 			}
-			rel, _ := filepath.Rel(sharedLogs, p)
+			rel, _ := filepath.Rel(root, p)
 			f, err := os.Open(p)
 			if err != nil {
 				return err

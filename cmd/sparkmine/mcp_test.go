@@ -6,7 +6,6 @@ import (
 	"context"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,22 +77,7 @@ func TestMCPCommand(t *testing.T) {
 
 	srv := s3test.Shared(t)
 	bucket := srv.NewBucket(t)
-	st := srv.Store(t, bucket, "ds/")
-	err = filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || fi.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(out, p)
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return st.Put(ctx, filepath.ToSlash(rel), f)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	uploadTree(t, srv.Store(t, bucket, "ds/"), "", out)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
