@@ -48,7 +48,8 @@ Usage:
 URLs are s3://bucket/prefix/, file:///path or a plain path. Run "sparkmine CMD -h" for a command's flags.
 
 Exit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or the shard's lease is held;
-3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it).
+3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it);
+5 (ask) no SQL to run: refused twice, or the dataset cannot answer.
 `
 
 // Errors that choose an exit code.
