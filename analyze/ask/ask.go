@@ -6,8 +6,9 @@
 // instruction (an analytics engineer for exactly these tables; DuckDB; one
 // SELECT; never invent a table or column; say when the data cannot
 // answer), the reference information (every table and column with its
-// type, meaning and unit, and the days the dataset holds; never a row of
-// data) and the query (the question, redacted like every string sent).
+// type, meaning and unit, and the days the dataset holds; no row data
+// unless Config.SampleValues allows the values of few-valued columns) and
+// the query (the question, redacted like every string sent).
 // The answer is forced into {sql, explanation, assumptions}. Its SQL goes
 // to a Checker (DuckDB parsing and binding it against the real views: one
 // read-only statement, known tables and columns only); a refused answer
@@ -69,21 +70,27 @@ type Deps struct {
 	Version  string // sparkmine's, into every row
 }
 
-// Asker answers questions. Its config is the gemini section (model,
-// prices, budget); it is validated by its loader.
+// Asker answers questions. Its model settings are the gemini section's
+// (model, prices, budget), validated by their loader, and the ask section
+// says what the reference may hold.
 type Asker struct {
 	cfg  diagnose.Config
+	ask  Config
 	deps Deps
 	now  func() time.Time
 }
 
 // New returns an Asker.
-func New(cfg diagnose.Config, deps Deps) *Asker {
+func New(gemini diagnose.Config, cfg Config, deps Deps) *Asker {
 	if deps.Redactor == nil {
 		deps.Redactor = redact.Default
 	}
-	return &Asker{cfg: cfg, deps: deps, now: time.Now}
+	return &Asker{cfg: gemini, ask: cfg, deps: deps, now: time.Now}
 }
+
+// SampleValues reports whether the reference may list values present in
+// the data (Config.SampleValues).
+func (a *Asker) SampleValues() bool { return a.ask.SampleValues }
 
 // Outcome is what one question gave.
 type Outcome struct {

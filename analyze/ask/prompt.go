@@ -18,11 +18,20 @@ type Reference struct {
 	Schema string
 	// Dates says which days the dataset holds ("apps.dt from … to …").
 	Dates string
+	// Values lists the values of few-valued text columns, one line per
+	// column ("apps.status: 'failed', 'succeeded'"); empty unless
+	// Config.SampleValues allows row data in the prompt.
+	Values string
 }
 
-// SHA256 is the hash of the schema: the part of the reference that
-// decides whether a cached answer still fits.
-func (r Reference) SHA256() string { return sha256Hex([]byte(r.Schema)) }
+// SHA256 is the hash of the schema (and the values, when sent): the part
+// of the reference that decides whether a cached answer still fits.
+func (r Reference) SHA256() string {
+	if r.Values == "" {
+		return sha256Hex([]byte(r.Schema))
+	}
+	return hashParts(r.Schema, r.Values)
+}
 
 // Prompt is what is sent for one question, in the three parts the SDK
 // models, plus the response schema.
@@ -102,8 +111,12 @@ Rules:
 7. Answer only with JSON that matches the response schema.`
 
 func reference(r Reference) string {
-	return "Tables (DuckDB views over the dataset's Parquet files):\n\n" + strings.TrimSpace(r.Schema) +
+	s := "Tables (DuckDB views over the dataset's Parquet files):\n\n" + strings.TrimSpace(r.Schema) +
 		"\n\nDates present: " + r.Dates + "\n"
+	if r.Values != "" {
+		s += "\nValues present in text columns with few values:\n" + r.Values
+	}
+	return s
 }
 
 func query(question string) string {

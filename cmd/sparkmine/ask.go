@@ -108,7 +108,7 @@ func runAsk(ctx context.Context, o *askOptions, stdout io.Writer, c *console) er
 		return fmt.Errorf("ask: %w", err)
 	}
 	defer f.Close()
-	asker := ask.New(o.cfg.Gemini, ask.Deps{Model: model, Cache: pipeline.CacheStore(out),
+	asker := ask.New(o.cfg.Gemini, o.cfg.Ask, ask.Deps{Model: model, Cache: pipeline.CacheStore(out),
 		Audit: pipeline.AuditStore(out), Redactor: o.cfg.red, Version: buildVersion()})
 	ans, err := f.Ask(ctx, asker, o.question)
 	if ans.Row.Status != "" {

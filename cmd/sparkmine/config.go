@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/ask"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/extract/redact"
@@ -46,6 +47,7 @@ type Config struct {
 
 	analyze.Config `yaml:",inline"` // detectors:, cost:
 	Gemini         diagnose.Config  `yaml:"gemini"`
+	Ask            ask.Config       `yaml:"ask"`
 
 	// red is the one redactor of the run, built by validate from both
 	// pattern lists and handed to whoever needs it.

@@ -209,7 +209,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("examples/sparkmine.yaml: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"instance_type: m5.2xlarge", "mode: dry-run", "since: 48h0m0s"} {
+	for _, want := range []string{"instance_type: m5.2xlarge", "mode: dry-run", "since: 48h0m0s", "sample_values: false"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("effective config lacks %q", want)
 		}

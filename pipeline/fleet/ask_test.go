@@ -142,7 +142,7 @@ func asker(t *testing.T, srv *llmtest.Server, cfg diagnose.Config) (*ask.Asker, 
 		model = g
 	}
 	cache, audit := &memBlobs{}, &memBlobs{}
-	return ask.New(cfg, ask.Deps{Model: model, Cache: cache, Audit: audit, Version: "test"}), cache, audit
+	return ask.New(cfg, ask.Config{}, ask.Deps{Model: model, Cache: cache, Audit: audit, Version: "test"}), cache, audit
 }
 
 func openGenerated(t *testing.T) *Fleet {
@@ -375,7 +375,7 @@ func TestAskCached(t *testing.T) {
 	}
 	other := diagnose.DefaultConfig()
 	other.Model = "gemini-2.5-pro"
-	b := ask.New(other, ask.Deps{Model: mustGemini(t, srv, other.Model), Cache: cache})
+	b := ask.New(other, ask.Config{}, ask.Deps{Model: mustGemini(t, srv, other.Model), Cache: cache})
 	if ans, _ := f.Ask(context.Background(), b, "How many apps?"); ans.Row.Cached {
 		t.Error("another model's question was answered from the cache")
 	}
@@ -443,5 +443,32 @@ func TestAskPrompt(t *testing.T) {
 	ans, err := f.Ask(context.Background(), poor, "How many apps?")
 	if err == nil || ans.Row.Status != ask.StatusSkippedBudget || len(bodies) != 1 {
 		t.Errorf("over budget: %v, row %+v, %d requests; want skipped_budget and no request", err, ans.Row, len(bodies))
+	}
+}
+
+// TestAskSampleValues: only with ask.sample_values does the prompt list
+// the values of few-valued text columns (row data), and then a cached
+// answer given without them does not serve.
+func TestAskSampleValues(t *testing.T) {
+	f := openGenerated(t)
+	with := ask.New(diagnose.DefaultConfig(), ask.Config{SampleValues: true}, ask.Deps{Model: llm.DryRun{}})
+	ans, err := f.Ask(context.Background(), with, "Which user failed most?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(ans.Prompt.Doc)
+	for _, want := range []string{`apps.user: 'alice', 'bob', 'carol', 'dave'\n`, `apps.status: 'failed', 'succeeded'\n`, `apps.queue: 'adhoc', 'etl', 'ml'\n`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("prompt with sample values lacks %q", want)
+		}
+	}
+	if strings.Contains(doc, "apps.app_id:") || strings.Contains(doc, "application_1763600000000_0001") {
+		t.Error("a column of more than ask.MaxSampleValues values was listed")
+	}
+	without := ask.New(diagnose.DefaultConfig(), ask.Config{}, ask.Deps{Model: llm.DryRun{}})
+	plain, err := f.Ask(context.Background(), without, "Which user failed most?")
+	if err != nil || strings.Contains(string(plain.Prompt.Doc), "alice") || plain.Row.SchemaSHA256 == ans.Row.SchemaSHA256 {
+		t.Errorf("without sample values: %v; the prompt names a user %v; same schema hash %v", err,
+			strings.Contains(string(plain.Prompt.Doc), "alice"), plain.Row.SchemaSHA256 == ans.Row.SchemaSHA256)
 	}
 }
