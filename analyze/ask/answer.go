@@ -39,7 +39,7 @@ func parseAnswer(text string) (Answer, error) {
 	if err := dec.Decode(&a); err != nil {
 		return a, fmt.Errorf("answer does not match the schema: %w", err)
 	}
-	a.SQL = strings.TrimSpace(a.SQL)
+	a.SQL = unfence(a.SQL)
 	switch {
 	case len(a.SQL) > maxSQL:
 		return a, fmt.Errorf("sql is %d bytes, more than %d", len(a.SQL), maxSQL)
@@ -50,4 +50,18 @@ func parseAnswer(text string) (Answer, error) {
 		a.Assumptions = []string{}
 	}
 	return a, nil
+}
+
+// unfence trims sql and takes it out of a Markdown code fence (```sql …
+// ```), which models add now and then even inside JSON.
+func unfence(sql string) string {
+	s := strings.TrimSpace(sql)
+	if rest, ok := strings.CutPrefix(s, "```"); ok && strings.HasSuffix(rest, "```") {
+		rest = strings.TrimSuffix(rest, "```")
+		if lang, body, ok := strings.Cut(rest, "\n"); ok && !strings.ContainsAny(strings.TrimSpace(lang), " \t") {
+			rest = body
+		}
+		s = strings.TrimSpace(rest)
+	}
+	return s
 }

@@ -21,6 +21,8 @@ func TestParseAnswer(t *testing.T) {
 	}{
 		{"ok", `{"sql": " SELECT 1 ", "explanation": "one", "assumptions": ["a"]}`, "", "SELECT 1"},
 		{"no assumptions", `{"sql": "SELECT 1", "explanation": "one"}`, "", "SELECT 1"},
+		{"fenced", "{\"sql\": \"```sql\\nSELECT 1\\n```\", \"explanation\": \"one\"}", "", "SELECT 1"},
+		{"fenced, no language", "{\"sql\": \"```SELECT 1```\", \"explanation\": \"one\"}", "", "SELECT 1"},
 		{"cannot answer", `{"sql": "", "explanation": "no weather in the tables", "assumptions": []}`, "", ""},
 		{"empty", `  `, "empty answer", ""},
 		{"not json", `SELECT 1`, "not a JSON object", ""},

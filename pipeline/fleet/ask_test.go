@@ -29,7 +29,7 @@ import (
 type askCase struct{ question, reference, model string }
 
 var askCases = []askCase{
-	{"How many applications are in the dataset?", "SELECT count(*) FROM apps", "SELECT COUNT(app_id) AS apps FROM apps a"},
+	{"How many applications are in the dataset?", "SELECT count(*) FROM apps", "SELECT COUNT(app_id) AS apps FROM apps a;"},
 	{"Which user spent the most?", "SELECT user, sum(est_cost_usd) c FROM apps GROUP BY user ORDER BY c DESC LIMIT 1",
 		"WITH per_user AS (SELECT a.user AS who, SUM(a.est_cost_usd) AS spend FROM apps AS a GROUP BY 1) SELECT who, spend FROM per_user ORDER BY spend DESC LIMIT 1"},
 	{"What did each queue cost?", "SELECT queue, sum(est_cost_usd) FROM apps GROUP BY queue",
@@ -470,5 +470,27 @@ func TestAskSampleValues(t *testing.T) {
 	if err != nil || strings.Contains(string(plain.Prompt.Doc), "alice") || plain.Row.SchemaSHA256 == ans.Row.SchemaSHA256 {
 		t.Errorf("without sample values: %v; the prompt names a user %v; same schema hash %v", err,
 			strings.Contains(string(plain.Prompt.Doc), "alice"), plain.Row.SchemaSHA256 == ans.Row.SchemaSHA256)
+	}
+}
+
+// TestAskModelFails: a failing API or a withheld answer is an error with
+// status error, after the one request (retries are the model's own).
+func TestAskModelFails(t *testing.T) {
+	f := openGenerated(t)
+	answers := map[string]func() (int, any){
+		"HTTP 500": func() (int, any) { return 500, llmtest.APIError(500, "INTERNAL", "boom") },
+		"safety": func() (int, any) {
+			a := llmtest.OKAnswer(`{"sql": "SELECT 1", "explanation": "x", "assumptions": []}`)
+			a["candidates"].([]any)[0].(map[string]any)["finishReason"] = "SAFETY"
+			return 200, a
+		},
+	}
+	for name, answer := range answers {
+		srv := llmtest.New(t, func(int, llmtest.Request) (int, any) { return answer() })
+		a, cache, _ := asker(t, srv, diagnose.DefaultConfig())
+		ans, err := f.Ask(context.Background(), a, "How many apps?")
+		if err == nil || ans.Row.Status != ask.StatusError || ans.Row.Requests != 1 || ans.Row.Reason == "" || len(cache.m) != 0 {
+			t.Errorf("%s: %v, row %+v; want an error row after one request, nothing cached", name, err, ans.Row)
+		}
 	}
 }
