@@ -68,6 +68,8 @@ type Deps struct {
 	Audit    diagnose.Blobs // every prompt and raw response; may be nil
 	Redactor *redact.Redactor
 	Version  string // sparkmine's, into every row
+	// Now stamps the rows (nil: time.Now).
+	Now func() time.Time
 }
 
 // Asker answers questions. Its model settings are the gemini section's
@@ -77,7 +79,6 @@ type Asker struct {
 	cfg  diagnose.Config
 	ask  Config
 	deps Deps
-	now  func() time.Time
 }
 
 // New returns an Asker.
@@ -85,7 +86,10 @@ func New(gemini diagnose.Config, cfg Config, deps Deps) *Asker {
 	if deps.Redactor == nil {
 		deps.Redactor = redact.Default
 	}
-	return &Asker{cfg: gemini, ask: cfg, deps: deps, now: time.Now}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	return &Asker{cfg: gemini, ask: cfg, deps: deps}
 }
 
 // SampleValues reports whether the reference may list values present in
@@ -220,7 +224,7 @@ func (a *Asker) request(p Prompt) llm.Request {
 }
 
 func (a *Asker) baseRow(q string, ref Reference, p Prompt) analyze.QuestionRow {
-	return analyze.QuestionRow{Time: a.now().UnixMilli(), QuestionSHA256: sha256Hex([]byte(q)), Question: q,
+	return analyze.QuestionRow{Time: a.deps.Now().UnixMilli(), QuestionSHA256: sha256Hex([]byte(q)), Question: q,
 		SchemaSHA256: ref.SHA256(), Model: a.cfg.Model, PromptSHA256: p.SHA256, Assumptions: []string{},
 		SparkmineVersion: a.deps.Version}
 }
