@@ -3,17 +3,13 @@
 package fleet
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/extract/codec"
 	"github.com/sparkmine/sparkmine/extract/gen"
-	"github.com/sparkmine/sparkmine/pipeline"
-	"github.com/sparkmine/sparkmine/store/local"
 )
 
 // generatedDataset runs the pipeline over 16 generated logs: four users,
@@ -37,16 +33,6 @@ func generatedDataset(t testing.TB, out string) string {
 			t.Fatal(err)
 		}
 	}
-	src, err := local.New(srcDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst, err := local.New(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pipeline.Run(context.Background(), pipeline.Options{Source: src, Out: dst, Workers: 2, Analyze: analyze.DefaultConfig()}); err != nil {
-		t.Fatal(err)
-	}
+	runPipeline(t, srcDir, out)
 	return out
 }

@@ -31,18 +31,25 @@ func realDataset(t testing.TB) string {
 		t.Skipf("the shared Spark logs are not at %s: %v", sharedLogs, err)
 	}
 	out := t.TempDir()
-	src, err := local.New(sharedLogs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst, err := local.New(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pipeline.Run(context.Background(), pipeline.Options{Source: src, Out: dst, Workers: 2, Analyze: analyze.DefaultConfig(), IncludeIncomplete: true}); err != nil && !errors.Is(err, pipeline.ErrPartial) {
-		t.Fatal(err)
-	}
+	runPipeline(t, sharedLogs, out)
 	return out
+}
+
+// runPipeline runs the pipeline over the logs in src into the folder out;
+// unreadable logs (the real set has some) are the run's, not the test's.
+func runPipeline(t testing.TB, src, out string) {
+	t.Helper()
+	from, err := local.New(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, err := local.New(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipeline.Run(context.Background(), pipeline.Options{Source: from, Out: to, Workers: 2, Analyze: analyze.DefaultConfig(), IncludeIncomplete: true}); err != nil && !errors.Is(err, pipeline.ErrPartial) {
+		t.Fatal(err)
+	}
 }
 
 // session serves a fleet over in-memory transports to the SDK's client.
