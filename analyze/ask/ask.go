@@ -155,13 +155,14 @@ func (a *Asker) converse(ctx context.Context, o *Outcome, chk Checker) error {
 		return a.settle(o, "first answer refused: "+first)
 	}
 	o.Answer = ans
-	o.Row.SQL = ans.SQL
+	o.Row.SQL, o.Row.Explanation = ans.SQL, ans.Explanation
 	o.Row.Status, o.Row.Reason = StatusRejected, "first: "+first+"; second: "+problem
 	return fmt.Errorf("%w: %s", ErrRejected, o.Row.Reason)
 }
 
 // generate sends one request and adds its tokens, cost and raw response
-// to the row. A refusal or an empty response is an error.
+// to the row. A withheld answer (a safety stop, a blocked prompt) is an
+// error; an empty or malformed one is the caller's to judge.
 func (a *Asker) generate(ctx context.Context, o *Outcome, p Prompt) (string, error) {
 	resp, err := a.deps.Model.Generate(ctx, a.request(p))
 	o.Row.Requests++
