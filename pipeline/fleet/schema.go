@@ -30,6 +30,10 @@ var columnDocs = map[string]map[string]string{
 		"spark_conf": "JSON object of tuning-relevant Spark properties (redacted)", "max_executors": "most executors alive at once",
 		"input_bytes": "bytes read", "shuffle_read_bytes": "shuffle bytes read", "memory_spilled_bytes": "bytes spilled from memory",
 		"disk_spilled_bytes": "bytes spilled to disk", "gc_time_ms": "JVM GC time, ms",
+		"app_name": "spark.app.name", "user": "who submitted the app",
+		"start_time": "app start (UTC)", "end_time": "app end (UTC; NULL if incomplete)", "failed_tasks": "task attempts that failed",
+		"rightsized_cost_usd":  "cost of the cheapest simulated configuration within the slowdown allowed, USD (NULL: not simulated)",
+		"rightsize_saving_usd": "est_cost_usd − rightsized_cost_usd, USD (NULL: not simulated)",
 	},
 	"stages": {
 		"stage_id": "stage id", "status": "COMPLETE | FAILED | SKIPPED | ACTIVE | PENDING (the History Server's)", "tasks": "task count",
