@@ -72,6 +72,8 @@ func parseAsk(args []string, stdout io.Writer) (*askOptions, error) {
 	}
 	o.question = strings.TrimSpace(strings.Join(fs.Args(), " "))
 	switch {
+	case slices.ContainsFunc(fs.Args()[min(1, fs.NArg()):], func(a string) bool { return strings.HasPrefix(a, "-") }):
+		return nil, usagef("ask: flags go before the question (sparkmine ask --format csv \"question\")")
 	case o.question == "":
 		return nil, usagef(`ask: no question (sparkmine ask --out DATASET "which jobs wasted the most last week?")`)
 	case !slices.Contains(sqldb.Formats, o.format):

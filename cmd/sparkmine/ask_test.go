@@ -171,6 +171,9 @@ func TestAskCommandGivesUp(t *testing.T) {
 	if code, _, _ := sparkmine(t, "ask", "--out", out, "--format", "xml", "q"); code != 2 {
 		t.Errorf("--format xml: exit %d, want 2", code)
 	}
+	if code, _, stderr := sparkmine(t, "ask", "--out", out, "how many?", "--format", "csv"); code != 2 || !strings.Contains(stderr, "flags go before the question") {
+		t.Errorf("a flag after the question: exit %d, want 2\n%s", code, stderr)
+	}
 	if code, _, _ := sparkmine(t, "ask", "--out", out); code != 2 {
 		t.Errorf("no question: exit %d, want 2", code)
 	}
