@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/analyze/llm/llmtest"
 	"github.com/sparkmine/sparkmine/store/sqldb"
+	"github.com/sparkmine/sparkmine/store/table/duckdbtest"
 )
 
 // askCase is a question, the reference SQL that answers it, and the SQL
@@ -225,6 +227,69 @@ func TestAskQuestions(t *testing.T) {
 	if nonEmpty < len(askCases)-2 {
 		t.Errorf("only %d of %d reference answers hold values: the dataset does not exercise the questions", nonEmpty, len(askCases))
 	}
+}
+
+// TestAskQuestionsDuckDBNode: the model's answers equal the reference SQL
+// run by a second, independent reader — DuckDB's node client over the
+// same Parquet files, outside sparkmine's views, lock and limits.
+func TestAskQuestionsDuckDBNode(t *testing.T) {
+	node := duckdbtest.Open(t)
+	f := openGenerated(t)
+	stmts := []string{}
+	for _, tbl := range f.DB.Tables() {
+		stmts = append(stmts, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet('%s', hive_partitioning = true, union_by_name = true)",
+			tbl, filepath.Join(generatedOnce(t), tbl, "*", "*.parquet")))
+	}
+	for _, c := range askCases {
+		stmts = append(stmts, c.reference)
+	}
+	results := node.Query(t, stmts...)[len(f.DB.Tables()):]
+	byQuestion := map[string]askCase{}
+	for _, c := range askCases {
+		byQuestion[c.question] = c
+	}
+	srv := scripted(t, func(_ int, q, _ string) ask.Answer {
+		return ask.Answer{SQL: byQuestion[q].model, Explanation: "scripted", Assumptions: []string{}}
+	})
+	a, _, _ := asker(t, srv, diagnose.DefaultConfig())
+	for i, c := range askCases {
+		ans, err := f.Ask(context.Background(), a, c.question)
+		if err != nil {
+			t.Fatalf("%q: %v", c.question, err)
+		}
+		// The reference's column order, which node's row objects do not keep.
+		ref, err := f.DB.Query(context.Background(), c.reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ordered := strings.Contains(strings.ToUpper(c.reference), "ORDER BY")
+		if got, want := cells(ans.Result, ordered), nodeCells(results[i], ref.Columns, ordered); !slices.Equal(got, want) {
+			t.Errorf("%q:\n model %s\n   got %v\n  node %v", c.question, c.model, got, want)
+		}
+	}
+}
+
+// nodeCells are node's rows as cells lines (see cells): its BIGINTs and
+// dates come as strings, its doubles as numbers.
+func nodeCells(rows []duckdbtest.Row, columns []string, ordered bool) []string {
+	var out []string
+	for _, r := range rows {
+		line := make([]string, len(columns))
+		for j, c := range columns {
+			switch v := r[c].(type) {
+			case nil:
+			case float64:
+				line[j] = strconv.FormatFloat(v, 'g', 10, 64)
+			default:
+				line[j] = fmt.Sprint(v)
+			}
+		}
+		out = append(out, strings.Join(line, " | "))
+	}
+	if !ordered {
+		slices.Sort(out)
+	}
+	return out
 }
 
 // cells are a result's rows as lines of cells, floats to 10 significant
