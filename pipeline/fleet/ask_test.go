@@ -438,6 +438,12 @@ func TestAskCached(t *testing.T) {
 	if fmt.Sprint(again.Result.Rows) != fmt.Sprint(first.Result.Rows) || again.Row.Rows != 1 || again.Row.ModelVersion != "gemini-2.5-flash-001" {
 		t.Errorf("cached answer ran to %v, first %v", again.Result.Rows, first.Result.Rows)
 	}
+	for k, v := range cache.m { // an answer whose SQL no longer checks (a column gone) is asked again
+		cache.m[k] = []byte(strings.Replace(string(v), "count(*) AS n FROM apps", "count(gone) FROM apps", 1))
+	}
+	if ans, err := f.Ask(context.Background(), a, "How many apps?"); err != nil || ans.Row.Cached || ans.Row.Requests != 1 {
+		t.Errorf("stale cache entry: %v, row %+v; want asked again", err, ans.Row)
+	}
 	other := diagnose.DefaultConfig()
 	other.Model = "gemini-2.5-pro"
 	b := ask.New(other, ask.Config{}, ask.Deps{Model: mustGemini(t, srv, other.Model), Cache: cache})
