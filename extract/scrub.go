@@ -9,32 +9,36 @@ import (
 // redactText passes every free-text field of a finished App through the
 // Redactor's Text, once, so that what the rows store, what the detectors
 // quote in findings and what a prompt is built from are all redacted
-// (spark_conf values go through Redactor.Conf in conf).
+// (spark_conf values go through Redactor.Conf in conf). Logs repeat their
+// text (a job's description on each of its stages, call sites, a query's
+// plan on each run of it, plan node names), so each distinct string is
+// redacted once.
 func redactText(a *App, r *redact.Redactor) {
-	a.Row.User = r.Text(a.Row.User)
-	a.Row.AppName, a.Row.Queue = r.Text(a.Row.AppName), r.Text(a.Row.Queue)
+	text := memoText(r)
+	a.Row.User = text(a.Row.User)
+	a.Row.AppName, a.Row.Queue = text(a.Row.AppName), text(a.Row.Queue)
 	for i := range a.Stages {
 		s := &a.Stages[i]
-		s.Name, s.FailureReason = r.Text(s.Name), r.Text(s.FailureReason)
-		s.JobDescription, s.CallSite = r.Text(s.JobDescription), r.Text(s.CallSite)
+		s.Name, s.FailureReason = text(s.Name), text(s.FailureReason)
+		s.JobDescription, s.CallSite = text(s.JobDescription), text(s.CallSite)
 	}
 	for i := range a.Executors {
-		a.Executors[i].RemovedReason = r.Text(a.Executors[i].RemovedReason)
+		a.Executors[i].RemovedReason = text(a.Executors[i].RemovedReason)
 	}
 	if !r.KeepsHosts() {
 		aliasHosts(a.Executors)
 	}
 	for i := range a.Jobs {
 		j := &a.Jobs[i]
-		j.Description, j.FailureMessage = r.Text(j.Description), r.Text(j.FailureMessage)
+		j.Description, j.FailureMessage = text(j.Description), text(j.FailureMessage)
 	}
 	for i := range a.SQL {
 		q := &a.SQL[i]
-		q.Description, q.ErrorMessage, q.PlanExcerpt = r.Text(q.Description), r.Text(q.ErrorMessage), r.Text(q.PlanExcerpt)
+		q.Description, q.ErrorMessage, q.PlanExcerpt = text(q.Description), text(q.ErrorMessage), text(q.PlanExcerpt)
 	}
-	redactQueries(a, r)
+	redactQueries(a, text)
 	for i := range a.Warnings {
-		a.Warnings[i].Reason = r.Text(a.Warnings[i].Reason)
+		a.Warnings[i].Reason = text(a.Warnings[i].Reason)
 	}
 }
 
@@ -56,13 +60,10 @@ func aliasHosts(execs []ExecutorRow) {
 	}
 }
 
-// redactQueries redacts the queries' and plan nodes' free text, and the
-// operator summaries' names the detectors quote (tables, filters) and the
-// operator_summary JSON is built from. Plans repeat names and
-// descriptions, so each distinct string is redacted once.
-func redactQueries(a *App, r *redact.Redactor) {
+// memoText is r.Text remembering what it returned for each string.
+func memoText(r *redact.Redactor) func(string) string {
 	memo := map[string]string{}
-	text := func(s string) string {
+	return func(s string) string {
 		out, ok := memo[s]
 		if !ok {
 			out = r.Text(s)
@@ -70,9 +71,15 @@ func redactQueries(a *App, r *redact.Redactor) {
 		}
 		return out
 	}
+}
+
+// redactQueries redacts the queries' and plan nodes' free text, and the
+// operator summaries' names the detectors quote (tables, filters) and the
+// operator_summary JSON is built from.
+func redactQueries(a *App, text func(string) string) {
 	for i := range a.Queries {
 		q := &a.Queries[i]
-		q.Description, q.Error = r.Text(q.Description), r.Text(q.Error)
+		q.Description, q.Error = text(q.Description), text(q.Error)
 	}
 	for i := range a.PlanNodes {
 		n := &a.PlanNodes[i]
