@@ -40,6 +40,8 @@ func (b *Builder) fastLine(line []byte) bool {
 		return b.fastTaskEnd(line, rest)
 	case "SparkListenerTaskStart":
 		return b.fastTaskStart(line, rest)
+	case sqlPrefix + "SparkListenerSQLAdaptiveExecutionUpdate":
+		return b.fastAdaptive(line, rest)
 	}
 	if knownIgnored[string(name)] {
 		return validObjectTail(line, rest)

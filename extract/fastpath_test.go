@@ -57,6 +57,8 @@ func checkLine(t testing.TB, line []byte, st *lineStats) {
 		if want := taskStartFromJSON(v); !reflect.DeepEqual(startView(got), startView(want)) {
 			t.Fatalf("TaskStart differs:\nfast %+v\nref  %+v\nline %s", startView(got), startView(want), line)
 		}
+	case fastName == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate":
+		checkAdaptive(t, line, i, v, perr, name)
 	case knownIgnored[fastName]:
 		st.ignored++
 		if validObjectTail(line, i) {
@@ -276,9 +278,11 @@ func FuzzFastPath(f *testing.F) {
 	}
 	f.Add([]byte(`{"Event":"SparkListenerTaskEnd","Task Info":{"Task ID":1,"Executor ID":"1"},"Task Metrics":{"Input Metrics":{"Bytes Read":-0}}}`))
 	f.Add([]byte(`{"Event":"SparkListenerBlockUpdated","x":[1,{"a":"\u00e9"}]}`))
+	f.Add([]byte(adaptiveUpdate0))
 	prelude := [][]byte{[]byte(appStart),
 		[]byte(`{"Event":"SparkListenerExecutorAdded","Timestamp":2,"Executor ID":"1","Executor Info":{"Host":"h","Total Cores":2}}`),
-		[]byte(jobStart(0, 0, 1)), []byte(stageSubmitted(0, 0, 2)), []byte(taskStart(0, 1, 1000)), []byte(taskStart(0, 2, 1000))}
+		[]byte(jobStart(0, 0, 1)), []byte(stageSubmitted(0, 0, 2)), []byte(taskStart(0, 1, 1000)), []byte(taskStart(0, 2, 1000)),
+		[]byte(sqlStart0)}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		var st lineStats
 		checkLine(t, line, &st)
