@@ -13,22 +13,26 @@ package extract
 // the generic skipValue, which alone decides whether it is valid.
 
 // skipAccumulables checks the value at i (depth as for skipValue), with
-// the fast path for the elements of an array.
-func skipAccumulables(b []byte, i, depth int) int {
+// the fast path for the elements of an array. memo (nil: none) remembers
+// the elements of the last array it skipped.
+func skipAccumulables(b []byte, i, depth int, memo *accumMemo) int {
 	if i >= len(b) || b[i] != '[' || depth+2 > maxScanDepth {
 		return skipValue(b, i, depth)
 	}
 	depth++ // the array's
+	start := i
 	if i = ws(b, i+1); i < len(b) && b[i] == ']' {
 		return i + 1
 	}
-	for {
-		j := skipAccum(b, i, depth+1)
+	memo.start(depth)
+	for k := 0; ; k++ {
+		j := memo.match(b, i, k)
 		if j < 0 {
-			if j = skipValue(b, i, depth); j < 0 {
+			if j = skipElement(b, i, depth); j < 0 {
 				return -1
 			}
 		}
+		memo.note(i-start, j-start)
 		if i = ws(b, j); i >= len(b) {
 			return -1
 		}
@@ -36,10 +40,73 @@ func skipAccumulables(b []byte, i, depth int) int {
 		case ',':
 			i = ws(b, i+1)
 		case ']':
+			memo.finish(b[start : i+1])
 			return i + 1
 		default:
 			return -1
 		}
+	}
+}
+
+// skipElement checks the array element at i, the array's at depth.
+func skipElement(b []byte, i, depth int) int {
+	if j := skipAccum(b, i, depth+1); j >= 0 {
+		return j
+	}
+	return skipValue(b, i, depth)
+}
+
+// accumMemo remembers the last Accumulables array checked and where its
+// elements are. The tasks of a stage list the same accumulators in the
+// same order, and a third of the elements (Photon's SQL metrics: the same
+// ID, name, update and value, often 0) recur byte for byte at the same
+// position in the next task's array: those are compared, not scanned.
+// Bytes equal to a value checked at the same depth are that value.
+type accumMemo struct {
+	depth int
+	prev  []byte // the last array checked
+	elems []span // its elements, in prev
+	cur   []span // the elements of the array being checked, from its '['
+}
+
+type span struct{ from, to int }
+
+// start readies m for an array at depth; a nil m is no memo.
+func (m *accumMemo) start(depth int) {
+	if m == nil {
+		return
+	}
+	if m.depth != depth {
+		m.depth, m.prev, m.elems = depth, m.prev[:0], m.elems[:0]
+	}
+	m.cur = m.cur[:0]
+}
+
+// match returns the index past element k when the bytes at i are the last
+// array's element k, else -1.
+func (m *accumMemo) match(b []byte, i, k int) int {
+	if m == nil || k >= len(m.elems) {
+		return -1
+	}
+	e := m.prev[m.elems[k].from:m.elems[k].to]
+	if len(b)-i >= len(e) && string(b[i:i+len(e)]) == string(e) {
+		return i + len(e)
+	}
+	return -1
+}
+
+// note records the next element's span in the array being checked.
+func (m *accumMemo) note(from, to int) {
+	if m != nil {
+		m.cur = append(m.cur, span{from, to})
+	}
+}
+
+// finish remembers the array just checked, arr.
+func (m *accumMemo) finish(arr []byte) {
+	if m != nil {
+		m.prev = append(m.prev[:0], arr...)
+		m.elems, m.cur = m.cur, m.elems
 	}
 }
 

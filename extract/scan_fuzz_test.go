@@ -109,8 +109,17 @@ func checkSkip(t testing.TB, b []byte) {
 	if k := skipAccum(b, 0, 1); k >= 0 && k != j {
 		t.Fatalf("skipAccum(%q) = %d, skipValue %d", b, k, j)
 	}
-	if k := skipAccumulables(b, 0, 0); k != j {
+	if k := skipAccumulables(b, 0, 0, nil); k != j {
 		t.Fatalf("skipAccumulables(%q) = %d, skipValue %d", b, k, j)
+	}
+	// With a memo of accumSeed's elements (then of b's own), as the next
+	// task's array finds it.
+	var memo accumMemo
+	for _, prev := range [][]byte{[]byte(accumSeed), b} {
+		skipAccumulables(prev, 0, 0, &memo)
+		if k := skipAccumulables(b, 0, 0, &memo); k != j {
+			t.Fatalf("skipAccumulables(%q) after %q = %d, skipValue %d", b, prev, k, j)
+		}
 	}
 	if k := skipNumbersObject(b, 0, 0, pushOrder); k != j {
 		t.Fatalf("skipNumbersObject(%q) = %d, skipValue %d", b, k, j)

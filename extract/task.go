@@ -120,6 +120,8 @@ type taskEndEvent struct {
 	// peaksKnown leading peaks are peakNames[:peaksKnown], in order (the
 	// fast path's prediction held).
 	peaksKnown int
+	// memo speeds up the next line's Accumulables (kept by reset).
+	memo accumMemo
 }
 
 type peakValue struct {
@@ -127,10 +129,11 @@ type peakValue struct {
 	v    int64
 }
 
-// reset clears e for the next line, keeping the peaks' storage.
+// reset clears e for the next line, keeping the peaks' storage and the
+// memo.
 func (e *taskEndEvent) reset() {
-	p := e.peaks[:0]
-	*e = taskEndEvent{peaks: p}
+	p, m := e.peaks[:0], e.memo
+	*e = taskEndEvent{peaks: p, memo: m}
 }
 
 // taskEndFromJSON fills a reset e from a parsed TaskEnd.

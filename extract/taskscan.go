@@ -89,7 +89,7 @@ func taskEndValue(b []byte, i, m int, e *taskEndEvent) int {
 	case mbReason:
 		i = scanEndReason(b, i, e)
 	case mbTaskInfo:
-		i = scanTaskInfo(b, i, &e.ti)
+		i = scanTaskInfo(b, i, &e.ti, &e.memo)
 	case mbTaskMetrics:
 		i = scanTaskMetrics(b, i, e)
 	case mbExecMetrics:
@@ -123,7 +123,7 @@ func taskStartValue(b []byte, i, m int, s *taskStartEvent) int {
 	case mbStageAttempt:
 		s.key.attempt, i = readInt(b, i)
 	case mbTaskInfo:
-		i = scanTaskInfo(b, i, &s.ti)
+		i = scanTaskInfo(b, i, &s.ti, nil)
 	default:
 		i = skipValue(b, i, 1)
 	}
@@ -233,7 +233,7 @@ func taskInfoMember(key []byte) int {
 	return 0
 }
 
-func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
+func scanTaskInfo(b []byte, i int, ti *taskInfo, memo *accumMemo) int {
 	it := objIter{}
 	it.init(b, openObject(b, i))
 	it.ord = taskInfoOrder
@@ -242,13 +242,13 @@ func scanTaskInfo(b []byte, i int, ti *taskInfo) int {
 		if it.keyEsc || it.m != 0 && it.m != tiAccumulables && !seen.add(it.m) {
 			return -1
 		}
-		it.i = taskInfoValue(b, it.i, it.m, ti)
+		it.i = taskInfoValue(b, it.i, it.m, ti, memo)
 	}
 	return it.end()
 }
 
 // taskInfoValue reads the value of Task Info member m at i into ti.
-func taskInfoValue(b []byte, i, m int, ti *taskInfo) int {
+func taskInfoValue(b []byte, i, m int, ti *taskInfo, memo *accumMemo) int {
 	switch m {
 	case tiTaskID:
 		ti.id, i = readInt(b, i)
@@ -269,7 +269,7 @@ func taskInfoValue(b []byte, i, m int, ti *taskInfo) int {
 	case tiSpeculative:
 		ti.speculative, i = readBool(b, i)
 	case tiAccumulables:
-		i = skipAccumulables(b, i, 2)
+		i = skipAccumulables(b, i, 2, memo)
 	default:
 		i = skipScalar(b, i, 2)
 	}
