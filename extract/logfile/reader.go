@@ -19,7 +19,7 @@ type OpenFunc func(ctx context.Context, key string) (io.ReadCloser, error)
 // otherwise. Spark lines with SQL plans reach tens of megabytes.
 const DefaultMaxLineSize = 512 << 20
 
-const lineBufSize = 64 << 10
+const lineBufSize = 1 << 20
 
 var utf8BOM = []byte("\xEF\xBB\xBF")
 
