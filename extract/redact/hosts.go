@@ -63,11 +63,18 @@ func Hosts(t string, ph func(kind, name string) string) string {
 	if strings.Contains(t, "@") {
 		t = mailRE.ReplaceAllStringFunc(t, func(m string) string { return ph(KindEmail, m) })
 	}
-	for _, re := range hostShapes {
-		t = replaceGroups(t, re, isHost, host)
+	var f folded
+	for i, re := range hostShapes {
+		if f.may(t, hostShapeGuards[i]) {
+			t = replaceGroups(t, re, isHost, host)
+		}
 	}
-	t = replaceGroups(t, hostAfterRE, func(s string) bool { return strings.ContainsAny(s, "0123456789.-") && isHost(s) }, host)
-	t = domainRE.ReplaceAllStringFunc(t, host)
+	if f.may(t, hostAfterGuard) {
+		t = replaceGroups(t, hostAfterRE, func(s string) bool { return strings.ContainsAny(s, "0123456789.-") && isHost(s) }, host)
+	}
+	if f.may(t, domainGuard) {
+		t = domainRE.ReplaceAllStringFunc(t, host)
+	}
 	if strings.Contains(t, ":") {
 		t = replaceMatches(t, ipv6CandRE, isIPv6At, host)
 	}

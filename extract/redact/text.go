@@ -81,9 +81,15 @@ func (r *Redactor) Text(t string) string {
 // Secrets returns t with credentials in URLs, values of secret-looking keys
 // and tokens known by their shape hidden: Text without the names.
 func (r *Redactor) Secrets(t string) string {
+	var f folded
 	t = URLCredentials(t)
-	for _, re := range r.kv {
-		t = re.ReplaceAllString(t, "${1}"+Redacted)
+	for i, re := range r.kv {
+		if i > 0 || f.may(t, secretGuard) { // r.kv[0] is secretWords'
+			t = re.ReplaceAllString(t, "${1}"+Redacted)
+		}
+	}
+	if !f.may(t, tokenGuard) {
+		return t
 	}
 	return tokenRE.ReplaceAllStringFunc(t, redactToken)
 }
