@@ -26,13 +26,13 @@ func skipAccumulables(b []byte, i, depth int, memo *accumMemo) int {
 	}
 	memo.start(depth)
 	for k := 0; ; k++ {
-		j := memo.match(b, i, k)
+		j, h := memo.match(b, i, k, depth)
 		if j < 0 {
-			if j = skipElement(b, i, depth); j < 0 {
+			if j, h = skipElement(b, i, depth); j < 0 {
 				return -1
 			}
 		}
-		memo.note(i-start, j-start)
+		memo.note(i-start, j-start, h)
 		if i = ws(b, j); i >= len(b) {
 			return -1
 		}
@@ -48,20 +48,35 @@ func skipAccumulables(b []byte, i, depth int, memo *accumMemo) int {
 	}
 }
 
-// skipElement checks the array element at i, the array's at depth.
-func skipElement(b []byte, i, depth int) int {
-	if j := skipAccum(b, i, depth+1); j >= 0 {
-		return j
+// skipElement checks the array element at i, the array's at depth, and
+// returns the index past it and the length of its head (0: none).
+func skipElement(b []byte, i, depth int) (int, int) {
+	if h := accumHead(b, i, depth+1); h >= 0 {
+		if j := accumTail(b, h, depth+1); j >= 0 {
+			return j, headLen(b, i, h)
+		}
 	}
-	return skipValue(b, i, depth)
+	return skipValue(b, i, depth), 0
+}
+
+// headLen is the length of the head b[i:h] when it ends with a string
+// (whose closing quote ends it whatever follows), else 0.
+func headLen(b []byte, i, h int) int {
+	if b[h-1] == '"' {
+		return h - i
+	}
+	return 0
 }
 
 // accumMemo remembers the last Accumulables array checked and where its
 // elements are. The tasks of a stage list the same accumulators in the
 // same order, and a third of the elements (Photon's SQL metrics: the same
 // ID, name, update and value, often 0) recur byte for byte at the same
-// position in the next task's array: those are compared, not scanned.
-// Bytes equal to a value checked at the same depth are that value.
+// position in the next task's array, most others with the same head
+// (`{"ID":…,"Name":"…"`): those bytes are compared, not scanned. Bytes
+// equal to a value checked at the same depth are that value; bytes equal
+// to a head that ends with a string are those tokens, and the element is
+// then checked from there as skipAccum would.
 type accumMemo struct {
 	depth int
 	prev  []byte // the last array checked
@@ -69,7 +84,9 @@ type accumMemo struct {
 	cur   []span // the elements of the array being checked, from its '['
 }
 
-type span struct{ from, to int }
+// span is an element's bytes [from, to) and the length of its head (0:
+// none).
+type span struct{ from, to, head int }
 
 // start readies m for an array at depth; a nil m is no memo.
 func (m *accumMemo) start(depth int) {
@@ -82,23 +99,29 @@ func (m *accumMemo) start(depth int) {
 	m.cur = m.cur[:0]
 }
 
-// match returns the index past element k when the bytes at i are the last
-// array's element k, else -1.
-func (m *accumMemo) match(b []byte, i, k int) int {
+// match returns the index past the element at i (an array's at depth)
+// and the length of its head when its bytes, or its head's, are the last
+// array's element k's; else -1.
+func (m *accumMemo) match(b []byte, i, k, depth int) (int, int) {
 	if m == nil || k >= len(m.elems) {
-		return -1
+		return -1, 0
 	}
-	e := m.prev[m.elems[k].from:m.elems[k].to]
-	if len(b)-i >= len(e) && string(b[i:i+len(e)]) == string(e) {
-		return i + len(e)
+	sp := m.elems[k]
+	if e := m.prev[sp.from:sp.to]; len(b)-i >= len(e) && string(b[i:i+len(e)]) == string(e) {
+		return i + len(e), sp.head
 	}
-	return -1
+	if h := m.prev[sp.from : sp.from+sp.head]; sp.head > 0 && len(b)-i >= len(h) && string(b[i:i+len(h)]) == string(h) {
+		if j := accumTail(b, i+len(h), depth+1); j >= 0 {
+			return j, sp.head
+		}
+	}
+	return -1, 0
 }
 
 // note records the next element's span in the array being checked.
-func (m *accumMemo) note(from, to int) {
+func (m *accumMemo) note(from, to, head int) {
 	if m != nil {
-		m.cur = append(m.cur, span{from, to})
+		m.cur = append(m.cur, span{from, to, head})
 	}
 }
 
@@ -113,6 +136,15 @@ func (m *accumMemo) finish(arr []byte) {
 // skipAccum checks an element written in Spark's member order at i, whose
 // members' values are at depth (<= maxScanDepth); -1 if it is not one.
 func skipAccum(b []byte, i, depth int) int {
+	if i = accumHead(b, i, depth); i < 0 {
+		return -1
+	}
+	return accumTail(b, i, depth)
+}
+
+// accumHead reads skipAccum's element up to its Name's value, or its ID's
+// when Name does not follow: the index past it, or -1.
+func accumHead(b []byte, i, depth int) int {
 	if len(b)-i < 6 || string(b[i:i+6]) != `{"ID":` {
 		return -1
 	}
@@ -120,10 +152,13 @@ func skipAccum(b []byte, i, depth int) int {
 		return -1
 	}
 	if len(b)-i >= 8 && string(b[i:i+8]) == `,"Name":` {
-		if i = skipScalar(b, i+8, depth); i < 0 {
-			return -1
-		}
+		return skipScalar(b, i+8, depth)
 	}
+	return i
+}
+
+// accumTail reads the rest of skipAccum's element after its head at i.
+func accumTail(b []byte, i, depth int) int {
 	if len(b)-i >= 10 && string(b[i:i+10]) == `,"Update":` {
 		if i = skipScalar(b, i+10, depth); i < 0 {
 			return -1
