@@ -107,13 +107,19 @@ func (m *accumMemo) match(b []byte, i, k, depth int) (int, int) {
 		return -1, 0
 	}
 	sp := m.elems[k]
-	if e := m.prev[sp.from:sp.to]; len(b)-i >= len(e) && string(b[i:i+len(e)]) == string(e) {
-		return i + len(e), sp.head
+	h := m.prev[sp.from : sp.from+sp.head] // empty when it has no head
+	if len(b)-i < len(h) || string(b[i:i+len(h)]) != string(h) {
+		return -1, 0
 	}
-	if h := m.prev[sp.from : sp.from+sp.head]; sp.head > 0 && len(b)-i >= len(h) && string(b[i:i+len(h)]) == string(h) {
-		if j := accumTail(b, i+len(h), depth+1); j >= 0 {
-			return j, sp.head
-		}
+	i += len(h)
+	if rest := m.prev[sp.from+sp.head : sp.to]; len(b)-i >= len(rest) && string(b[i:i+len(rest)]) == string(rest) {
+		return i + len(rest), sp.head
+	}
+	if sp.head == 0 {
+		return -1, 0
+	}
+	if j := accumTail(b, i, depth+1); j >= 0 {
+		return j, sp.head
 	}
 	return -1, 0
 }
