@@ -21,13 +21,14 @@
 #          [-nds LOG] [-nds-copies 2] [-no-nds]
 #          [-reps 3] [-base REV] [-work DIR] [-codecs "zstd lz4 snappy"]
 #          [-no-jq] [-no-python] [-mem] [-mem-stages 200] [-mem-tasks 5000]
-#          [-workers-logs 60] [-workers-only] [-keep]
+#          [-workers-logs 60] [-workers-only] [-no-workers] [-keep]
 # Defaults (50k tasks, ~300 MB of JSON) finish in a few minutes on 2 cores.
 # -mem adds the memory runs: a zstd log of mem-stages x mem-tasks tasks
 # (1M by default), and the same task count in mem-stages/10 stages (the
 # per-stage size of a 10x larger log), each streamed through extractbench.
 # -workers-only times just `sparkmine run --workers 1` against 2 (-reps
-# interleaved rounds over -workers-logs generated zstd logs).
+# interleaved rounds over -workers-logs generated zstd logs); -no-workers
+# leaves them out.
 # A real SQL-heavy log rides along (-nds LOG, default the Databricks Photon
 # NDS q88 log under ../shared/eventlogs/rapids-tools/; -no-nds skips it): its
 # jobs replayed -nds-copies times with ids and times shifted
@@ -36,7 +37,7 @@
 set -euo pipefail
 
 STAGES=20 TASKS=2500 PLAN_BYTES=4000000 REPS=3 BASE="" WORK="" CODECS="zstd lz4 snappy"
-JQ=1 PY=1 MEM=0 MEM_STAGES=200 MEM_TASKS=5000 WLOGS=60 KEEP=0 WORKERS_ONLY=0
+JQ=1 PY=1 MEM=0 MEM_STAGES=200 MEM_TASKS=5000 WLOGS=60 KEEP=0 WORKERS_ONLY=0 WORKERS=1
 NDS_LOG="" NDS_COPIES=2 NDS=1
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -58,7 +59,8 @@ while [ $# -gt 0 ]; do
 	-nds-copies) NDS_COPIES=$2; shift ;;
 	-no-nds) NDS=0 ;;
 	-workers-only) WORKERS_ONLY=1 ;;
-	-h | --help) sed -n '2,34p' "$0"; exit 0 ;;
+	-no-workers) WORKERS=0 ;;
+	-h | --help) sed -n '2,36p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -272,7 +274,9 @@ main() {
 		memrun "$MEM_STAGES" "$MEM_TASKS"
 		memrun $((MEM_STAGES / 10)) $((MEM_TASKS * 10))
 	fi
-	echo
-	workers
+	if [ "$WORKERS" = 1 ]; then
+		echo
+		workers
+	fi
 }
 main
