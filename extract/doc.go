@@ -36,8 +36,9 @@ package extract
 // Queries
 //
 // Each SQL execution with a SQLExecutionStart becomes a QueryRow; its
-// final plan (the last SQLAdaptiveExecutionUpdate wins) is read into
-// plan.Plan as it streams past, never kept as JSON, and its operators
+// final plan (the last SQLAdaptiveExecutionUpdate wins; updates AQE marks
+// isFinalPlan=false are only validated once the execution has a plan) is
+// read into plan.Plan as it streams past, never kept as JSON, and its operators
 // become PlanNodeRows. Operator values come from the accumulables of each
 // completed stage (an accumulator's running total) plus the driver's
 // SQLDriverAccumUpdates; the task accumulables on the hot path are not

@@ -10,7 +10,9 @@ package extract
 // members' `,"key":` bytes in that order instead of scanning each key, and
 // still checks every value with skipValue; an element written any other way
 // (another order, whitespace, an unknown or escaped key) is skipped again by
-// the generic skipValue, which alone decides whether it is valid.
+// the generic skipValue, which alone decides whether it is valid. Elements
+// that repeat the previous task's byte for byte are compared instead
+// (accumMemo).
 
 // skipAccumulables checks the value at i (depth as for skipValue), with
 // the fast path for the elements of an array. memo (nil: none) remembers
