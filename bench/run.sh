@@ -195,11 +195,13 @@ ndsgen() {
 	zstd -q -1 -f "$WORK/nds" -o "$WORK/nds.zstd"
 	"$WORK/bin/replaylog" -copies 1 -plan-bytes "$PLAN_BYTES" "$NDS_LOG" | zstd -q -1 -o "$WORK/nds-plan.zstd"
 }
-# ndsround: extract of the zstd replay beside zstd -dc, and the padded one.
+# ndsround: extract of the zstd replay beside zstd -dc (and -base's), and
+# the padded one.
 ndsround() {
 	run "nds|zstd -dc|zstd" zstd -dc "$WORK/nds.zstd"
 	run "nds|extract|zstd" "$WORK/bin/extractbench" "$WORK/nds.zstd"
 	run "nds|lines only (codec+reader)|zstd" "$WORK/bin/extractbench" -lines "$WORK/nds.zstd"
+	if [ -n "$BASE" ]; then run "nds|base $BASE|zstd" "$WORK/bin/extractbench-base" "$WORK/nds.zstd"; fi
 	run "nds|extract, plans padded to $PLAN_BYTES B|zstd" "$WORK/bin/extractbench" "$WORK/nds-plan.zstd"
 }
 
