@@ -78,15 +78,8 @@ func (b *Builder) unquote(tok []byte, esc bool) []byte {
 
 // scanAdaptive reads the members of an adaptive update after "Event".
 func scanAdaptive(b []byte, i int, u *adaptiveUpdate) bool {
-	it := objIter{b: b, i: i, ord: adaptiveOrder, pos: 1}
-	seen := fields(1) << auEvent
-	for it.predict() || it.next() {
-		if it.keyEsc || it.m != 0 && !seen.add(it.m) {
-			return false
-		}
-		it.i = adaptiveValue(b, it.i, it.m, u)
-	}
-	return seen.has(auExecution, auPlan) && atEnd(b, it.end())
+	return scanEvent(b, i, adaptiveOrder, func(b []byte, i, m int) int { return adaptiveValue(b, i, m, u) },
+		auExecution, auPlan)
 }
 
 func adaptiveValue(b []byte, i, m int, u *adaptiveUpdate) int {

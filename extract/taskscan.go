@@ -65,19 +65,27 @@ var (
 	outputOrder = newOrder(outputMember, "Bytes Written", "Records Written")
 )
 
-// scanTaskEnd decodes the members of a TaskEnd after "Event" (i just past
-// the event name) into e.
-func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
-	it := objIter{b: b, i: i, ord: taskEndOrder, pos: 1}
-	seen := fields(1) << mbEvent
+// scanEvent reads the members of an event after "Event" (i just past the
+// event name; "Event" is ord's first member), handing each value, with
+// its member number, to value. It reports false on an escaped or duplicate
+// member, a member of required missing (the fastjson path names the
+// damage), or anything but whitespace after the object.
+func scanEvent(b []byte, i int, ord *memberOrder, value func(b []byte, i, m int) int, required ...int) bool {
+	it := objIter{b: b, i: i, ord: ord, pos: 1}
+	seen := fields(1) << ord.ids[0]
 	for it.predict() || it.next() {
 		if it.keyEsc || it.m != 0 && !seen.add(it.m) {
 			return false
 		}
-		it.i = taskEndValue(b, it.i, it.m, e)
+		it.i = value(b, it.i, it.m)
 	}
-	// Without a required member, the fastjson path names the damage.
-	return seen.has(mbStageID, mbReason, mbTaskInfo) && atEnd(b, it.end())
+	return seen.has(required...) && atEnd(b, it.end())
+}
+
+// scanTaskEnd decodes the members of a TaskEnd after "Event" into e.
+func scanTaskEnd(b []byte, i int, e *taskEndEvent) bool {
+	return scanEvent(b, i, taskEndOrder, func(b []byte, i, m int) int { return taskEndValue(b, i, m, e) },
+		mbStageID, mbReason, mbTaskInfo)
 }
 
 func taskEndValue(b []byte, i, m int, e *taskEndEvent) int {
@@ -102,18 +110,8 @@ func taskEndValue(b []byte, i, m int, e *taskEndEvent) int {
 
 // scanTaskStart decodes the members of a TaskStart after "Event".
 func scanTaskStart(b []byte, i int, s *taskStartEvent) bool {
-	it := objIter{b: b, i: i, ord: taskStartOrder, pos: 1}
-	seen := fields(1) << mbEvent
-	for it.predict() || it.next() {
-		if it.keyEsc || it.m != 0 && !seen.add(it.m) {
-			return false
-		}
-		it.i = taskStartValue(b, it.i, it.m, s)
-	}
-	if !seen.has(mbStageID, mbTaskInfo) {
-		return false
-	}
-	return atEnd(b, it.end())
+	return scanEvent(b, i, taskStartOrder, func(b []byte, i, m int) int { return taskStartValue(b, i, m, s) },
+		mbStageID, mbTaskInfo)
 }
 
 func taskStartValue(b []byte, i, m int, s *taskStartEvent) int {
