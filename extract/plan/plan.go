@@ -47,6 +47,9 @@ type Node struct {
 	// Codegen is the ID of the WholeStageCodegen node whose generated code
 	// runs this operator, -1 for none.
 	Codegen int
+	// GraphID is the node's id in the History Server's SQL tab graph, -1
+	// when the graph does not draw it (graph.go).
+	GraphID int
 }
 
 // Plan is a physical plan's operators, root first.
@@ -102,6 +105,7 @@ func FromJSON(v *fastjson.Value, in *Strings, reuse *Plan) (*Plan, error) {
 		return nil, err
 	}
 	b.p.metrics = b.metrics
+	b.p.graphIDs(b.hash)
 	return &b.p, nil
 }
 
@@ -110,6 +114,7 @@ type builder struct {
 	p       Plan
 	in      *Strings
 	metrics []Metric
+	hash    []uint64 // each node's subtree hash, for graphIDs
 }
 
 // add appends the node v and its subtree.
@@ -121,9 +126,11 @@ func (b *builder) add(v *fastjson.Value, parent, codegen, depth int) error {
 		return errors.New("plan node is not an object")
 	}
 	id := len(b.p.Nodes)
+	name, simple := v.GetStringBytes("nodeName"), v.GetStringBytes("simpleString")
 	n := Node{ID: id, Parent: parent, Codegen: codegen,
-		Name: b.in.of(boundedBytes(v.GetStringBytes("nodeName"), DescLimit)),
-		Desc: b.in.of(boundedBytes(v.GetStringBytes("simpleString"), DescLimit))}
+		Name: b.in.of(boundedBytes(name, DescLimit)),
+		Desc: b.in.of(boundedBytes(simple, DescLimit))}
+	b.hash = append(b.hash, fnv64(fnv64(fnv64(fnvBasis, name), []byte{0}), simple))
 	readMeta(v.GetObject("metadata"), &n, b.in)
 	start := len(b.metrics)
 	for _, m := range v.GetArray("metrics") {
@@ -143,9 +150,11 @@ func (b *builder) add(v *fastjson.Value, parent, codegen, depth int) error {
 		childCG = -1 // the boundary of generated code
 	}
 	for _, c := range v.GetArray("children") {
+		k := len(b.p.Nodes)
 		if err := b.add(c, id, childCG, depth+1); err != nil {
 			return err
 		}
+		b.hash[id] = fnvWord(b.hash[id], b.hash[k])
 	}
 	return nil
 }
