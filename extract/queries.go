@@ -162,6 +162,7 @@ func (b *Builder) planNodeRows(exec int64, p *plan.Plan, stages [][]int64) []Pla
 			PeakMemory: v.PeakMemory, FilesRead: v.Files, Metrics: int64(len(n.Metrics))}
 		out[i].ParentID = optID(n.Parent)
 		out[i].CodegenID = optID(n.Codegen)
+		out[i].GraphNodeID = optID(n.GraphID)
 	}
 	return out
 }

@@ -56,17 +56,18 @@ type PlanNodeRow struct {
 	AttemptID   string  `parquet:"attempt_id,zstd" json:"attempt_id"`
 	RunID       string  `parquet:"run_id,zstd" json:"run_id"`
 	ExecutionID int64   `parquet:"execution_id" json:"execution_id"`
-	NodeID      int64   `parquet:"node_id" json:"node_id"`                // pre-order position, the root 0
-	ParentID    *int64  `parquet:"parent_id,optional" json:"parent_id"`   // null for the root
-	CodegenID   *int64  `parquet:"codegen_id,optional" json:"codegen_id"` // its WholeStageCodegen node
-	Name        string  `parquet:"name,zstd" json:"name"`                 // nodeName
-	Description string  `parquet:"description,zstd" json:"description"`   // simpleString, bounded, redacted
-	StageIDs    []int64 `parquet:"stage_ids,list" json:"stage_ids"`       // the stages that ran it
-	Rows        int64   `parquet:"rows" json:"rows"`                      // number of output rows
-	Bytes       int64   `parquet:"bytes" json:"bytes"`                    // data size / size of files read / written output
-	TimeMS      int64   `parquet:"time_ms" json:"time_ms"`                // Σ its timing metrics
-	SpillBytes  int64   `parquet:"spill_bytes" json:"spill_bytes"`        // spill size
-	PeakMemory  int64   `parquet:"peak_memory" json:"peak_memory"`        // peak memory
-	FilesRead   int64   `parquet:"files_read" json:"files_read"`          // number of files read (scans)
-	Metrics     int64   `parquet:"metrics" json:"metrics"`                // how many SQL metrics it has
+	NodeID      int64   `parquet:"node_id" json:"node_id"`                      // pre-order position, the root 0
+	ParentID    *int64  `parquet:"parent_id,optional" json:"parent_id"`         // null for the root
+	CodegenID   *int64  `parquet:"codegen_id,optional" json:"codegen_id"`       // its WholeStageCodegen node
+	GraphNodeID *int64  `parquet:"graph_node_id,optional" json:"graph_node_id"` // its id in the History Server's SQL tab graph; null if not drawn
+	Name        string  `parquet:"name,zstd" json:"name"`                       // nodeName
+	Description string  `parquet:"description,zstd" json:"description"`         // simpleString, bounded, redacted
+	StageIDs    []int64 `parquet:"stage_ids,list" json:"stage_ids"`             // the stages that ran it
+	Rows        int64   `parquet:"rows" json:"rows"`                            // number of output rows
+	Bytes       int64   `parquet:"bytes" json:"bytes"`                          // data size / size of files read / written output
+	TimeMS      int64   `parquet:"time_ms" json:"time_ms"`                      // Σ its timing metrics
+	SpillBytes  int64   `parquet:"spill_bytes" json:"spill_bytes"`              // spill size
+	PeakMemory  int64   `parquet:"peak_memory" json:"peak_memory"`              // peak memory
+	FilesRead   int64   `parquet:"files_read" json:"files_read"`                // number of files read (scans)
+	Metrics     int64   `parquet:"metrics" json:"metrics"`                      // how many SQL metrics it has
 }

@@ -85,7 +85,7 @@ var designColumns = map[string]map[string]string{
 	},
 	"plan_nodes": {
 		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "execution_id": "BIGINT", "node_id": "BIGINT",
-		"parent_id": "BIGINT", "name": "VARCHAR", "stage_ids": "BIGINT[]", "rows": "BIGINT", "bytes": "BIGINT",
+		"parent_id": "BIGINT", "graph_node_id": "BIGINT", "name": "VARCHAR", "stage_ids": "BIGINT[]", "rows": "BIGINT", "bytes": "BIGINT",
 		"time_ms": "BIGINT", "spill_bytes": "BIGINT", "peak_memory": "BIGINT", "dt": "DATE",
 	},
 	"diagnoses": {
