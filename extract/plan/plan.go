@@ -2,8 +2,8 @@
 // (sparkPlanInfo of SQLExecutionStart and SQLAdaptiveExecutionUpdate) into a
 // compact operator list, maps each operator to the stages that ran it
 // through the accumulator ids of its metrics, as the History Server's SQL
-// tab and spark-rapids-tools do, and sums a plan up per query (joins,
-// exchanges, scans, adaptive changes).
+// tab and spark-rapids-tools do, numbers them as the SQL tab's graph does,
+// and sums a plan up per query (joins, exchanges, scans, adaptive changes).
 //
 // A plan is kept as its nodes' names, bounded descriptions, a few scan
 // metadata values and metric ids, never as the raw JSON: plans can be
