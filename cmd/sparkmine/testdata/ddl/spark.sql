@@ -275,6 +275,7 @@ CREATE TABLE IF NOT EXISTS `plan_nodes` (
   `node_id` bigint,
   `parent_id` bigint,
   `codegen_id` bigint,
+  `graph_node_id` bigint,
   `name` string,
   `description` string,
   `stage_ids` array<bigint>,
