@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sparkmine/sparkmine/analyze/diagnose/catalog"
 	"github.com/sparkmine/sparkmine/extract"
 )
 
@@ -17,9 +18,10 @@ import (
 //     code or AQE), never for a stage outside SQL; spark.default.parallelism
 //     only outside SQL; spark.sql.files.maxPartitionBytes only for a stage
 //     reading input in SQL; a setting is never lowered to fix too few tasks.
-//   - version: the key exists in the app's Spark version, under its legacy
-//     name where the version needs it (spark.yarn.executor.memoryOverhead
-//     before 2.3).
+//   - version: the key exists in the app's Spark version (and plugins), as
+//     the version-aware catalogue analyze/diagnose/catalog says, under its
+//     legacy name where the version needs it
+//     (spark.yarn.executor.memoryOverhead before 2.3).
 //   - size: a memory proposal (heap plus overhead) fits the node, when the
 //     cost config names the instance type.
 //   - platform: with the RAPIDS Accelerator (spark.plugins holds
@@ -104,45 +106,30 @@ func governsPartitions(e checkEnv, r *Recommendation, inSQL, known bool) (string
 	return fmt.Sprintf("governs: stage %d's %d tasks equal spark.sql.shuffle.partitions", st.StageID, st.Tasks), nil
 }
 
-// keySince tells since which Spark version (major, minor) a key exists,
-// and its legacy name before that ("" when none). It is a variable so the
-// version-aware catalogue (analyze/diagnose/catalog) can replace it.
-var keySince = func(key string) (major, minor int, legacy string) {
-	if v, ok := sinceTable[key]; ok {
-		return v.major, v.minor, v.legacy
-	}
-	return 0, 0, ""
-}
-
-// sinceTable holds the versions Spark's own .version(...) declarations
-// give the keys the detectors recommend that are younger than Spark 1.6.
-var sinceTable = map[string]struct {
-	major, minor int
-	legacy       string
-}{
-	keyMaxPartByte:     {2, 0, ""},
-	keyExecOverhead:    {2, 3, "spark.yarn.executor.memoryOverhead"},
-	keyCoalesce:        {3, 0, ""},
-	keySkewJoin:        {3, 0, ""},
-	keySkewFactor:      {3, 0, ""},
-	keySkewThresh:      {3, 0, ""},
-	keyShuffleTracking: {3, 0, ""},
-}
-
+// checkVersion asks the version-aware catalogue (analyze/diagnose/catalog,
+// the one place of truth for since-versions, legacy and removed names)
+// whether the key exists in the app's Spark version; a key younger than
+// the app becomes the older name that version reads, where there is one.
+// An unknown version, or a key the catalogue does not know, is not checked.
 func checkVersion(e checkEnv, r *Recommendation) (string, error) {
 	v := e.app.Row.SparkVersion
-	major, minor, legacy := keySince(r.Key)
+	p, verdict := catalog.For(v, e.app.Conf).Lookup(r.Key)
 	switch {
-	case major == 0 || v == "":
+	case v == "" || p.Key == "":
 		return "", nil
-	case versionAtLeast(v, major, minor):
-		return fmt.Sprintf("version: %s exists since Spark %d.%d (app %s)", r.Key, major, minor, v), nil
-	case legacy != "":
-		note := fmt.Sprintf("version: %s is %s before Spark %d.%d (app %s)", r.Key, legacy, major, minor, v)
-		r.Key, r.Current = legacy, conf(e.app, legacy)
+	case verdict.OK && verdict.Reason != "":
+		return "version: " + verdict.Reason, nil
+	case verdict.OK && catalog.Since(r.Key) != "":
+		return fmt.Sprintf("version: %s exists since Spark %s (app %s)", r.Key, catalog.Since(r.Key), v), nil
+	case verdict.OK:
+		return "", nil
+	}
+	if old, ok := catalog.LegacyName(r.Key, v); ok {
+		note := fmt.Sprintf("version: %s is %s before Spark %s (app %s)", r.Key, old, catalog.Since(r.Key), v)
+		r.Key, r.Current = old, conf(e.app, old)
 		return note, nil
 	}
-	return "", fmt.Errorf("version: %s does not exist before Spark %d.%d (app %s)", r.Key, major, minor, v)
+	return "", fmt.Errorf("version: %s", verdict.Reason)
 }
 
 func checkSize(e checkEnv, r *Recommendation) (string, error) {

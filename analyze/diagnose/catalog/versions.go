@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -259,4 +260,37 @@ func semantic(p Property, value string) error {
 		return fmt.Errorf("%s: %q: memory must be positive", p.Key, value)
 	}
 	return nil
+}
+
+// Since returns the Spark version that added key, as "3.0.0" ("" when the
+// catalogue does not know it).
+func Since(key string) string {
+	loadVersions()
+	if s, ok := since[key]; ok && s.ok {
+		return s.String()
+	}
+	return ""
+}
+
+// LegacyName returns the older name an app of sparkVersion reads in place
+// of key, when key is younger than the app and an older name Spark still
+// read then exists (spark.yarn.executor.memoryOverhead for
+// spark.executor.memoryOverhead before 2.3).
+func LegacyName(key, sparkVersion string) (string, bool) {
+	loadVersions()
+	v, s := parseVersion(sparkVersion), since[key]
+	if !v.ok || !s.ok || !v.less(s) {
+		return "", false
+	}
+	var names []string
+	for name, l := range legacies {
+		if l.newKey == key && (!l.hasRemovedV || v.less(l.removed)) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	sort.Strings(names)
+	return names[0], true
 }
