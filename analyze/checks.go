@@ -132,20 +132,21 @@ func checkVersion(e checkEnv, r *Recommendation) (string, error) {
 	return "", fmt.Errorf("version: %s", verdict.Reason)
 }
 
+// checkSize asks the catalogue whether the proposal, with the rest of the
+// app's conf, fits a node of the cost config's instance type (catalog
+// View.Fit: heap, overhead, off-heap and PySpark memory within 90 % of it).
 func checkSize(e checkEnv, r *Recommendation) (string, error) {
-	if r.Key != keyExecMem || e.nodeMB <= 0 {
+	if e.nodeMB <= 0 {
 		return "", nil
 	}
-	heap, ok := parseSize(r.Proposed, MiB)
-	if !ok {
+	view := catalog.For(e.app.Row.SparkVersion, e.app.Conf).Within(catalog.Limits{NodeMiB: e.nodeMB})
+	if why, ok := view.Fit(map[string]string{r.Key: r.Proposed})[r.Key]; ok {
+		return "", fmt.Errorf("size: %s", why)
+	}
+	if r.Key != keyExecMem {
 		return "", nil
 	}
-	mb := heap / MiB
-	container := mb + max(384, mb/10)
-	if float64(container) > 0.9*float64(e.nodeMB) {
-		return "", fmt.Errorf("size: a %s heap needs a %s container, more than 90%% of the %s node", formatMiB(mb), formatMiB(container), formatMiB(e.nodeMB))
-	}
-	return fmt.Sprintf("size: a %s container fits the %s node", formatMiB(container), formatMiB(e.nodeMB)), nil
+	return fmt.Sprintf("size: the executor's container fits the %s node", formatMiB(e.nodeMB)), nil
 }
 
 // databricks reports whether the app runs on Databricks (its shell's name,

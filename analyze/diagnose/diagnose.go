@@ -64,6 +64,9 @@ type Deps struct {
 	// needed by the dry-run model.
 	WritePrompt func(ctx context.Context, name string, data []byte) error
 	Redactor    *redact.Redactor // nil: Spark's default
+	// NodeMiB and NodeCores are a node of the cost config's instance type
+	// (0: unknown); proposed memory and cores must fit it.
+	NodeMiB, NodeCores int64
 	// Version (sparkmine's module version and VCS revision) and
 	// ConfigSHA256 (of the effective configuration) go into every row.
 	Version, ConfigSHA256 string

@@ -87,7 +87,7 @@ func runDiagnose(ctx context.Context, o diagnoseOptions, stdout io.Writer) error
 	if err != nil {
 		return usagef("diagnose: --out: %v", err)
 	}
-	row, err := pipeline.DiagnoseStored(ctx, pipeline.Options{Out: out, Diagnose: o.cfg.Gemini, Model: model,
+	row, err := pipeline.DiagnoseStored(ctx, pipeline.Options{Out: out, Analyze: o.cfg.Config, Diagnose: o.cfg.Gemini, Model: model,
 		Redactor: o.cfg.red, Version: buildVersion(), ConfigSHA256: o.cfg.sha256()}, o.app, o.attempt)
 	if err != nil {
 		return err

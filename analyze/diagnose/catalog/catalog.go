@@ -19,7 +19,12 @@
 // spark.sql.extensions names the plugin; Spark's resource keys
 // (spark.executor.resource.gpu.amount, …) from 3.0. View.Check adds the
 // value's type and range and semantic ranges (fractions of memory in
-// (0, 1), positive memory sizes). LookupVersion(key, sparkVersion) is the
+// (0, 1), the storage fraction in [0, 1), positive memory sizes);
+// View.Within(Limits).Fit checks a set of proposals together against the
+// app's containers (heap, overhead by the version's rule, off-heap and
+// PySpark memory within the node or a ceiling), the driver's heap against
+// spark.driver.maxResultSize, and cores against the node, a Kubernetes
+// limit and spark.task.cpus. LookupVersion(key, sparkVersion) is the
 // check "the key exists in the app's Spark version" for callers without a
 // conf. An unknown or empty version skips the version checks; a key with
 // no documented since is taken as present in every version.

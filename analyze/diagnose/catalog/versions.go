@@ -136,6 +136,8 @@ type View struct {
 	v       version
 	raw     string
 	classes string // spark.plugins and spark.sql.extensions, joined
+	conf    map[string]string
+	limits  Limits
 }
 
 // For returns the view of an app running Spark sparkVersion ("" when
@@ -143,7 +145,7 @@ type View struct {
 func For(sparkVersion string, conf map[string]string) View {
 	loadVersions()
 	return View{v: parseVersion(sparkVersion), raw: sparkVersion,
-		classes: conf["spark.plugins"] + "," + conf["spark.sql.extensions"]}
+		classes: conf["spark.plugins"] + "," + conf["spark.sql.extensions"], conf: conf}
 }
 
 // LookupVersion is For(sparkVersion, nil).Lookup(key): the check the
@@ -245,13 +247,19 @@ func (w View) Check(key, value string) error {
 }
 
 // semantic holds what Spark's type check lets through but no sane
-// setting is: a fraction of memory at 0 or 1 or beyond, and a memory size
-// of zero.
+// setting is: a fraction of memory at 0 or 1 or beyond (the storage
+// fraction may be 0), and a memory size of zero.
 func semantic(p Property, value string) error {
 	k := strings.ToLower(p.Key)
 	n, err := p.number(strings.TrimSpace(value))
 	if err != nil {
 		return nil // not a number type; Check already passed it
+	}
+	if k == "spark.memory.storagefraction" {
+		if !(n >= 0 && n < 1) { // Spark's own check: "Storage fraction must be in [0,1)"
+			return fmt.Errorf("%s: %q is not a fraction in [0, 1)", p.Key, value)
+		}
+		return nil
 	}
 	if p.Type == Double && strings.HasSuffix(k, "fraction") && !strings.HasPrefix(k, "spark.rapids.") && !(n > 0 && n < 1) {
 		return fmt.Errorf("%s: %q is not a fraction in (0, 1)", p.Key, value)

@@ -79,6 +79,7 @@ func TestSemanticRanges(t *testing.T) {
 		{"spark.memory.fraction", "1", "(0, 1)"},
 		{"spark.memory.fraction", "0", "(0, 1)"},
 		{"spark.memory.storageFraction", "1.5", "maximum 1"},
+		{"spark.memory.storageFraction", "1", "[0, 1)"}, // Spark's own check
 		{"spark.executor.memory", "0", "positive"},
 		{"spark.executor.memoryOverhead", "0m", "positive"},
 		{"spark.sql.shuffle.partitions", "lots", "integer"},
@@ -89,7 +90,8 @@ func TestSemanticRanges(t *testing.T) {
 		}
 	}
 	for _, c := range [][2]string{{"spark.memory.fraction", "0.6"}, {"spark.executor.memory", "8g"},
-		{"spark.rapids.memory.gpu.allocFraction", "1.0"}, {"spark.executor.resource.gpu.amount", "1"}} {
+		{"spark.rapids.memory.gpu.allocFraction", "1.0"}, {"spark.executor.resource.gpu.amount", "1"},
+		{"spark.memory.storageFraction", "0"}} {
 		if err := w.Check(c[0], c[1]); err != nil {
 			t.Errorf("Check(%s, %s) = %v", c[0], c[1], err)
 		}
