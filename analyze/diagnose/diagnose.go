@@ -38,6 +38,10 @@ type Candidate struct {
 	// the cheapest configuration and part of the curve); nil when the app
 	// was not simulated.
 	Rightsizing *analyze.RightsizeReference
+	// RightsizingUnavailable says why the right-sizing of a stored app
+	// could not be rebuilt (its source log gone or unreadable); the
+	// reference then says so in place of it.
+	RightsizingUnavailable string
 }
 
 // Blobs is a folder of named blobs. Get reports a miss as false with a nil
