@@ -112,3 +112,74 @@ func TestVersionFilesLoad(t *testing.T) {
 		}
 	}
 }
+
+// The catalogue's answers on real keys of the versions sparkmine meets
+// (1.x, 2.2, 2.4, 3.0, 3.3, 3.5, 4.0), each case what Spark of that
+// version does (its own .version declarations and release notes), and on
+// plausible made-up keys; false accepts and false rejects are counted.
+func TestCatalogueAnswersPerVersion(t *testing.T) {
+	type c struct {
+		key string
+		ok  bool
+	}
+	real := map[string][]c{
+		"1.5.2": {{"spark.memory.fraction", false}, {"spark.sql.parquet.mergeSchema", true}, {"spark.shuffle.memoryFraction", true}},
+		"1.6.3": {{"spark.executor.memory", true}, {"spark.memory.fraction", true}, {"spark.sql.shuffle.partitions", true},
+			{"spark.dynamicAllocation.enabled", true}, {"spark.sql.autoBroadcastJoinThreshold", true}, {"spark.sql.adaptive.enabled", true},
+			{"spark.sql.files.maxPartitionBytes", false}, {"spark.executor.memoryOverhead", false},
+			{"spark.dynamicAllocation.shuffleTracking.enabled", false}, {"spark.sql.codegen.wholeStage", false},
+			{"spark.task.reaper.enabled", false}},
+		"2.2.1": {{"spark.yarn.executor.memoryOverhead", true}, {"spark.sql.cbo.enabled", true},
+			{"spark.reducer.maxBlocksInFlightPerAddress", true}, {"spark.sql.files.maxRecordsPerFile", true},
+			{"spark.executor.memoryOverhead", false}, {"spark.sql.adaptive.skewJoin.enabled", false},
+			{"spark.sql.execution.arrow.enabled", false}, {"spark.excludeOnFailure.enabled", false}},
+		"2.4.8": {{"spark.executor.pyspark.memory", true}, {"spark.sql.execution.removeRedundantSorts", true},
+			{"spark.sql.sources.partitionOverwriteMode", true}, {"spark.sql.shuffle.partitions", true},
+			{"spark.sql.execution.arrow.pyspark.enabled", false}, {"spark.sql.adaptive.coalescePartitions.enabled", false},
+			{"spark.dynamicAllocation.shuffleTracking.enabled", false}, {"spark.storage.decommission.enabled", false}},
+		"3.0.1": {{"spark.sql.adaptive.coalescePartitions.enabled", true}, {"spark.sql.adaptive.skewJoin.enabled", true},
+			{"spark.executor.resource.gpu.amount", true}, {"spark.dynamicAllocation.shuffleTracking.enabled", true},
+			{"spark.sql.adaptive.coalescePartitions.parallelismFirst", false}, {"spark.sql.files.minPartitionNum", false},
+			{"spark.shuffle.push.enabled", false}, {"spark.decommission.enabled", false}, {"spark.shuffle.memoryFraction", false}},
+		"3.3.0": {{"spark.executor.memoryOverheadFactor", true}, {"spark.sql.optimizer.runtime.bloomFilter.enabled", true},
+			{"spark.sql.adaptive.rebalancePartitionsSmallPartitionFactor", true}, {"spark.shuffle.push.enabled", true},
+			{"spark.sql.files.maxPartitionNum", false}, {"spark.executor.minMemoryOverhead", false},
+			{"spark.sql.maxSinglePartitionBytes", false}},
+		"3.5.1": {{"spark.sql.files.maxPartitionNum", true}, {"spark.executor.maxNumFailures", true},
+			{"spark.stage.maxAttempts", true}, {"spark.sql.legacy.allowStarWithSingleTableIdentifierInCount", true},
+			{"spark.sql.execution.interruptOnCancel", false}, {"spark.driver.timeout", false},
+			{"spark.io.compression.zstd.workers", false}},
+		"4.0.0": {{"spark.executor.minMemoryOverhead", true}, {"spark.sql.execution.interruptOnCancel", true},
+			{"spark.sql.adaptive.enabled", true}, {"spark.io.compression.zstd.workers", true},
+			{"spark.yarn.executor.memoryOverhead", true}, {"spark.shuffle.memoryFraction", false}},
+	}
+	madeUp := []string{"spark.sql.adaptive.skewJoin.threshold", "spark.executor.memoryOverheadFraction",
+		"spark.sql.shuffle.partitions.max", "spark.dynamicAllocation.maxExecutor", "spark.sql.files.maxPartitionSize",
+		"spark.memory.offHeap.fraction", "spark.sql.autoBroadcastJoinThresholdBytes", "spark.executor.heapSize",
+		"spark.sql.adaptive.coalescePartitions.targetSize", "spark.shuffle.compress.codec",
+		"spark.sql.optimizer.runtime.bloomFilter.size", "spark.driver.memoryFraction", "spark.rapids.sql.turbo",
+		"spark.executor.resource.gpu.count", "spark.sql.turbo.enabled", "spark.shuffle.partitions"}
+	falseAccepts, falseRejects, n := 0, 0, 0
+	check := func(key, version string, ok bool) {
+		n++
+		_, v := For(version, rapids).Lookup(key)
+		if v.OK == ok {
+			return
+		}
+		if v.OK {
+			falseAccepts++
+		} else {
+			falseRejects++
+		}
+		t.Errorf("%s on Spark %s: ok %v (%s), want %v", key, version, v.OK, v.Reason, ok)
+	}
+	for version, cases := range real {
+		for _, c := range cases {
+			check(c.key, version, c.ok)
+		}
+		for _, key := range madeUp {
+			check(key, version, false)
+		}
+	}
+	t.Logf("%d answers: %d false accepts, %d false rejects", n, falseAccepts, falseRejects)
+}
