@@ -22,8 +22,11 @@ import (
 //     the version-aware catalogue analyze/diagnose/catalog says, under its
 //     legacy name where the version needs it
 //     (spark.yarn.executor.memoryOverhead before 2.3).
-//   - size: a memory proposal (heap plus overhead) fits the node, when the
-//     cost config names the instance type.
+//   - size: with the rest of the app's conf, the proposal fits a node of
+//     the cost config's instance type, when it names one (the catalogue's
+//     View.Fit: heap, overhead, off-heap and PySpark memory within 90 % of
+//     its memory, executor cores within its vCPUs and not below
+//     spark.task.cpus, spark.driver.maxResultSize within the driver's heap).
 //   - platform: with the RAPIDS Accelerator (spark.plugins holds
 //     com.nvidia.spark.SQLPlugin) the work's memory is the GPU's: no heap
 //     proposals for GC or spill; on Databricks, cluster autoscaling, not
@@ -31,10 +34,11 @@ import (
 
 // checkEnv is what the checks need beyond the app.
 type checkEnv struct {
-	app    *extract.App
-	stage  *extract.StageRow // nil for an app-level finding
-	det    string
-	nodeMB int64 // the node's memory, 0 when unknown
+	app       *extract.App
+	stage     *extract.StageRow // nil for an app-level finding
+	det       string
+	nodeMB    int64 // the node's memory, 0 when unknown
+	nodeCores int64 // the node's vCPUs, 0 when unknown
 }
 
 // check is one check: it returns what it found (passed), or an error
@@ -134,12 +138,12 @@ func checkVersion(e checkEnv, r *Recommendation) (string, error) {
 
 // checkSize asks the catalogue whether the proposal, with the rest of the
 // app's conf, fits a node of the cost config's instance type (catalog
-// View.Fit: heap, overhead, off-heap and PySpark memory within 90 % of it).
+// View.Fit).
 func checkSize(e checkEnv, r *Recommendation) (string, error) {
 	if e.nodeMB <= 0 {
 		return "", nil
 	}
-	view := catalog.For(e.app.Row.SparkVersion, e.app.Conf).Within(catalog.Limits{NodeMiB: e.nodeMB})
+	view := catalog.For(e.app.Row.SparkVersion, e.app.Conf).Within(catalog.Limits{NodeMiB: e.nodeMB, NodeCores: e.nodeCores})
 	if why, ok := view.Fit(map[string]string{r.Key: r.Proposed})[r.Key]; ok {
 		return "", fmt.Errorf("size: %s", why)
 	}

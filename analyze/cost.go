@@ -182,13 +182,6 @@ func (p InstancePrice) validate(path string) error {
 	return errors.Join(errs...)
 }
 
-// nodeMB is the memory of the configured instance type in MiB, 0 when no
-// instance type is set.
-func (c CostConfig) nodeMB() int64 {
-	mib, _ := c.Node()
-	return mib
-}
-
 // Node is a node of the configured instance type: its memory in MiB and
 // its vCPUs, 0 and 0 when no instance type is set.
 func (c CostConfig) Node() (memMiB, vcpus int64) {
