@@ -108,7 +108,7 @@ func sinceOf(file, text string) (string, map[string]string) {
 	case strings.HasSuffix(file, ".scala"):
 		return src, ParseScalaSince(text)
 	case strings.HasSuffix(file, ".txt"):
-		return "an earlier since.txt of this generator, from:" + sinceSources(text), parseSinceTable(text)
+		return "an earlier since.txt of this generator (carried over), made" + sinceSources(text), parseSinceTable(text)
 	}
 	return src, ParseSince(text)
 }
