@@ -145,8 +145,8 @@ func (w View) container(role string, now, next map[string]string) string {
 // resultSize says why spark.driver.maxResultSize does not fit the
 // driver's heap, or "". 0 (unlimited) is Spark's to allow.
 func resultSize(m map[string]string) string {
-	heap := mib(or(m["spark.driver.memory"], "1g"), 1<<20)
-	limit := mib(or(m["spark.driver.maxResultSize"], "1g"), 1<<20)
+	heap := mib(or(m["spark.driver.memory"], "1g"), 1<<20)     // a bare number is MiB
+	limit := mib(or(m["spark.driver.maxResultSize"], "1g"), 1) // a bare number is bytes
 	if limit > heap {
 		return fmt.Sprintf("spark.driver.maxResultSize %s is more than the driver's %s heap: the results it lets through would not fit",
 			FormatMiB(limit), FormatMiB(heap))
