@@ -88,12 +88,13 @@ func memoryKeys(role string) []string {
 
 // containerMiB is role's container under conf m: heap + overhead
 // (memoryOverhead, the older spark.yarn.*.memoryOverhead, else max(384 MiB,
-// factor × heap), the factor from memoryOverheadFactor, on Kubernetes
-// before 3.3 spark.kubernetes.memoryOverheadFactor, else 0.10), and for an
-// executor the off-heap size when off-heap is enabled and
+// factor × heap), the factor from memoryOverheadFactor, else on Kubernetes
+// spark.kubernetes.memoryOverheadFactor, else 0.10), and for an executor
+// the off-heap size when off-heap is enabled and
 // spark.executor.pyspark.memory.
 func containerMiB(m map[string]string, role string) int64 {
-	if f, ok := m["spark.kubernetes.memoryOverheadFactor"]; ok && m[role+".memoryOverheadFactor"] == "" {
+	f, ok := m["spark.kubernetes.memoryOverheadFactor"]
+	if ok && strings.HasPrefix(m["spark.master"], "k8s://") && m[role+".memoryOverheadFactor"] == "" {
 		m = maps.Clone(m)
 		m[role+".memoryOverheadFactor"] = f
 	}
