@@ -113,6 +113,7 @@ func TestSinceAndLegacyName(t *testing.T) {
 		{"spark.executor.memoryOverhead", "2.3.0", ""}, // its own name
 		{"spark.executor.memoryOverhead", "", ""},      // unknown version
 		{"spark.sql.files.maxPartitionBytes", "1.6.3", ""},
+		{"spark.excludeOnFailure.enabled", "2.4.8", "spark.blacklist.enabled"},
 	} {
 		if got, ok := LegacyName(c.key, c.version); got != c.old || ok != (c.old != "") {
 			t.Errorf("LegacyName(%s, %q) = %q, %v; want %q", c.key, c.version, got, ok, c.old)
