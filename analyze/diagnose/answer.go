@@ -194,3 +194,21 @@ func (d *Diagnoser) limits(app *extract.App) catalog.Limits {
 	}
 	return l
 }
+
+// bounds is the rule that states what a proposal must fit (catalog
+// View.Fit under d.limits), "" when nothing bounds it.
+func (d *Diagnoser) bounds(app *extract.App) string {
+	lim := d.limits(app)
+	view := catalog.For(app.Row.SparkVersion, app.Conf).Within(lim)
+	var parts []string
+	if n := view.MaxContainerMiB(); n > 0 {
+		parts = append(parts, "an executor's container (heap + memory overhead + off-heap + PySpark memory) of at most "+catalog.FormatMiB(n))
+	}
+	if lim.NodeCores > 0 {
+		parts = append(parts, fmt.Sprintf("spark.executor.cores of at most %d", lim.NodeCores))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Proposed settings must fit where the app runs: " + strings.Join(parts, " and ") + "; changes that do not fit are rejected."
+}

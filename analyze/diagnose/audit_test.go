@@ -201,3 +201,35 @@ func TestProposalsFitTheContainer(t *testing.T) {
 		})
 	}
 }
+
+// The system instruction states what a proposal must fit, so the model
+// can keep within it: the ceiling, the app's own larger containers, or a
+// known node's memory and cores.
+func TestSystemInstructionStatesTheBounds(t *testing.T) {
+	for _, tt := range []struct {
+		name              string
+		heap              string
+		nodeMiB, nodeCore int64
+		want              string
+	}{
+		{"ceiling", "8g", 0, 0, "of at most 64g; changes"},
+		{"the app ran bigger", "90g", 0, 0, "of at most 99g; changes"},
+		{"a 128 GiB node of 16 cores", "8g", 128 << 10, 16, "of at most 117964m and spark.executor.cores of at most 16;"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := New(DefaultConfig(), Deps{NodeMiB: tt.nodeMiB, NodeCores: tt.nodeCore})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := cand("app-bounds", 1, "severe")
+			c.App.Conf = map[string]string{"spark.executor.memory": tt.heap}
+			p, err := d.Prompt(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(p.System, "7. Proposed settings must fit where the app runs: ") || !strings.Contains(p.System, tt.want) {
+				t.Errorf("system instruction lacks %q:\n%s", tt.want, p.System)
+			}
+		})
+	}
+}

@@ -13,7 +13,8 @@
 // The one redactor of the run is handed in too (Deps.Redactor).
 //
 // The prompt has the three parts the SDK models (BuildPrompt): a system
-// instruction (role and guardrails), the reference information (a compact
+// instruction (role and guardrails, and the largest container and cores a
+// proposal may ask for), the reference information (a compact
 // JSON of the app chosen from the evidence: the root-cause and failed
 // stages first with their failure breakdown, then flagged and slowest
 // stages with their job and SQL execution; deployment, plugin and resource

@@ -118,24 +118,42 @@ func mib(s string, unit int64) int64 {
 	return n >> 20
 }
 
+// MaxContainerMiB is the largest container (heap, overhead, off-heap and
+// PySpark memory) Fit lets an executor of the app take: 90 % of the node,
+// else the ceiling, and never less than the app ran with; 0 when nothing
+// bounds it.
+func (w View) MaxContainerMiB() int64 {
+	bound, _ := w.bound()
+	if bound == 0 {
+		return 0
+	}
+	return max(bound, w.had("spark.executor", w.readable(nil)))
+}
+
+// bound is the limit a container must stay within and its words; 0 when
+// nothing bounds it.
+func (w View) bound() (int64, string) {
+	switch l := w.limits; {
+	case l.NodeMiB > 0:
+		return int64(nodeShare * float64(l.NodeMiB)), fmt.Sprintf("more than 90%% of the %s node", FormatMiB(l.NodeMiB))
+	case l.CeilingMiB > 0:
+		return l.CeilingMiB, fmt.Sprintf("more than the %s container ceiling", FormatMiB(l.CeilingMiB))
+	}
+	return 0, ""
+}
+
+// had is role's container as the app ran: from its conf, or the storage
+// memory its executors reported when that is more.
+func (w View) had(role string, now map[string]string) int64 {
+	return max(containerMiB(now, role), w.limits.SeenMiB)
+}
+
 // container says why role's container under the proposals does not fit,
 // or "".
 func (w View) container(role string, now, next map[string]string) string {
-	l := w.limits
-	had, want := max(containerMiB(now, role), l.SeenMiB), containerMiB(next, role)
-	var bound int64
-	var what string
-	switch {
-	case l.NodeMiB > 0:
-		bound = int64(nodeShare * float64(l.NodeMiB))
-		what = fmt.Sprintf("more than 90%% of the %s node", FormatMiB(l.NodeMiB))
-	case l.CeilingMiB > 0:
-		bound = l.CeilingMiB
-		what = fmt.Sprintf("more than the %s container ceiling", FormatMiB(l.CeilingMiB))
-	default:
-		return ""
-	}
-	if want <= max(bound, had) {
+	bound, what := w.bound()
+	had, want := w.had(role, now), containerMiB(next, role)
+	if bound == 0 || want <= max(bound, had) {
 		return ""
 	}
 	name := strings.TrimPrefix(role, "spark.")
