@@ -164,7 +164,10 @@ func fitTogether(view catalog.View, cs []analyze.ConfigAdvice) {
 	whyNot := view.Fit(valid)
 	for i := range cs {
 		if why, ok := whyNot[cs[i].Key]; ok && cs[i].Valid {
-			cs[i].Valid, cs[i].WhyNot = false, cut(cs[i].Key+": "+why, 500)
+			if !strings.HasPrefix(why, cs[i].Key+" ") {
+				why = cs[i].Key + ": " + why
+			}
+			cs[i].Valid, cs[i].WhyNot = false, cut(why, 500)
 		}
 	}
 }
