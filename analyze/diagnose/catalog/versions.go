@@ -196,19 +196,14 @@ func (w View) atLeast(key string, s version) Verdict {
 
 func (w View) legacy(l legacy) Verdict {
 	switch {
-	case l.hasRemovedV && (!w.v.ok || !w.v.less(l.removed)):
-		return Verdict{Reason: fmt.Sprintf("%s was removed in Spark %s%s", l.Key, l.removed, w.runs())}
+	case l.hasRemovedV && !w.v.ok: // an unknown version skips the version checks
+		return Verdict{OK: true, Reason: fmt.Sprintf("%s was removed in Spark %s (this app's version is unknown)", l.Key, l.removed)}
+	case l.hasRemovedV && !w.v.less(l.removed):
+		return Verdict{Reason: fmt.Sprintf("%s was removed in Spark %s; this app runs Spark %s", l.Key, l.removed, w.raw)}
 	case l.deprecated.ok && w.v.ok && !w.v.less(l.deprecated) && l.newKey != "":
 		return Verdict{OK: true, Reason: fmt.Sprintf("%s is deprecated since Spark %s; %s replaces it", l.Key, l.deprecated, l.newKey)}
 	}
 	return Verdict{OK: true}
-}
-
-func (w View) runs() string {
-	if !w.v.ok {
-		return " (this app's version is unknown)"
-	}
-	return "; this app runs Spark " + w.raw
 }
 
 // resourceRE is a key of Spark's resource scheduling (3.0 and later):

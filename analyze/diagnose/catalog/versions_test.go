@@ -33,6 +33,7 @@ func TestLookupPerVersion(t *testing.T) {
 		{"spark.rapids.memory.pinnedPool.size", "3.1.1", rapids, true},
 		{"spark.executor.memoryOverheadFactor", "3.3.0", nil, true},
 		{"spark.sql.shuffle.partitions", "", nil, true}, // unknown version: no version check
+		{"spark.shuffle.memoryFraction", "", nil, true}, // nor for a removed key
 		// Real keys, in versions that do not have them.
 		{"spark.executor.memoryOverhead", "2.2.0", nil, false},
 		{"spark.sql.adaptive.coalescePartitions.enabled", "2.4.8", nil, false},
