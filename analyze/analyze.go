@@ -68,12 +68,12 @@ func AnalyzeApp(app *extract.App, cfg Config) Result {
 	cost := cfg.Cost.AppCost(app.Row)
 	coreMSUSD := cfg.Cost.CoreHourUSD(app.Row) / msPerHour
 	var out []FindingRow
-	node := cfg.Cost.nodeMB()
+	nodeMB, nodeCores := cfg.Cost.Node()
 	for _, d := range Detectors(cfg.Detectors) {
 		d = withSim(d, rs)
 		for _, f := range d.Detect(app) {
 			st := stageOf(app, f)
-			checkRecs(&f, checkEnv{app: app, stage: st, det: d.Name(), nodeMB: node})
+			checkRecs(&f, checkEnv{app: app, stage: st, det: d.Name(), nodeMB: nodeMB, nodeCores: nodeCores})
 			if st != nil && f.ExecutionID == nil { // an operator finding names its own query
 				f.ExecutionID = st.SQLExecutionID
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sparkmine/sparkmine/analyze/diagnose/catalog"
 	"github.com/sparkmine/sparkmine/extract"
 )
 
@@ -17,11 +18,15 @@ import (
 //     code or AQE), never for a stage outside SQL; spark.default.parallelism
 //     only outside SQL; spark.sql.files.maxPartitionBytes only for a stage
 //     reading input in SQL; a setting is never lowered to fix too few tasks.
-//   - version: the key exists in the app's Spark version, under its legacy
-//     name where the version needs it (spark.yarn.executor.memoryOverhead
-//     before 2.3).
-//   - size: a memory proposal (heap plus overhead) fits the node, when the
-//     cost config names the instance type.
+//   - version: the key exists in the app's Spark version (and plugins), as
+//     the version-aware catalogue analyze/diagnose/catalog says, under its
+//     legacy name where the version needs it
+//     (spark.yarn.executor.memoryOverhead before 2.3).
+//   - size: with the rest of the app's conf, the proposal fits a node of
+//     the cost config's instance type, when it names one (the catalogue's
+//     View.Fit: heap, overhead, off-heap and PySpark memory within 90 % of
+//     its memory, executor cores within its vCPUs and not below
+//     spark.task.cpus, spark.driver.maxResultSize within the driver's heap).
 //   - platform: with the RAPIDS Accelerator (spark.plugins holds
 //     com.nvidia.spark.SQLPlugin) the work's memory is the GPU's: no heap
 //     proposals for GC or spill; on Databricks, cluster autoscaling, not
@@ -29,10 +34,11 @@ import (
 
 // checkEnv is what the checks need beyond the app.
 type checkEnv struct {
-	app    *extract.App
-	stage  *extract.StageRow // nil for an app-level finding
-	det    string
-	nodeMB int64 // the node's memory, 0 when unknown
+	app       *extract.App
+	stage     *extract.StageRow // nil for an app-level finding
+	det       string
+	nodeMB    int64 // the node's memory, 0 when unknown
+	nodeCores int64 // the node's vCPUs, 0 when unknown
 }
 
 // check is one check: it returns what it found (passed), or an error
@@ -104,61 +110,47 @@ func governsPartitions(e checkEnv, r *Recommendation, inSQL, known bool) (string
 	return fmt.Sprintf("governs: stage %d's %d tasks equal spark.sql.shuffle.partitions", st.StageID, st.Tasks), nil
 }
 
-// keySince tells since which Spark version (major, minor) a key exists,
-// and its legacy name before that ("" when none). It is a variable so the
-// version-aware catalogue (analyze/diagnose/catalog) can replace it.
-var keySince = func(key string) (major, minor int, legacy string) {
-	if v, ok := sinceTable[key]; ok {
-		return v.major, v.minor, v.legacy
-	}
-	return 0, 0, ""
-}
-
-// sinceTable holds the versions Spark's own .version(...) declarations
-// give the keys the detectors recommend that are younger than Spark 1.6.
-var sinceTable = map[string]struct {
-	major, minor int
-	legacy       string
-}{
-	keyMaxPartByte:     {2, 0, ""},
-	keyExecOverhead:    {2, 3, "spark.yarn.executor.memoryOverhead"},
-	keyCoalesce:        {3, 0, ""},
-	keySkewJoin:        {3, 0, ""},
-	keySkewFactor:      {3, 0, ""},
-	keySkewThresh:      {3, 0, ""},
-	keyShuffleTracking: {3, 0, ""},
-}
-
+// checkVersion asks the version-aware catalogue (analyze/diagnose/catalog,
+// the one place of truth for since-versions, legacy and removed names)
+// whether the key exists in the app's Spark version; a key younger than
+// the app becomes the older name that version reads, where there is one.
+// An unknown version, or a key the catalogue does not know, is not checked.
 func checkVersion(e checkEnv, r *Recommendation) (string, error) {
 	v := e.app.Row.SparkVersion
-	major, minor, legacy := keySince(r.Key)
+	p, verdict := catalog.For(v, e.app.Conf).Lookup(r.Key)
 	switch {
-	case major == 0 || v == "":
+	case v == "" || p.Key == "":
 		return "", nil
-	case versionAtLeast(v, major, minor):
-		return fmt.Sprintf("version: %s exists since Spark %d.%d (app %s)", r.Key, major, minor, v), nil
-	case legacy != "":
-		note := fmt.Sprintf("version: %s is %s before Spark %d.%d (app %s)", r.Key, legacy, major, minor, v)
-		r.Key, r.Current = legacy, conf(e.app, legacy)
+	case verdict.OK && verdict.Reason != "":
+		return "version: " + verdict.Reason, nil
+	case verdict.OK && catalog.Since(r.Key) != "":
+		return fmt.Sprintf("version: %s exists since Spark %s (app %s)", r.Key, catalog.Since(r.Key), v), nil
+	case verdict.OK:
+		return "", nil
+	}
+	if old, ok := catalog.LegacyName(r.Key, v); ok {
+		note := fmt.Sprintf("version: %s is %s before Spark %s (app %s)", r.Key, old, catalog.Since(r.Key), v)
+		r.Key, r.Current = old, conf(e.app, old)
 		return note, nil
 	}
-	return "", fmt.Errorf("version: %s does not exist before Spark %d.%d (app %s)", r.Key, major, minor, v)
+	return "", fmt.Errorf("version: %s", verdict.Reason)
 }
 
+// checkSize asks the catalogue whether the proposal, with the rest of the
+// app's conf, fits a node of the cost config's instance type (catalog
+// View.Fit).
 func checkSize(e checkEnv, r *Recommendation) (string, error) {
-	if r.Key != keyExecMem || e.nodeMB <= 0 {
+	if e.nodeMB <= 0 {
 		return "", nil
 	}
-	heap, ok := parseSize(r.Proposed, MiB)
-	if !ok {
+	view := catalog.For(e.app.Row.SparkVersion, e.app.Conf).Within(catalog.Limits{NodeMiB: e.nodeMB, NodeCores: e.nodeCores})
+	if why, ok := view.Fit(map[string]string{r.Key: r.Proposed})[r.Key]; ok {
+		return "", fmt.Errorf("size: %s", why)
+	}
+	if r.Key != keyExecMem {
 		return "", nil
 	}
-	mb := heap / MiB
-	container := mb + max(384, mb/10)
-	if float64(container) > 0.9*float64(e.nodeMB) {
-		return "", fmt.Errorf("size: a %s heap needs a %s container, more than 90%% of the %s node", formatMiB(mb), formatMiB(container), formatMiB(e.nodeMB))
-	}
-	return fmt.Sprintf("size: a %s container fits the %s node", formatMiB(container), formatMiB(e.nodeMB)), nil
+	return fmt.Sprintf("size: the executor's container fits the %s node", formatMiB(e.nodeMB)), nil
 }
 
 // databricks reports whether the app runs on Databricks (its shell's name,

@@ -182,11 +182,11 @@ func (p InstancePrice) validate(path string) error {
 	return errors.Join(errs...)
 }
 
-// nodeMB is the memory of the configured instance type in MiB, 0 when no
-// instance type is set.
-func (c CostConfig) nodeMB() int64 {
+// Node is a node of the configured instance type: its memory in MiB and
+// its vCPUs, 0 and 0 when no instance type is set.
+func (c CostConfig) Node() (memMiB, vcpus int64) {
 	if p, ok := c.InstanceTypes[c.InstanceType]; ok && c.InstanceType != "" {
-		return int64(p.MemoryGiB * 1024)
+		return int64(p.MemoryGiB * 1024), int64(p.VCPUs)
 	}
-	return 0
+	return 0, 0
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sparkmine/sparkmine/analyze/diagnose/catalog"
 	"github.com/sparkmine/sparkmine/extract"
 )
 
@@ -91,12 +92,7 @@ func parseDurationMS(s string, unit int64) (int64, bool) {
 
 // formatMiB writes a size in MiB as Spark reads it: "6g" when whole GiB,
 // else "2560m".
-func formatMiB(mib int64) string {
-	if mib > 0 && mib%1024 == 0 {
-		return strconv.FormatInt(mib/1024, 10) + "g"
-	}
-	return strconv.FormatInt(mib, 10) + "m"
-}
+func formatMiB(mib int64) string { return catalog.FormatMiB(mib) }
 
 // clampInt bounds an integer proposal to the property's range.
 func clampProp(key string, v float64) float64 {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/sparkmine/sparkmine/analyze/diagnose/catalog"
@@ -15,6 +14,7 @@ import (
 // definitions, with a compatible type, and both ends of the detector's
 // range are values Spark accepts for it.
 func TestPropertiesAreSparks(t *testing.T) {
+	rapids := map[string]string{"spark.plugins": "com.nvidia.spark.SQLPlugin"}
 	compatible := map[propKind][]catalog.Type{
 		kindInt:      {catalog.Int, catalog.Long, catalog.Double}, // a whole number is a valid double
 		kindSize:     {catalog.Size},
@@ -23,12 +23,11 @@ func TestPropertiesAreSparks(t *testing.T) {
 		kindDuration: {catalog.Time},
 	}
 	for key, p := range Properties {
-		if strings.HasPrefix(key, "spark.rapids.") || legacyName(key) {
-			continue // the RAPIDS Accelerator's own settings, or a name Spark used before a version
-		}
-		c, ok := catalog.Lookup(key)
-		if !ok {
-			t.Errorf("%s: not a Spark property (not in the catalogue generated from Spark's sources)", key)
+		// Any version: a legacy name, or a property of the RAPIDS Accelerator
+		// with the plugin configured, is real too.
+		c, v := catalog.For("", rapids).Lookup(key)
+		if !v.OK {
+			t.Errorf("%s: not a Spark property (not in the catalogue generated from Spark's sources): %s", key, v.Reason)
 			continue
 		}
 		// A key only Spark's docs list has no declared type: string.
@@ -61,15 +60,4 @@ func render(k propKind, v float64) string {
 		return fmt.Sprint(v)
 	}
 	return fmt.Sprintf("%.0f", v)
-}
-
-// legacyName reports whether key is a key's name in older Spark versions
-// (the version check renames to it).
-func legacyName(key string) bool {
-	for _, v := range sinceTable {
-		if v.legacy == key {
-			return true
-		}
-	}
-	return false
 }

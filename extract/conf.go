@@ -95,6 +95,11 @@ func (b *Builder) fillResources(r *AppRow) {
 	}
 }
 
+// ContainerMiB is the heap plus overhead, in MiB, of role
+// ("spark.executor" or "spark.driver") under conf: the rule of
+// executor_memory_mb (fillResources), for the catalogue's checks.
+func ContainerMiB(conf map[string]string, role string) int64 { return memoryMB(conf, role) }
+
 // memoryMB applies the heap + overhead rule to role "spark.executor" or
 // "spark.driver".
 func memoryMB(p map[string]string, role string) int64 {

@@ -57,9 +57,10 @@ func (r *run) diagnose(ctx context.Context) error {
 // diagnoser is the run's Diagnoser: its model, its redactor, the cache and
 // prompt files in the output store.
 func (o *Options) diagnoser() (*diagnose.Diagnoser, error) {
+	mib, cores := o.Analyze.Cost.Node()
 	return diagnose.New(o.Diagnose, diagnose.Deps{Model: o.Model, Cache: CacheStore(o.Out),
 		Audit: AuditStore(o.Out), WritePrompt: PromptWriter(o.Out), Redactor: o.Redactor,
-		Version: o.Version, ConfigSHA256: o.ConfigSHA256, Now: o.Now})
+		Version: o.Version, ConfigSHA256: o.ConfigSHA256, Now: o.Now, NodeMiB: mib, NodeCores: cores})
 }
 
 // Blobs is a folder of the output store holding named blobs: the Gemini

@@ -8,8 +8,8 @@
 // Its parts:
 //
 //   - Options configure a run; Run runs it (run.go, process.go, batch.go,
-//     diagnose.go). DiagnoseStored diagnoses one stored app on demand
-//     (ondemand.go).
+//     diagnose.go). DiagnoseStored diagnoses one stored app on demand,
+//     reading its source log again for the right-sizing (ondemand.go).
 //   - Tx is the run transaction (tx.go, supersede.go, staging.go,
 //     ledger.go): every writer (run, diagnose on demand, compaction) writes
 //     through one, so the commit protocol below lives in one place.

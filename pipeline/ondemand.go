@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"time"
 
@@ -80,13 +82,20 @@ func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 
 // DiagnoseStored diagnoses one stored app of o.Out on demand with o.Model,
 // whatever the budget, and commits the diagnoses row as a run of its own
-// (part file, then manifest), so the audit trail holds every call. Of o it
-// reads Out, Diagnose, Model, Redactor and Version.
+// (part file, then manifest), so the audit trail holds every call. The
+// dataset keeps no task sketches, so the app's source log is read again
+// (o.OpenLog) to rebuild its right-sizing; when it cannot be, the
+// reference says why. Of o it reads Out, OpenLog, Analyze, Diagnose,
+// Model, Redactor, Logger and Version.
 func DiagnoseStored(ctx context.Context, o Options, appID, attemptID string) (analyze.DiagnosisRow, error) {
 	out, version := o.Out, o.Version
 	c, err := LoadApp(ctx, out, appID, attemptID)
 	if err != nil {
 		return analyze.DiagnosisRow{}, err
+	}
+	c.Rightsizing, c.RightsizingUnavailable = o.rightsize(ctx, c.App)
+	if ctx.Err() != nil {
+		return analyze.DiagnosisRow{}, ctx.Err()
 	}
 	d, err := o.diagnoser()
 	if err != nil {
@@ -132,3 +141,44 @@ func LoadDiagnoses(ctx context.Context, out store.Store, appID, attemptID string
 // AuditStore is the audit store of the dataset in out: every prompt and
 // raw response under _sparkmine/llm/.
 func AuditStore(out store.Store) Blobs { return Blobs{out, llmDir} }
+
+// rightsize rebuilds the right-sizing of a stored app by reading its
+// source log again; when it cannot, it says why in words that name no
+// path, bucket or host (they go into the prompt; the details are logged).
+func (o *Options) rightsize(ctx context.Context, app *extract.App) (*analyze.RightsizeReference, string) {
+	uri := app.Row.SourceURI
+	if uri == "" || o.OpenLog == nil {
+		return nil, "the app's source log is not known here"
+	}
+	again, err := o.readAgain(ctx, uri)
+	if err != nil {
+		if o.Logger != nil {
+			o.Logger.Warn("right-sizing unavailable", "log", uri, "reason", err.Error())
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "the source log is no longer there"
+		}
+		return nil, "the source log could not be read again"
+	}
+	if again.Row.AppID != app.Row.AppID || again.Row.AttemptID != app.Row.AttemptID {
+		return nil, "the source log now holds another app attempt"
+	}
+	rs := analyze.Rightsize(again, o.Analyze.Detectors.Rightsize, o.Analyze.Cost)
+	if rs == nil {
+		return nil, "the source log has too little to replay"
+	}
+	return rs.Reference(), ""
+}
+
+// readAgain reads the one log at uri.
+func (o *Options) readAgain(ctx context.Context, uri string) (*extract.App, error) {
+	st, logs, err := o.OpenLog(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	if len(logs) != 1 {
+		return nil, fmt.Errorf("%d logs at %s, want 1", len(logs), uri)
+	}
+	app, _, err := extract.ReadLog(ctx, st, logs[0], extract.Options{Redactor: o.Redactor})
+	return app, err
+}

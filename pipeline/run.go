@@ -68,6 +68,10 @@ type Options struct {
 	// MemoryBudget bounds the memory of the logs being read (0:
 	// DefaultMemoryBudget, or 4 GiB where the machine's is unknown).
 	MemoryBudget int64
+	// OpenLog opens the store holding the log at a URI (apps.source_uri)
+	// and finds the log there; DiagnoseStored reads an app's log again
+	// with it to rebuild the right-sizing. nil: none on demand.
+	OpenLog func(ctx context.Context, uri string) (store.Store, []logfile.Log, error)
 }
 
 // Progress is the state of a run after one more log.

@@ -109,11 +109,13 @@ func checkAnswer(a *answer, maxConfigs int) error {
 }
 
 // fill copies a well-formed answer into row, checking each config change
-// against the catalogue: an unknown key or a value of the wrong type is
-// kept with Valid false and its key listed in RejectedKeys. Current is
-// taken from the app's own (redacted) conf, not from the answer.
-func fill(row *analyze.DiagnosisRow, a answer, app *extract.App, red *redact.Redactor) {
-	conf, view := app.Conf, catalog.For(app.Row.SparkVersion, app.Conf)
+// against the catalogue: an unknown key, a value of the wrong type, or a
+// change that together with the others does not fit the app's containers
+// (catalog.View.Fit under lim) is kept with Valid false, its WhyNot, and
+// its key listed in RejectedKeys. Current is taken from the app's own
+// (redacted) conf, not from the answer.
+func fill(row *analyze.DiagnosisRow, a answer, app *extract.App, red *redact.Redactor, lim catalog.Limits) {
+	conf, view := app.Conf, catalog.For(app.Row.SparkVersion, app.Conf).Within(lim)
 	row.Bottleneck = cut(a.Bottleneck, maxAnswerText)
 	row.RootCause = cut(a.RootCause, maxAnswerText)
 	row.Rationale = cut(a.Rationale, maxAnswerText)
@@ -123,7 +125,6 @@ func fill(row *analyze.DiagnosisRow, a answer, app *extract.App, red *redact.Red
 		row.CodeAdvice = append(row.CodeAdvice, cut(s, maxAnswerText))
 	}
 	row.Configs = make([]analyze.ConfigAdvice, 0, len(a.Configs))
-	row.RejectedKeys = []string{}
 	seen := map[string]bool{}
 	for _, c := range a.Configs {
 		key := strings.TrimSpace(c.Key)
@@ -139,9 +140,35 @@ func fill(row *analyze.DiagnosisRow, a answer, app *extract.App, red *redact.Red
 		adv.Valid, seen[key] = err == nil, true
 		if !adv.Valid {
 			adv.WhyNot = cut(err.Error(), 500)
-			row.RejectedKeys = append(row.RejectedKeys, adv.Key)
 		}
 		row.Configs = append(row.Configs, adv)
+	}
+	fitTogether(view, row.Configs)
+	row.RejectedKeys = []string{}
+	for _, c := range row.Configs {
+		if !c.Valid {
+			row.RejectedKeys = append(row.RejectedKeys, c.Key)
+		}
+	}
+}
+
+// fitTogether rejects the valid changes that, applied together, do not
+// fit the app's containers or cores.
+func fitTogether(view catalog.View, cs []analyze.ConfigAdvice) {
+	valid := map[string]string{}
+	for _, c := range cs {
+		if c.Valid {
+			valid[c.Key] = c.Proposed
+		}
+	}
+	whyNot := view.Fit(valid)
+	for i := range cs {
+		if why, ok := whyNot[cs[i].Key]; ok && cs[i].Valid {
+			if !strings.HasPrefix(why, cs[i].Key+" ") {
+				why = cs[i].Key + ": " + why
+			}
+			cs[i].Valid, cs[i].WhyNot = false, cut(why, 500)
+		}
 	}
 }
 
@@ -156,4 +183,35 @@ func checkConfig(view catalog.View, key, value string) error {
 		}
 	}
 	return view.Check(key, value)
+}
+
+// limits are what proposals for app must fit: the node of the cost
+// config's instance type, else the configured container ceiling, and the
+// largest storage memory an executor of the app reported (its container
+// was at least that).
+func (d *Diagnoser) limits(app *extract.App) catalog.Limits {
+	ceiling, _ := d.cfg.maxContainerMiB() // validated in New
+	l := catalog.Limits{NodeMiB: d.deps.NodeMiB, NodeCores: d.deps.NodeCores, CeilingMiB: ceiling}
+	for _, e := range app.Executors {
+		l.SeenMiB = max(l.SeenMiB, e.MaxMemory>>20)
+	}
+	return l
+}
+
+// bounds is the rule that states what a proposal must fit (catalog
+// View.Fit under d.limits), "" when nothing bounds it.
+func (d *Diagnoser) bounds(app *extract.App) string {
+	lim := d.limits(app)
+	view := catalog.For(app.Row.SparkVersion, app.Conf).Within(lim)
+	var parts []string
+	if n := view.MaxContainerMiB(); n > 0 {
+		parts = append(parts, "an executor's container (heap + memory overhead + off-heap + PySpark memory) of at most "+catalog.FormatMiB(n))
+	}
+	if lim.NodeCores > 0 {
+		parts = append(parts, fmt.Sprintf("spark.executor.cores of at most %d", lim.NodeCores))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Proposed settings must fit where the app runs: " + strings.Join(parts, " and ") + "; changes that do not fit are rejected."
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,5 +155,81 @@ func TestTooLongShrinksAndRetriesOnce(t *testing.T) {
 	d2, _ := New(DefaultConfig(), Deps{Model: m2})
 	if r := d2.DiagnoseOne(context.Background(), "run", c); r.Status != StatusError || len(m2.reqs) != 2 {
 		t.Errorf("twice too long: status %s after %d calls, want error after 2", r.Status, len(m2.reqs))
+	}
+}
+
+// Proposals are checked together against the app's containers: each fits
+// alone, together they pass the ceiling; on a known node, its cores and
+// 90 % of its memory bound them.
+func TestProposalsFitTheContainer(t *testing.T) {
+	const answer = `{"bottleneck":"memory","root_cause":"r","rationale":"x","confidence":"low","configs":[
+{"key":"spark.executor.memory","current":"","proposed":"40g","reason":"r"},
+{"key":"spark.executor.memoryOverhead","current":"","proposed":"26g","reason":"r"},
+{"key":"spark.executor.cores","current":"","proposed":"32","reason":"r"},
+{"key":"spark.memory.storageFraction","current":"","proposed":"0","reason":"r"}],"code_advice":[]}`
+	f := newFake(t, func(int, genRequest) (int, any) { return 200, okAnswer(answer) })
+	for _, tt := range []struct {
+		name      string
+		nodeMiB   int64
+		nodeCores int64
+		want      map[string]string
+	}{
+		{"ceiling 64g, node unknown", 0, 0, map[string]string{"spark.executor.memory": "64g container ceiling",
+			"spark.executor.memoryOverhead": "64g container ceiling", "spark.executor.cores": "", "spark.memory.storageFraction": ""}},
+		{"a 128 GiB node of 16 cores", 128 << 10, 16, map[string]string{"spark.executor.memory": "",
+			"spark.executor.memoryOverhead": "", "spark.executor.cores": "node's 16 cores", "spark.memory.storageFraction": ""}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(f)
+			m, err := llm.NewGemini(context.Background(), cfg.Gemini())
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := New(cfg, Deps{Model: m, NodeMiB: tt.nodeMiB, NodeCores: tt.nodeCores})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := cand("app-fit", 1, "severe")
+			c.App.Row.SparkVersion = "3.5.1"
+			r := d.DiagnoseOne(context.Background(), "run", c)
+			for _, c := range r.Configs {
+				why := tt.want[c.Key]
+				if c.Valid != (why == "") || !strings.Contains(c.WhyNot, why) || c.Valid == slices.Contains(r.RejectedKeys, c.Key) {
+					t.Errorf("%s: valid %v, why not %q, rejected %v; want %q", c.Key, c.Valid, c.WhyNot, r.RejectedKeys, why)
+				}
+			}
+		})
+	}
+}
+
+// The system instruction states what a proposal must fit, so the model
+// can keep within it: the ceiling, the app's own larger containers, or a
+// known node's memory and cores.
+func TestSystemInstructionStatesTheBounds(t *testing.T) {
+	for _, tt := range []struct {
+		name              string
+		heap              string
+		nodeMiB, nodeCore int64
+		want              string
+	}{
+		{"ceiling", "8g", 0, 0, "of at most 64g; changes"},
+		{"the app ran bigger", "90g", 0, 0, "of at most 99g; changes"},
+		{"a 128 GiB node of 16 cores", "8g", 128 << 10, 16, "of at most 117964m and spark.executor.cores of at most 16;"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := New(DefaultConfig(), Deps{NodeMiB: tt.nodeMiB, NodeCores: tt.nodeCore})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := cand("app-bounds", 1, "severe")
+			c.App.Conf = map[string]string{"spark.executor.memory": tt.heap}
+			p, err := d.Prompt(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(p.System, "7. Proposed settings must fit where the app runs: ") || !strings.Contains(p.System, tt.want) {
+				t.Errorf("system instruction lacks %q:\n%s", tt.want, p.System)
+			}
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/llm"
+	"github.com/sparkmine/sparkmine/extract"
 )
 
 // The modes.
@@ -40,6 +41,11 @@ type Config struct {
 	MaxConfigs        int  `yaml:"max_configs"`         // config changes asked for, at most
 	MaxReferenceBytes int  `yaml:"max_reference_bytes"` // bound on the reference JSON
 	CountTokens       bool `yaml:"count_tokens"`        // ask the endpoint (countTokens); false: bytes/4
+	// MaxContainer bounds the container (heap, overhead, off-heap and
+	// PySpark memory) a proposed change may ask for when the cost config
+	// names no instance type (a Spark size such as 64g; "0": no bound). An
+	// app that ran with larger containers is bounded by its own.
+	MaxContainer string `yaml:"max_container"`
 
 	Concurrency    int           `yaml:"concurrency"`      // calls in flight, at most
 	Retries        int           `yaml:"retries"`          // retries after the first attempt (429, 5xx, transport)
@@ -75,6 +81,7 @@ func DefaultConfig() Config {
 		MaxOutputTokens:     100_000,
 		OutputTokensPerCall: 4096,
 		MaxConfigs:          5,
+		MaxContainer:        "64g",
 		MaxReferenceBytes:   24 << 10,
 		CountTokens:         true,
 		Concurrency:         4,
@@ -120,6 +127,9 @@ func (c Config) Validate() error {
 	if c.MaxConfigs < 1 || c.MaxConfigs > 20 {
 		bad("max_configs %d: want 1..20", c.MaxConfigs)
 	}
+	if _, err := c.maxContainerMiB(); err != nil {
+		bad("max_container %q: want a size such as 64g, or 0 for no bound", c.MaxContainer)
+	}
 	if c.MaxReferenceBytes < 2048 {
 		bad("max_reference_bytes %d: want >= 2048", c.MaxReferenceBytes)
 	}
@@ -141,6 +151,18 @@ func (c Config) Validate() error {
 		bad("token prices must be >= 0")
 	}
 	return errors.Join(errs...)
+}
+
+// maxContainerMiB is MaxContainer in MiB (0: no bound).
+func (c Config) maxContainerMiB() (int64, error) {
+	if strings.TrimSpace(c.MaxContainer) == "" {
+		return 0, nil
+	}
+	n, err := extract.ParseBytes(c.MaxContainer, 1<<20)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("max_container %q", c.MaxContainer)
+	}
+	return n >> 20, nil
 }
 
 // Gemini is the configuration of the Gemini model.

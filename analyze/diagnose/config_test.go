@@ -18,7 +18,7 @@ func TestConfigFromYAML(t *testing.T) {
 		{"defaults", ``, ""},
 		{"good", "mode: gemini\nmodel: gemini-2.5-flash\nbase_url: http://localhost:8080/\nmin_severity: critical\n" +
 			"max_apps: 5\nmax_input_tokens: 100000\nmax_output_tokens: 20000\noutput_tokens_per_call: 2048\n" +
-			"max_configs: 3\nmax_reference_bytes: 16384\ncount_tokens: false\nconcurrency: 2\nretries: 2\n" +
+			"max_configs: 3\nmax_container: 96g\nmax_reference_bytes: 16384\ncount_tokens: false\nconcurrency: 2\nretries: 2\n" +
 			"retry_base_delay: 500ms\ntimeout: 30s\nredact_patterns: ['(?i)tenant']\nredact_names: false\n" +
 			"input_per_mtok_usd: 0.3\noutput_per_mtok_usd: 2.5\n", ""},
 		{"unknown key", "mode: gemini\nmodle: x\n", "field modle not found"},
@@ -29,6 +29,8 @@ func TestConfigFromYAML(t *testing.T) {
 		{"no concurrency", "concurrency: 0\n", "concurrency"},
 		{"tiny reference", "max_reference_bytes: 100\n", "max_reference_bytes"},
 		{"too many configs", "max_configs: 50\n", "max_configs"},
+		{"bad container ceiling", "max_container: lots\n", "max_container"},
+		{"negative container ceiling", "max_container: -1g\n", "max_container"},
 		{"negative price", "input_per_mtok_usd: -1\n", "prices"},
 		{"bad duration", "timeout: soon\n", "soon"},
 	}
@@ -47,7 +49,7 @@ func TestConfigFromYAML(t *testing.T) {
 			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("error %v, want %q", err, tt.wantErr)
 			}
-			if tt.name == "good" && (cfg.RetryBaseDelay != 500*time.Millisecond || cfg.MaxConfigs != 3 || cfg.RedactNames) {
+			if tt.name == "good" && (cfg.RetryBaseDelay != 500*time.Millisecond || cfg.MaxConfigs != 3 || cfg.MaxContainer != "96g" || cfg.RedactNames) {
 				t.Errorf("decoded %+v", cfg)
 			}
 		})

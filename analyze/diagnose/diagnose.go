@@ -38,6 +38,10 @@ type Candidate struct {
 	// the cheapest configuration and part of the curve); nil when the app
 	// was not simulated.
 	Rightsizing *analyze.RightsizeReference
+	// RightsizingUnavailable says why the right-sizing of a stored app
+	// could not be rebuilt (its source log gone or unreadable); the
+	// reference then says so in place of it.
+	RightsizingUnavailable string
 }
 
 // Blobs is a folder of named blobs. Get reports a miss as false with a nil
@@ -64,6 +68,9 @@ type Deps struct {
 	// needed by the dry-run model.
 	WritePrompt func(ctx context.Context, name string, data []byte) error
 	Redactor    *redact.Redactor // nil: Spark's default
+	// NodeMiB and NodeCores are a node of the cost config's instance type
+	// (0: unknown); proposed memory and cores must fit it.
+	NodeMiB, NodeCores int64
 	// Version (sparkmine's module version and VCS revision) and
 	// ConfigSHA256 (of the effective configuration) go into every row.
 	Version, ConfigSHA256 string

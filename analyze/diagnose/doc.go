@@ -13,7 +13,8 @@
 // The one redactor of the run is handed in too (Deps.Redactor).
 //
 // The prompt has the three parts the SDK models (BuildPrompt): a system
-// instruction (role and guardrails), the reference information (a compact
+// instruction (role and guardrails, and the largest container and cores a
+// proposal may ask for), the reference information (a compact
 // JSON of the app chosen from the evidence: the root-cause and failed
 // stages first with their failure breakdown, then flagged and slowest
 // stages with their job and SQL execution; deployment, plugin and resource
@@ -33,9 +34,18 @@
 // application/json + ResponseSchema) and checked again on arrival: a
 // malformed answer is status invalid and none of it is used; each proposed
 // config key is checked against the catalogue of real Spark properties
-// (package catalog) and each value against the property's type, and the
-// failures are kept with Valid false and listed in RejectedKeys. A blocked
-// prompt or a safety stop is status refused.
+// (package catalog) and each value against the property's type, then the
+// changes together against the app's containers and cores (catalog
+// View.Fit under the cost config's node, Deps.NodeMiB and NodeCores, else
+// Config.MaxContainer), and the failures are kept with Valid false, their
+// WhyNot, and listed in RejectedKeys. A blocked prompt or a safety stop is
+// status refused.
+//
+// A stored app diagnosed on demand has no task sketches in the dataset:
+// the caller rebuilds its right-sizing from the source log
+// (Candidate.Rightsizing) or says why it could not
+// (Candidate.RightsizingUnavailable, sent as "right_sizing": "unavailable:
+// why").
 //
 // Cost control: answers are cached by the sha256 of everything sent
 // (Cache), so the same question is never paid for twice; 408, 429 and 5xx

@@ -195,3 +195,19 @@ func collapse(fs []failure) []failure {
 
 // maxIDs bounds the ids listed for a collapsed message.
 const maxIDs = 10
+
+// rightSizingOrWhyUnavailable is the reference's right_sizing: an
+// *analyze.RightsizeReference, or the string "unavailable: why".
+type rightSizingOrWhyUnavailable = any
+
+// rightSizing is the reference's right_sizing: the app's, "unavailable:
+// why" when it could not be rebuilt, or nil (left out).
+func rightSizing(c Candidate) rightSizingOrWhyUnavailable {
+	switch {
+	case c.Rightsizing != nil:
+		return c.Rightsizing
+	case c.RightsizingUnavailable != "":
+		return "unavailable: " + c.RightsizingUnavailable
+	}
+	return nil
+}

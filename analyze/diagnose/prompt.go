@@ -55,7 +55,7 @@ func (d *Diagnoser) promptWithin(c Candidate, limit int) (Prompt, error) {
 		return Prompt{}, fmt.Errorf("build prompt for %s: %w", c.App.Row.AppID, err)
 	}
 	p := Prompt{
-		System:    systemInstruction(c.App.Row.SparkVersion),
+		System:    systemInstruction(c.App.Row.SparkVersion, d.bounds(c.App)),
 		Reference: string(ref),
 		Query:     query(cfg.MaxConfigs),
 		Schema:    responseSchema(cfg.MaxConfigs),
@@ -97,12 +97,12 @@ func (p Prompt) estimateTokens() int64 {
 	return int64(len(p.System)+len(p.Reference)+len(p.Query)+len(schema)+3) / 4
 }
 
-func systemInstruction(sparkVersion string) string {
+func systemInstruction(sparkVersion, bounds string) string {
 	v := sparkVersion
 	if v == "" {
 		v = "the version in the reference information"
 	}
-	return strings.Join([]string{
+	rules := []string{
 		"You are a senior Apache Spark performance engineer. You review one finished Spark application from metrics taken from its event log.",
 		"Rules:",
 		"1. Base every statement on the reference information only. Never propose a change that the evidence there does not support.",
@@ -111,7 +111,11 @@ func systemInstruction(sparkVersion string) string {
 		"4. Values shown as *********(redacted) and names shown as <path_N>, <table_N>, <host_N> or <email_N> are hidden on purpose. Never ask for them and never use them in a proposed value.",
 		"5. You change nothing: your answer is advice for an engineer to review. No cluster or job is touched by it.",
 		"6. Answer only with JSON that matches the response schema.",
-	}, "\n")
+	}
+	if bounds != "" {
+		rules = append(rules, "7. "+bounds)
+	}
+	return strings.Join(rules, "\n")
 }
 
 func query(maxConfigs int) string {

@@ -25,7 +25,7 @@ type reference struct {
 	Stages        []stageRef                  `json:"stages"` // root cause, failed, flagged, then slowest
 	Findings      []findingRef                `json:"findings"`
 	Failures      failures                    `json:"failures"`
-	RightSizing   *analyze.RightsizeReference `json:"right_sizing,omitempty"`
+	RightSizing   rightSizingOrWhyUnavailable `json:"right_sizing,omitempty"`
 	Plan          string                      `json:"sql_plan_excerpt,omitempty"` // of the first listed stage's SQL execution, when no listed stage has operators
 	Truncated     []string                    `json:"truncated,omitempty"`
 
@@ -180,7 +180,7 @@ func buildReference(c Candidate, s *scrubber) *reference {
 	r.Stages, nStages = stagesRef(a, picked, s)
 	r.Findings, r.findingIDs, nFindings = findingsRef(c.Findings, view, s)
 	r.Failures, nFailures = failuresRef(a, s)
-	r.RightSizing = c.Rightsizing
+	r.RightSizing = rightSizing(c)
 	plan := ""
 	if !slices.ContainsFunc(r.Stages, func(st stageRef) bool { return st.Operators != "" }) {
 		plan = s.text(planExcerpt(a, picked)) // operator summaries, where the log has them, replace the excerpt

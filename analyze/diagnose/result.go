@@ -34,7 +34,7 @@ func (d *Diagnoser) interpret(row *analyze.DiagnosisRow, resp llm.Response, j jo
 		return ""
 	}
 	row.Status = StatusOK
-	fill(row, a, j.c.App, d.deps.Redactor)
+	fill(row, a, j.c.App, d.deps.Redactor, d.limits(j.c.App))
 	return resp.Text
 }
 
@@ -88,7 +88,7 @@ func (d *Diagnoser) fromCache(ctx context.Context, runID string, c Candidate, p 
 	if e.SafetyRatings != nil {
 		row.SafetyRatings = e.SafetyRatings
 	}
-	fill(&row, a, c.App, d.deps.Redactor)
+	fill(&row, a, c.App, d.deps.Redactor, d.limits(c.App))
 	return row, true
 }
 

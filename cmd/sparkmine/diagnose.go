@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/pipeline"
+	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/storeurl"
 )
 
@@ -16,11 +19,12 @@ type diagnoseOptions struct {
 	out, app, attempt string
 	show              bool
 	cfg               Config
+	log               *slog.Logger
 }
 
-func cmdDiagnose(ctx context.Context, args []string, stdout io.Writer, _ *console) error {
+func cmdDiagnose(ctx context.Context, args []string, stdout io.Writer, c *console) error {
 	fs := newFlags("diagnose", "--out DATASET --app APP_ID [--show] [flags]", diagnoseExitCodes)
-	var o diagnoseOptions
+	o := diagnoseOptions{log: c.log}
 	var configPath, llm string
 	fs.StringVar(&o.out, "out", "", "the dataset (s3://bucket/prefix/ or a folder)")
 	fs.StringVar(&o.app, "app", "", "the app id to diagnose")
@@ -87,8 +91,11 @@ func runDiagnose(ctx context.Context, o diagnoseOptions, stdout io.Writer) error
 	if err != nil {
 		return usagef("diagnose: --out: %v", err)
 	}
-	row, err := pipeline.DiagnoseStored(ctx, pipeline.Options{Out: out, Diagnose: o.cfg.Gemini, Model: model,
-		Redactor: o.cfg.red, Version: buildVersion(), ConfigSHA256: o.cfg.sha256()}, o.app, o.attempt)
+	openLog := func(ctx context.Context, uri string) (store.Store, []logfile.Log, error) {
+		return openLogs(ctx, uri, o.cfg.S3)
+	}
+	row, err := pipeline.DiagnoseStored(ctx, pipeline.Options{Out: out, Analyze: o.cfg.Config, Diagnose: o.cfg.Gemini, Model: model,
+		Redactor: o.cfg.red, Version: buildVersion(), ConfigSHA256: o.cfg.sha256(), OpenLog: openLog, Logger: o.log}, o.app, o.attempt)
 	if err != nil {
 		return err
 	}

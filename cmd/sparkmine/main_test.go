@@ -275,7 +275,8 @@ func TestDiagnoseDryRunOnDemand(t *testing.T) {
 		t.Fatalf("prompts written: %v", prompts)
 	}
 	b, _ := os.ReadFile(prompts[0])
-	for _, want := range []string{"system_instruction", "reference_information", "task_skew", "response_schema"} {
+	// critical_path_ms: the source log was read again for the right-sizing.
+	for _, want := range []string{"system_instruction", "reference_information", "task_skew", "response_schema", "critical_path_ms"} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("the prompt lacks %q", want)
 		}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -135,6 +136,8 @@ type View struct {
 	v       version
 	raw     string
 	classes string // spark.plugins and spark.sql.extensions, joined
+	conf    map[string]string
+	limits  Limits
 }
 
 // For returns the view of an app running Spark sparkVersion ("" when
@@ -142,7 +145,7 @@ type View struct {
 func For(sparkVersion string, conf map[string]string) View {
 	loadVersions()
 	return View{v: parseVersion(sparkVersion), raw: sparkVersion,
-		classes: conf["spark.plugins"] + "," + conf["spark.sql.extensions"]}
+		classes: conf["spark.plugins"] + "," + conf["spark.sql.extensions"], conf: conf}
 }
 
 // LookupVersion is For(sparkVersion, nil).Lookup(key): the check the
@@ -193,19 +196,14 @@ func (w View) atLeast(key string, s version) Verdict {
 
 func (w View) legacy(l legacy) Verdict {
 	switch {
-	case l.hasRemovedV && (!w.v.ok || !w.v.less(l.removed)):
-		return Verdict{Reason: fmt.Sprintf("%s was removed in Spark %s%s", l.Key, l.removed, w.runs())}
+	case l.hasRemovedV && !w.v.ok: // an unknown version skips the version checks
+		return Verdict{OK: true, Reason: fmt.Sprintf("%s was removed in Spark %s (this app's version is unknown)", l.Key, l.removed)}
+	case l.hasRemovedV && !w.v.less(l.removed):
+		return Verdict{Reason: fmt.Sprintf("%s was removed in Spark %s; this app runs Spark %s", l.Key, l.removed, w.raw)}
 	case l.deprecated.ok && w.v.ok && !w.v.less(l.deprecated) && l.newKey != "":
 		return Verdict{OK: true, Reason: fmt.Sprintf("%s is deprecated since Spark %s; %s replaces it", l.Key, l.deprecated, l.newKey)}
 	}
 	return Verdict{OK: true}
-}
-
-func (w View) runs() string {
-	if !w.v.ok {
-		return " (this app's version is unknown)"
-	}
-	return "; this app runs Spark " + w.raw
 }
 
 // resourceRE is a key of Spark's resource scheduling (3.0 and later):
@@ -244,13 +242,19 @@ func (w View) Check(key, value string) error {
 }
 
 // semantic holds what Spark's type check lets through but no sane
-// setting is: a fraction of memory at 0 or 1 or beyond, and a memory size
-// of zero.
+// setting is: a fraction of memory at 0 or 1 or beyond (the storage
+// fraction may be 0), and a memory size of zero.
 func semantic(p Property, value string) error {
 	k := strings.ToLower(p.Key)
 	n, err := p.number(strings.TrimSpace(value))
 	if err != nil {
 		return nil // not a number type; Check already passed it
+	}
+	if k == "spark.memory.storagefraction" {
+		if !(n >= 0 && n < 1) { // Spark's own check: "Storage fraction must be in [0,1)"
+			return fmt.Errorf("%s: %q is not a fraction in [0, 1)", p.Key, value)
+		}
+		return nil
 	}
 	if p.Type == Double && strings.HasSuffix(k, "fraction") && !strings.HasPrefix(k, "spark.rapids.") && !(n > 0 && n < 1) {
 		return fmt.Errorf("%s: %q is not a fraction in (0, 1)", p.Key, value)
@@ -259,4 +263,37 @@ func semantic(p Property, value string) error {
 		return fmt.Errorf("%s: %q: memory must be positive", p.Key, value)
 	}
 	return nil
+}
+
+// Since returns the Spark version that added key, as "3.0.0" ("" when the
+// catalogue does not know it).
+func Since(key string) string {
+	loadVersions()
+	if s, ok := since[key]; ok && s.ok {
+		return s.String()
+	}
+	return ""
+}
+
+// LegacyName returns the older name an app of sparkVersion reads in place
+// of key, when key is younger than the app and an older name Spark still
+// read then exists (spark.yarn.executor.memoryOverhead for
+// spark.executor.memoryOverhead before 2.3).
+func LegacyName(key, sparkVersion string) (string, bool) {
+	loadVersions()
+	v, s := parseVersion(sparkVersion), since[key]
+	if !v.ok || !s.ok || !v.less(s) {
+		return "", false
+	}
+	var names []string
+	for name, l := range legacies {
+		if l.newKey == key && (!l.hasRemovedV || v.less(l.removed)) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	sort.Strings(names)
+	return names[0], true
 }

@@ -66,10 +66,10 @@ func main() {
 	date := flag.String("date", time.Now().UTC().Format("2006-01-02"), "date written in the header")
 	keep := flag.String("keep", "", "comma-separated keys kept even when Spark marks them internal")
 	internal := flag.Bool("internal", true, "keep every definition Spark marks internal (real keys Spark accepts)")
-	sinceFrom := flag.String("since-from", "", "write since.txt (to -o) from this docs page's Since Version column instead")
+	sinceFrom := flag.String("since-from", "", "write since.txt (to -o) instead, from these comma-separated docs pages (Since Version column) and Scala sources (.version)")
 	flag.Parse()
 	if *sinceFrom != "" {
-		sinceMain(*sinceFrom, *out, *date)
+		sinceMain(strings.Split(*sinceFrom, ","), *out, *date)
 		return
 	}
 	if *src == "" {

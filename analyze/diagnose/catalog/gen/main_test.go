@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -252,5 +253,53 @@ func TestParseSince(t *testing.T) {
 	got := ParseSince(page)
 	if len(got) != 2 || got["spark.executor.memoryOverhead"] != "2.3.0" || got["spark.app.name"] != "0.9.0" {
 		t.Errorf("ParseSince = %v", got)
+	}
+}
+
+// The .version of each Scala definition: core's ConfigBuilder, SQLConf's
+// buildConf, a key by constant skipped, a definition without a version
+// not given the next one's, a two-part version completed.
+func TestParseScalaSince(t *testing.T) {
+	src := `
+  private[spark] val DYN_ALLOCATION_SHUFFLE_TRACKING_ENABLED =
+    ConfigBuilder("spark.dynamicAllocation.shuffleTracking.enabled")
+      .version("3.0.0")
+      .booleanConf
+      .createWithDefault(true)
+
+  private[spark] val EXECUTOR_MEMORY = ConfigBuilder(SparkLauncher.EXECUTOR_MEMORY)
+    .version("0.7.0")
+    .bytesConf(ByteUnit.MiB)
+
+  val EAGER_EVAL = buildConf("spark.sql.parser.eagerEvalOfUnresolvedInlineTable")
+      .internal()
+      .booleanConf
+      .createWithDefault(true)
+
+  val ESCAPED = buildConf("spark.sql.parser.escapedStringLiterals")
+    .doc("The default is false since Spark 2.0.")
+    .version("2.2.1")
+    .booleanConf
+
+  val STAR = buildConf("spark.sql.legacy.allowStarWithSingleTableIdentifierInCount")
+      .version("3.2")
+
+  val CATALOG = buildStaticConf("spark.sql.catalogImplementation").version("2.0.0").stringConf`
+	want := map[string]string{
+		"spark.dynamicAllocation.shuffleTracking.enabled":            "3.0.0",
+		"spark.sql.parser.escapedStringLiterals":                     "2.2.1",
+		"spark.sql.legacy.allowStarWithSingleTableIdentifierInCount": "3.2.0",
+		"spark.sql.catalogImplementation":                            "2.0.0",
+	}
+	if got := ParseScalaSince(src); !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseScalaSince = %v, want %v", got, want)
+	}
+}
+
+// A since.txt this generator wrote reads back as its table.
+func TestParseSinceTable(t *testing.T) {
+	got := parseSinceTable("# header\n#   go run x\nspark.a|1.0.0\n\nspark.b.c|3.5.0\n")
+	if !reflect.DeepEqual(got, map[string]string{"spark.a": "1.0.0", "spark.b.c": "3.5.0"}) {
+		t.Errorf("parseSinceTable = %v", got)
 	}
 }
