@@ -83,9 +83,10 @@ func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 // DiagnoseStored diagnoses one stored app of o.Out on demand with o.Model,
 // whatever the budget, and commits the diagnoses row as a run of its own
 // (part file, then manifest), so the audit trail holds every call. The
-// dataset keeps no task sketches, so the app's source log is read again
-// (o.OpenLog) to rebuild its right-sizing; when it cannot be, the
-// reference says why. Of o it reads Out, OpenLog, Analyze, Diagnose,
+// dataset keeps no plans or task sketches, so the app's source log is read
+// again (o.OpenLog) and the prompt is the one a nightly run would send;
+// when it cannot be, the stored rows stand in and the reference says why
+// right-sizing is unavailable. Of o it reads Out, OpenLog, Analyze, Diagnose,
 // Model, Redactor, Logger and Version.
 func DiagnoseStored(ctx context.Context, o Options, appID, attemptID string) (analyze.DiagnosisRow, error) {
 	out, version := o.Out, o.Version
@@ -93,7 +94,7 @@ func DiagnoseStored(ctx context.Context, o Options, appID, attemptID string) (an
 	if err != nil {
 		return analyze.DiagnosisRow{}, err
 	}
-	c.Rightsizing, c.RightsizingUnavailable = o.rightsize(ctx, c.App)
+	o.fromLog(ctx, &c)
 	if ctx.Err() != nil {
 		return analyze.DiagnosisRow{}, ctx.Err()
 	}
@@ -142,10 +143,30 @@ func LoadDiagnoses(ctx context.Context, out store.Store, appID, attemptID string
 // raw response under _sparkmine/llm/.
 func AuditStore(out store.Store) Blobs { return Blobs{out, llmDir} }
 
-// rightsize rebuilds the right-sizing of a stored app by reading its
-// source log again; when it cannot, it says why in words that name no
-// path, bucket or host (they go into the prompt; the details are logged).
-func (o *Options) rightsize(ctx context.Context, app *extract.App) (*analyze.RightsizeReference, string) {
+// fromLog reads the stored app's source log again: with it, the candidate
+// is what a nightly run diagnoses — the app as read from its log (plans and
+// operators, jobs, task sketches, which the dataset does not keep) and its
+// right-sizing — beside the stored findings. Without it, the candidate
+// keeps the stored rows and its reference says why right-sizing is
+// unavailable, in words that name no path, bucket or host (they go into
+// the prompt; the details are logged).
+func (o *Options) fromLog(ctx context.Context, c *diagnose.Candidate) {
+	again, why := o.readStored(ctx, c.App)
+	if again == nil {
+		c.RightsizingUnavailable = why
+		return
+	}
+	c.App = again
+	rs := analyze.Rightsize(again, o.Analyze.Detectors.Rightsize, o.Analyze.Cost)
+	if rs == nil {
+		c.RightsizingUnavailable = "the source log has too little to replay"
+		return
+	}
+	c.Rightsizing = rs.Reference()
+}
+
+// readStored reads app's source log again, or says why it cannot.
+func (o *Options) readStored(ctx context.Context, app *extract.App) (*extract.App, string) {
 	uri := app.Row.SourceURI
 	if uri == "" || o.OpenLog == nil {
 		return nil, "the app's source log is not known here"
@@ -153,7 +174,7 @@ func (o *Options) rightsize(ctx context.Context, app *extract.App) (*analyze.Rig
 	again, err := o.readAgain(ctx, uri)
 	if err != nil {
 		if o.Logger != nil {
-			o.Logger.Warn("right-sizing unavailable", "log", uri, "reason", err.Error())
+			o.Logger.Warn("source log unavailable", "log", uri, "reason", err.Error())
 		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, "the source log is no longer there"
@@ -163,11 +184,7 @@ func (o *Options) rightsize(ctx context.Context, app *extract.App) (*analyze.Rig
 	if again.Row.AppID != app.Row.AppID || again.Row.AttemptID != app.Row.AttemptID {
 		return nil, "the source log now holds another app attempt"
 	}
-	rs := analyze.Rightsize(again, o.Analyze.Detectors.Rightsize, o.Analyze.Cost)
-	if rs == nil {
-		return nil, "the source log has too little to replay"
-	}
-	return rs.Reference(), ""
+	return again, ""
 }
 
 // readAgain reads the one log at uri.

@@ -110,3 +110,32 @@ func storedReference(t *testing.T, o Options, appID string) map[string]json.RawM
 	}
 	return ref
 }
+
+// With its source log still there, an app diagnosed on demand gets the
+// prompt the nightly run sent for it, byte for byte: the same operators,
+// jobs and right-sizing, not a thinner prompt rebuilt from the rows.
+func TestDiagnoseStoredSendsTheNightlyPrompt(t *testing.T) {
+	const name = "nvidia/jdbc_eventlog.zstd" // SQL with operators in its slow stages, and a finding
+	src, out := openLocal(t, copyLogs(t, name)), openLocal(t, t.TempDir())
+	o := testOptions(src, out)
+	o.Diagnose = diagnose.DefaultConfig()
+	o.Diagnose.MinSeverity, o.Model, o.OpenLog = "low", llm.DryRun{}, localOpener(src)
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	nightly, err := LoadDiagnoses(context.Background(), out, "app-20211019113801-0001", "")
+	if err != nil || len(nightly) != 1 {
+		t.Fatalf("nightly diagnoses: %d (%v), want 1", len(nightly), err)
+	}
+	ref := storedReference(t, o, "app-20211019113801-0001")
+	if !strings.Contains(string(ref["stages"]), `"operators"`) {
+		t.Errorf("on demand, the reference names no operator: %s", ref["stages"])
+	}
+	rows, err := LoadDiagnoses(context.Background(), out, "app-20211019113801-0001", "")
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("diagnoses after the on-demand one: %d (%v), want 2", len(rows), err)
+	}
+	if rows[0].PromptSHA256 != rows[1].PromptSHA256 {
+		t.Errorf("on-demand prompt %s differs from the nightly run's %s", rows[1].PromptSHA256, rows[0].PromptSHA256)
+	}
+}
