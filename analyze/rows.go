@@ -52,8 +52,8 @@ type FindingRow struct {
 	Detector string  `parquet:"detector,zstd" json:"detector"`
 	Severity string  `parquet:"severity,zstd" json:"severity"` // low | moderate | severe | critical
 	Score    float64 `parquet:"score" json:"score"`
-	Title    string  `parquet:"title,zstd" json:"title"`
-	Detail   string  `parquet:"detail,zstd" json:"detail"`
+	Title    string  `parquet:"title,zstd" json:"title"`   // one line: what went wrong, with its size
+	Detail   string  `parquet:"detail,zstd" json:"detail"` // the numbers behind it and what to change
 	// EstWasteUSD is the cost this finding is estimated to waste (0 when
 	// the detector cannot tell); findings rank by severity, then this.
 	EstWasteUSD     float64          `parquet:"est_waste_usd" json:"est_waste_usd"`

@@ -15,7 +15,7 @@ type QueryRow struct {
 	EndTime    *int64 `parquet:"end_time,optional,timestamp(millisecond:utc)" json:"end_time"`
 	DurationMS int64  `parquet:"duration_ms" json:"duration_ms"`
 	Status     string `parquet:"status,zstd" json:"status"` // succeeded | failed | running
-	Error      string `parquet:"error,zstd" json:"error"`
+	Error      string `parquet:"error,zstd" json:"error"`   // SQLExecutionEnd's error message (redacted), "" if it succeeded
 
 	JobIDs            []int64 `parquet:"job_ids,list" json:"job_ids"`
 	StageIDs          []int64 `parquet:"stage_ids,list" json:"stage_ids"`
@@ -29,20 +29,20 @@ type QueryRow struct {
 	// failed or the log ends first): the operators are then the plan's
 	// the query started with.
 	FinalPlan      bool   `parquet:"final_plan" json:"final_plan"`
-	Nodes          int64  `parquet:"nodes" json:"nodes"`
+	Nodes          int64  `parquet:"nodes" json:"nodes"` // operators of the plan
 	Joins          int64  `parquet:"joins" json:"joins"`
 	JoinKinds      string `parquet:"join_kinds,zstd" json:"join_kinds"` // "broadcast_hash:2,sort_merge:1"
 	Exchanges      int64  `parquet:"exchanges" json:"exchanges"`
 	ShuffleBytes   int64  `parquet:"shuffle_bytes" json:"shuffle_bytes"`     // Σ shuffle exchanges' data size
 	BroadcastBytes int64  `parquet:"broadcast_bytes" json:"broadcast_bytes"` // Σ broadcast exchanges' data size
 	Scans          int64  `parquet:"scans" json:"scans"`
-	FilesRead      int64  `parquet:"files_read" json:"files_read"`
-	BytesRead      int64  `parquet:"bytes_read" json:"bytes_read"`
+	FilesRead      int64  `parquet:"files_read" json:"files_read"` // Σ its scans' files read
+	BytesRead      int64  `parquet:"bytes_read" json:"bytes_read"` // Σ its scans' bytes read
 	// UnprunedScans are scans of partitioned tables with no partition filter.
 	UnprunedScans       int64 `parquet:"unpruned_scans" json:"unpruned_scans"`
-	AQESkewSplits       int64 `parquet:"aqe_skew_splits" json:"aqe_skew_splits"`
-	AQECoalescedReads   int64 `parquet:"aqe_coalesced_reads" json:"aqe_coalesced_reads"`
-	AQEStrategySwitches int64 `parquet:"aqe_strategy_switches" json:"aqe_strategy_switches"`
+	AQESkewSplits       int64 `parquet:"aqe_skew_splits" json:"aqe_skew_splits"`             // skewed partitions AQE split (AQEShuffleRead)
+	AQECoalescedReads   int64 `parquet:"aqe_coalesced_reads" json:"aqe_coalesced_reads"`     // shuffle reads whose partitions AQE coalesced
+	AQEStrategySwitches int64 `parquet:"aqe_strategy_switches" json:"aqe_strategy_switches"` // joins whose strategy AQE changed from the initial plan
 	// OperatorSummary is the summary as JSON: every join with its kind,
 	// stages and each side's rows and bytes; every exchange; every scan
 	// with format, table (or "<path>"), files, bytes and filters.

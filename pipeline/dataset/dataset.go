@@ -32,6 +32,7 @@ package dataset
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -83,6 +84,8 @@ type Descriptor interface {
 	Rewrite(ctx context.Context, s Stager, src store.Store, parts []string, keep func(appKey string) bool) ([]string, error)
 	// Schema is the Parquet schema of the table's part files.
 	Schema() *parquet.Schema
+	// RowType is the Go type of the table's rows.
+	RowType() reflect.Type
 	// ReadAny reads every row of the table in src, as values of its row type.
 	ReadAny(ctx context.Context, src store.Store) ([]any, error)
 	// newSet returns an empty set of the rows of logs (per-log tables only).

@@ -41,6 +41,9 @@ func PerRun[T any](name string) *Table[T] {
 // Schema returns the Parquet schema of the table's part files.
 func (t *Table[T]) Schema() *parquet.Schema { return table.SchemaOf[T]() }
 
+// RowType is the table's row type.
+func (t *Table[T]) RowType() reflect.Type { return reflect.TypeFor[T]() }
+
 // fixed estimates every row of T at n bytes.
 func fixed[T any](n int) func(*T) int { return func(*T) int { return n } }
 

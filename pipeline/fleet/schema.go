@@ -2,9 +2,15 @@ package fleet
 
 import (
 	"fmt"
+	"path"
+	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
 )
+
+//go:generate go run ./internal/coldoc/cmd -o columns_gen.go ../../extract ../../analyze
 
 // tableDocs says what one row of each table is.
 var tableDocs = map[string]string{
@@ -85,9 +91,34 @@ func (f *Fleet) Describe(table string) string {
 	for _, c := range cols {
 		doc := columnDocs[table][c]
 		if doc == "" {
+			doc = fieldDoc(table, c)
+		}
+		if doc == "" {
 			doc = columnDocs["*"][c]
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", c, f.columns[table][c], doc)
 	}
 	return b.String()
+}
+
+// fieldDoc is the comment of the field that defines a table's column
+// (fieldDocs, generated from the row types), "" when it has none.
+func fieldDoc(table, column string) string {
+	t, ok := dataset.ByName(table)
+	if !ok {
+		return ""
+	}
+	row := t.RowType()
+	for _, f := range reflect.VisibleFields(row) {
+		name, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
+		if f.Anonymous || name != column {
+			continue
+		}
+		decl := row // the struct declaring f, embedded ones included
+		for _, i := range f.Index[:len(f.Index)-1] {
+			decl = decl.Field(i).Type
+		}
+		return fieldDocs[path.Base(decl.PkgPath())+"."+decl.Name()+"."+column]
+	}
+	return ""
 }
