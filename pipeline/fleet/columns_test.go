@@ -36,7 +36,7 @@ func TestFieldDocs(t *testing.T) {
 		{"apps", "utilization", "task_time_ms ÷ executor_time_ms; NULL with no executor time"}, // extract.AppRow, line comment
 		{"apps", "plan_excerpt", "the bounded start of the physical plan"},                     // "PlanExcerpt is …"
 		{"apps", "sim_error", "sim_error is |sim_duration_ms − duration_ms|"},                  // analyze.AppResult, block comment
-		{"stages", "task_run_time_ms_p95", "Per-task quantiles"},                              // block comment
+		{"stages", "task_run_time_ms_p95", "Per-task quantiles"},                               // block comment
 		{"findings", "title", "what went wrong"},
 		{"findings", "detector", ""}, // no comment: not the node_id's above it
 	} {
