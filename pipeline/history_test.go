@@ -1,0 +1,213 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/history"
+	"github.com/sparkmine/sparkmine/extract/gen"
+	"github.com/sparkmine/sparkmine/pipeline/dataset"
+	"github.com/sparkmine/sparkmine/store"
+	"github.com/sparkmine/sparkmine/store/table/duckdbtest"
+)
+
+// nightlyJob is one recurring job of a generated series: the same app
+// every night, its task times scaled by scale(night) with log-normal
+// noise, its input by input(night).
+type nightlyJob struct {
+	name  string
+	scale func(night int) float64
+	input func(night int) float64
+	// tiny plants tiny tasks, so the job gets advice (tiny_tasks proposes
+	// spark.sql.files.maxPartitionBytes 256m); from applyAt on (> 0) the
+	// log carries that setting, as if the team had applied it.
+	tiny    bool
+	applyAt int
+}
+
+const (
+	partitionKey = "spark.sql.files.maxPartitionBytes"
+	applyNight   = 6
+	stepNight    = 7
+	seriesNights = 10
+)
+
+func one(int) float64 { return 1 }
+
+func from(night int, before, after float64) func(int) float64 {
+	return func(n int) float64 {
+		if n >= night {
+			return after
+		}
+		return before
+	}
+}
+
+func growing(n int) float64 { return math.Pow(1.06, float64(n)) }
+
+var nightlyJobs = []nightlyJob{
+	{name: "step_etl", scale: from(stepNight, 1, 2), input: one},
+	{name: "flat_etl", scale: one, input: one},
+	{name: "growing_etl", scale: growing, input: growing},
+	{name: "helped_etl", scale: from(applyNight, 1, 0.4), input: one, tiny: true, applyAt: applyNight},
+	{name: "nochange_etl", scale: one, input: one, tiny: true, applyAt: applyNight},
+	{name: "hurt_etl", scale: from(applyNight, 1, 1.8), input: one, tiny: true, applyAt: applyNight},
+}
+
+// writeNight writes night n's log of job j into dir and returns its app id.
+func (j nightlyJob) writeNight(t *testing.T, dir string, idx, n int, rng *rand.Rand) string {
+	t.Helper()
+	first := time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)
+	s := gen.Spec{Seed: int64(idx + 1), AppID: fmt.Sprintf("application_1772000000000_%02d%03d", idx, n),
+		AppName: fmt.Sprintf("%s_%s", j.name, first.AddDate(0, 0, n).Format("20060102")),
+		Start:   first.AddDate(0, 0, n).Add(time.Duration(idx) * time.Minute), Executors: 4, ExecutorCores: 2, Stages: 3, TasksPerStage: 16,
+		MedianTaskMS:      int64(2500 * j.scale(n) * math.Exp(0.04*rng.NormFloat64())),
+		InputBytesPerTask: int64(128 << 20 * j.input(n)), Anomalies: gen.Anomalies{TinyTasks: j.tiny}}
+	var b bytes.Buffer
+	if _, err := gen.Write(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	log := b.Bytes()
+	if j.applyAt > 0 && n >= j.applyAt {
+		log = bytes.ReplaceAll(log, []byte(`"`+partitionKey+`":"134217728"`), []byte(`"`+partitionKey+`":"268435456"`))
+	}
+	if err := os.WriteFile(filepath.Join(dir, s.AppID), log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return s.AppID
+}
+
+// TestNightlySeries runs the pipeline night after night over generated
+// recurring jobs: a step change is flagged the night it starts and not
+// before; flat and steadily growing jobs raise nothing; advice applied on
+// night 6 is too early until three runs have it, then helped, no change or
+// regressed as planted.
+func TestNightlySeries(t *testing.T) {
+	ctx := context.Background()
+	srcDir, outDir := t.TempDir(), t.TempDir()
+	src, out := openLocal(t, srcDir), openLocal(t, outDir)
+	rng := rand.New(rand.NewPCG(17, 1))
+	apps := map[string][2]int{} // app id → job, night
+	for n := range seriesNights {
+		for i, j := range nightlyJobs {
+			apps[j.writeNight(t, srcDir, i, n, rng)] = [2]int{i, n}
+		}
+		o := testOptions(src, out)
+		o.Now = func() time.Time { return time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC).AddDate(0, 0, n) }
+		if _, err := Run(ctx, o); err != nil {
+			t.Fatalf("night %d: %v", n, err)
+		}
+	}
+	checkChanges(t, out, apps)
+	n := checkOutcomes(t, out, apps)
+	duckOutcomes(t, outDir, n)
+}
+
+// duckOutcomes reads the outcomes table with DuckDB: the design's types,
+// and the rows the Go reader read.
+func duckOutcomes(t *testing.T, outDir string, rows int) {
+	db := duckdbtest.Open(t)
+	read := fmt.Sprintf("read_parquet('%s', hive_partitioning = true)", filepath.Join(outDir, "outcomes", "*", "*.parquet"))
+	got := map[string]string{}
+	for _, r := range db.Query(t, "DESCRIBE SELECT * FROM "+read)[0] {
+		got[fmt.Sprint(r["column_name"])] = fmt.Sprint(r["column_type"])
+	}
+	for col, typ := range designColumns["outcomes"] {
+		if got[col] != typ {
+			t.Errorf("outcomes.%s reads as %q in DuckDB, want %q", col, got[col], typ)
+		}
+	}
+	res := db.Query(t, "SELECT count(*) AS n, count(*) FILTER (WHERE verdict = 'helped') AS helped FROM "+read)
+	if n := fmt.Sprint(res[0][0]["n"]); n != fmt.Sprint(rows) || fmt.Sprint(res[0][0]["helped"]) != "2" {
+		t.Errorf("DuckDB reads %v outcomes, %v helped; want %d, 2", n, res[0][0]["helped"], rows)
+	}
+}
+
+// checkChanges: the regression and improvement findings are where they
+// were planted.
+func checkChanges(t *testing.T, out store.Store, apps map[string][2]int) {
+	t.Helper()
+	findings, err := dataset.Findings.Read(context.Background(), out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]int]analyze.FindingRow{}
+	for _, f := range findings {
+		if f.Detector == analyze.DetRegression || f.Detector == analyze.DetImprovement {
+			got[apps[f.AppID]] = f
+		}
+	}
+	want := map[[2]int]string{{0, stepNight}: analyze.DetRegression, {3, applyNight}: analyze.DetImprovement, {5, applyNight}: analyze.DetRegression}
+	for at, det := range want {
+		if got[at].Detector != det {
+			t.Errorf("%s night %d: %q finding, want %s", nightlyJobs[at[0]].name, at[1], got[at].Detector, det)
+		}
+	}
+	for at, f := range got {
+		_, planted := want[at]
+		// After a step, the job stays out of its band until the baseline
+		// has moved: those nights may be flagged too.
+		after := at[0] == 0 && at[1] > stepNight || (at[0] == 3 || at[0] == 5) && at[1] > applyNight
+		if !planted && !after {
+			t.Errorf("%s night %d: unplanted %s: %s", nightlyJobs[at[0]].name, at[1], f.Detector, f.Title)
+		}
+	}
+	hurt := got[[2]int{5, applyNight}]
+	if !bytes.Contains([]byte(hurt.Detail), []byte("conf "+partitionKey+" 134217728 → 268435456")) {
+		t.Errorf("the hurt job's regression does not name the setting that changed: %s", hurt.Detail)
+	}
+}
+
+// checkOutcomes: each night's outcome of the tiny_tasks advice for the
+// advised jobs.
+func checkOutcomes(t *testing.T, out store.Store, apps map[string][2]int) int {
+	t.Helper()
+	rows, err := dataset.Outcomes.Read(context.Background(), out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]int]history.OutcomeRow{}
+	for _, o := range rows {
+		if o.Key == partitionKey && o.Proposed == "256m" {
+			got[apps[o.AppID]] = o
+		}
+	}
+	final := map[int]string{3: history.Helped, 4: history.NoChange, 5: history.Regressed}
+	for job, verdict := range final {
+		for n := 1; n < seriesNights; n++ {
+			want := history.NotApplied
+			switch {
+			case n >= applyNight+2:
+				want = verdict
+			case n >= applyNight:
+				want = history.TooEarly
+			}
+			o := got[[2]int{job, n}]
+			if o.Verdict != want {
+				t.Errorf("%s night %d: verdict %q (runs %d before, %d after, p %v), want %s",
+					nightlyJobs[job].name, n, o.Verdict, o.RunsBefore, o.RunsAfter, deref(o.PValue), want)
+			}
+		}
+	}
+	for at := range got {
+		if final[at[0]] == "" {
+			t.Errorf("%s night %d: an outcome row for a job never advised", nightlyJobs[at[0]].name, at[1])
+		}
+	}
+	return len(rows)
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
