@@ -2,6 +2,7 @@ package history
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -87,5 +88,22 @@ func TestOutcomeApplied(t *testing.T) {
 	o := Watch(a, runs, DefaultConfig())
 	if o.Applied != "reverted" || o.Verdict != TooEarly || o.RunsAfter != 1 || *o.AppliedRun != runs[12].AppID {
 		t.Errorf("revert: %+v", o)
+	}
+}
+
+func TestDistinct(t *testing.T) {
+	in := []Advice{
+		{JobKey: "b", Key: "k", Proposed: "2", AtMS: 5, Source: "late"},
+		{JobKey: "b", Key: "k", Proposed: "2", AtMS: 1, Source: "early"},
+		{JobKey: "b", Key: "k", Proposed: "3", AtMS: 9, Source: "other value"},
+		{JobKey: "a", Key: "k", Proposed: "2", AtMS: 7, Source: "other job"},
+		{JobKey: "b", Key: "k", Proposed: " 2 ", AtMS: 3, Source: "same value, spaced"},
+	}
+	var got []string
+	for _, a := range Distinct(in) {
+		got = append(got, a.Source)
+	}
+	if want := "other job,early,other value"; strings.Join(got, ",") != want {
+		t.Errorf("Distinct kept %v, want %s", got, want)
 	}
 }
