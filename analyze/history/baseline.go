@@ -2,9 +2,10 @@ package history
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/valyala/fastjson"
 
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -92,8 +93,33 @@ func RunOf(a extract.AppRow, costUSD float64, jobKey string) Run {
 	case a.LastEventTime != nil:
 		r.EndMS = *a.LastEventTime
 	}
-	_ = json.Unmarshal([]byte(a.SparkConf), &r.Conf) // a row without conf compares as empty
+	r.Conf = confOf(a.SparkConf) // a row without conf compares as empty
 	return r
+}
+
+var confParsers fastjson.ParserPool
+
+// confOf reads a spark_conf column: a JSON object of string values (others
+// are left out); nil when it is not one. fastjson, as the history of a
+// night decodes thousands.
+func confOf(js string) map[string]string {
+	p := confParsers.Get()
+	defer confParsers.Put(p)
+	v, err := p.Parse(js)
+	if err != nil {
+		return nil
+	}
+	o, err := v.Object()
+	if err != nil {
+		return nil
+	}
+	m := make(map[string]string, o.Len())
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		if s, err := v.StringBytes(); err == nil {
+			m[string(k)] = string(s)
+		}
+	})
+	return m
 }
 
 // Metric names a number compared against a baseline.

@@ -1,8 +1,11 @@
 package history
 
 import (
+	"fmt"
 	"math"
 	"testing"
+
+	"github.com/sparkmine/sparkmine/extract"
 )
 
 func TestQuantile(t *testing.T) {
@@ -49,5 +52,22 @@ func TestMannWhitney(t *testing.T) {
 	p := mannWhitney(seq(15, 30), seq(0, 30))
 	if p < 5.5e-7 || p > 7e-7 {
 		t.Errorf("normal approximation p = %v, want about 6.3e-7", p)
+	}
+}
+
+func TestRunOfConf(t *testing.T) {
+	cases := map[string]map[string]string{
+		`{"spark.executor.cores":"4","spark.sql.shuffle.partitions":"200"}`: {"spark.executor.cores": "4", "spark.sql.shuffle.partitions": "200"},
+		`{"a":"x","n":3,"b":null}`: {"a": "x"},
+		`{}`:                       {},
+		``:                         nil,
+		`not json`:                 nil,
+		`["a"]`:                    nil,
+	}
+	for js, want := range cases {
+		got := RunOf(extract.AppRow{SparkConf: js}, 0, "job").Conf
+		if fmt.Sprint(got) != fmt.Sprint(want) || (got == nil) != (want == nil) {
+			t.Errorf("conf of %q = %v, want %v", js, got, want)
+		}
 	}
 }
