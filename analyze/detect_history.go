@@ -13,6 +13,10 @@ import (
 // known; its findings (regression, improvement) go to the findings table
 // like any other.
 
+// ChangedSince starts the part of a regression's detail that lists what
+// changed since the job's previous run (the report shows it).
+const ChangedSince = "Changed since the previous run:"
+
 // Names of the history step's findings.
 const (
 	DetRegression  = "regression"
@@ -78,7 +82,7 @@ func changeDetail(c *history.Change) string {
 		b.WriteString(" Nothing changed since the previous run in its configuration, Spark version, executors or input size.")
 		return b.String()
 	}
-	b.WriteString(" Changed since the previous run:")
+	b.WriteString(" " + ChangedSince)
 	for i, d := range c.Diffs {
 		sep := ";"
 		if i == 0 {
