@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/analyze/history"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
@@ -73,17 +74,38 @@ func (r *run) judgeHistory(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.history = &nightHistory{runs: runs, outcomes: outcomes}
+	r.tellDiagnosis(runs, outcomes, cfg)
 	r.log.Info("job history", "jobs", len(r.tonightKeys()), "from", from, "to", to, "parts", h.stats.Parts,
 		"bytes", h.stats.Bytes, "rows", h.stats.Rows, "runs", h.stats.RowsKept, "advice", h.stats.Kept,
 		"changes", changes, "outcomes", len(outcomes), "seconds", time.Since(start).Seconds())
 	return nil
 }
 
-// nightHistory is what the history step leaves for the diagnosis.
-type nightHistory struct {
-	runs     []history.Run        // tonight's jobs', tonight's included
-	outcomes []history.OutcomeRow // written tonight
+// tellDiagnosis gives each app flagged for the diagnosis its job's
+// baseline and the outcomes of the advice given for the job before.
+func (r *run) tellDiagnosis(runs []history.Run, outcomes []history.OutcomeRow, cfg history.Config) {
+	byApp := map[string]history.Run{}
+	for _, n := range r.tonight {
+		byApp[dataset.AppKey(n.run.AppID, n.run.AttemptID)] = n.run
+	}
+	for i := range r.flagged.list {
+		c := &r.flagged.list[i]
+		key := dataset.AppKey(c.App.Row.AppID, c.App.Row.AttemptID)
+		cur, ok := byApp[key]
+		if !ok {
+			continue
+		}
+		var mine []history.OutcomeRow
+		for _, o := range outcomes {
+			if dataset.AppKey(o.AppID, o.AttemptID) == key {
+				mine = append(mine, o)
+			}
+		}
+		b, enough := history.NewBaseline(cur, runs, cfg)
+		if enough || len(mine) > 0 {
+			c.History = diagnose.NewJobHistory(cur.JobKey, b, enough, mine)
+		}
+	}
 }
 
 // window is the days whose partitions may hold the baselines of tonight's

@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/diagnose"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/analyze/history"
 	"github.com/sparkmine/sparkmine/extract/gen"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
@@ -102,6 +106,8 @@ func TestNightlySeries(t *testing.T) {
 		}
 		o := testOptions(src, out)
 		o.Now = func() time.Time { return time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC).AddDate(0, 0, n) }
+		o.Diagnose = diagnose.DefaultConfig() // dry run: the prompts are written, nothing is sent
+		o.Diagnose.MinSeverity, o.Model = "low", llm.DryRun{}
 		if _, err := Run(ctx, o); err != nil {
 			t.Fatalf("night %d: %v", n, err)
 		}
@@ -109,6 +115,37 @@ func TestNightlySeries(t *testing.T) {
 	checkChanges(t, out, apps)
 	n := checkOutcomes(t, out, apps)
 	duckOutcomes(t, outDir, n)
+	checkPrompts(t, out)
+}
+
+// checkPrompts: the diagnosis of the hurt job, once its change regressed,
+// is told not to propose it again.
+func checkPrompts(t *testing.T, out store.Store) {
+	t.Helper()
+	told := 0
+	err := out.List(context.Background(), promptsDir, func(o store.ObjectInfo) error {
+		b, err := blob(out, o.Key)
+		if strings.Contains(b, `"do_not_propose": [`) && strings.Contains(b, `"`+partitionKey+`=256m"`) && strings.Contains(b, `"baseline": {`) {
+			told++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if told != seriesNights-applyNight-2 {
+		t.Errorf("%d prompts say not to propose %s=256m again, want %d (the hurt job's nights after its verdict)", told, partitionKey, seriesNights-applyNight-2)
+	}
+}
+
+func blob(st store.Store, key string) (string, error) {
+	rc, err := st.Open(context.Background(), key, 0, -1)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	return string(b), err
 }
 
 // duckOutcomes reads the outcomes table with DuckDB: the design's types,

@@ -141,9 +141,8 @@ type run struct {
 	logFiles map[string][]string // ledger key → part files holding its rows
 	flagged  flagged             // apps for the diagnosis
 	budget   *budget
-	lease    *lease        // the shard's, held while the run works
-	tonight  []nightRun    // processed apps, for the history step
-	history  *nightHistory // what the history step read and judged
+	lease    *lease     // the shard's, held while the run works
+	tonight  []nightRun // processed apps, for the history step
 }
 
 func newRun(o Options) *run {
