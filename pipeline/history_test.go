@@ -15,8 +15,8 @@ import (
 
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
-	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/analyze/history"
+	"github.com/sparkmine/sparkmine/analyze/llm"
 	"github.com/sparkmine/sparkmine/extract/gen"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
