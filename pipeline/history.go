@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -214,7 +216,7 @@ func (j *judgedRows[T]) add(n nightRun, row T) {
 // log with rows in it lists: a log read again has them replaced with its
 // other rows.
 func writeJudged[T any](ctx context.Context, r *run, t *dataset.Table[T], rows judgedRows[T]) error {
-	for _, day := range sortedDays(rows.byDay) {
+	for _, day := range slices.Sorted(maps.Keys(rows.byDay)) {
 		keys, err := t.Write(ctx, r.tx, day, rows.byDay[day])
 		for _, l := range rows.logs[day] {
 			r.logFiles[l] = append(r.logFiles[l], keys...)
@@ -224,13 +226,4 @@ func writeJudged[T any](ctx context.Context, r *run, t *dataset.Table[T], rows j
 		}
 	}
 	return nil
-}
-
-func sortedDays[T any](m map[string]T) []string {
-	days := make([]string, 0, len(m))
-	for d := range m {
-		days = append(days, d)
-	}
-	sort.Strings(days)
-	return days
 }

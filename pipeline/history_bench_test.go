@@ -55,7 +55,7 @@ func BenchmarkHistoryRead(b *testing.B) {
 
 // yearOfNights writes days nights of jobs runs each (apps and findings, a
 // part per table and day) and returns the last night.
-func yearOfNights(b *testing.B, st store.Store, jobs, days int) time.Time {
+func yearOfNights(b testing.TB, st store.Store, jobs, days int) time.Time {
 	b.Helper()
 	rng := rand.New(rand.NewPCG(7, 7))
 	conf := benchConf()
