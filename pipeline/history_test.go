@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,7 @@ type nightlyJob struct {
 	// log carries that setting, as if the team had applied it.
 	tiny    bool
 	applyAt int
+	noise   float64 // sd of the log-normal noise on task times (0: 0.04)
 }
 
 const (
@@ -70,10 +73,10 @@ var nightlyJobs = []nightlyJob{
 func (j nightlyJob) writeNight(t *testing.T, dir string, idx, n int, rng *rand.Rand) string {
 	t.Helper()
 	first := time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)
-	s := gen.Spec{Seed: int64(idx + 1), AppID: fmt.Sprintf("application_1772000000000_%02d%03d", idx, n),
+	s := gen.Spec{Seed: int64(idx + 1), AppID: fmt.Sprintf("application_1772000000000_%03d%03d", idx, n),
 		AppName: fmt.Sprintf("%s_%s", j.name, first.AddDate(0, 0, n).Format("20060102")),
 		Start:   first.AddDate(0, 0, n).Add(time.Duration(idx) * time.Minute), Executors: 4, ExecutorCores: 2, Stages: 3, TasksPerStage: 16,
-		MedianTaskMS:      int64(2500 * j.scale(n) * math.Exp(0.04*rng.NormFloat64())),
+		MedianTaskMS:      int64(2500 * j.scale(n) * math.Exp(cmp.Or(j.noise, 0.04)*rng.NormFloat64())),
 		InputBytesPerTask: int64(128 << 20 * j.input(n)), Anomalies: gen.Anomalies{TinyTasks: j.tiny}}
 	var b bytes.Buffer
 	if _, err := gen.Write(&b, s); err != nil {
@@ -95,23 +98,12 @@ func (j nightlyJob) writeNight(t *testing.T, dir string, idx, n int, rng *rand.R
 // night 6 is too early until three runs have it, then helped, no change or
 // regressed as planted.
 func TestNightlySeries(t *testing.T) {
-	ctx := context.Background()
-	srcDir, outDir := t.TempDir(), t.TempDir()
-	src, out := openLocal(t, srcDir), openLocal(t, outDir)
 	rng := rand.New(rand.NewPCG(17, 1))
-	apps := map[string][2]int{} // app id → job, night
-	for n := range seriesNights {
-		for i, j := range nightlyJobs {
-			apps[j.writeNight(t, srcDir, i, n, rng)] = [2]int{i, n}
-		}
-		o := testOptions(src, out)
-		o.Now = func() time.Time { return time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC).AddDate(0, 0, n) }
+	outDir := t.TempDir()
+	out, apps := runNights(t, nightlyJobs, seriesNights, rng, outDir, func(o *Options) {
 		o.Diagnose = diagnose.DefaultConfig() // dry run: the prompts are written, nothing is sent
 		o.Diagnose.MinSeverity, o.Model = "low", llm.DryRun{}
-		if _, err := Run(ctx, o); err != nil {
-			t.Fatalf("night %d: %v", n, err)
-		}
-	}
+	})
 	checkChanges(t, out, apps)
 	n := checkOutcomes(t, out, apps)
 	duckOutcomes(t, outDir, n)
@@ -247,4 +239,70 @@ func deref(p *float64) float64 {
 		return math.NaN()
 	}
 	return *p
+}
+
+// TestNightlySeriesRecall measures, through the pipeline, the share of
+// planted step changes (task times ×2 from a night between 6 and 10) that
+// are flagged the night they start, and the share of flat and steadily
+// growing series flagged on any night, over SPARKMINE_SERIES series of
+// each kind with 10 % noise (skipped when unset: it takes a minute).
+//
+//	SPARKMINE_SERIES=40 go test -run TestNightlySeriesRecall -v ./pipeline
+func TestNightlySeriesRecall(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("SPARKMINE_SERIES"))
+	if n <= 0 {
+		t.Skip("set SPARKMINE_SERIES (e.g. 40) to measure recall and false positives through the pipeline")
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	var jobs []nightlyJob
+	steps := map[int]int{} // job → step night
+	for i := range n {
+		steps[len(jobs)] = 6 + rng.IntN(5)
+		jobs = append(jobs, nightlyJob{name: fmt.Sprintf("step%03d", i), scale: from(steps[len(jobs)], 1, 2), input: one, noise: 0.1},
+			nightlyJob{name: fmt.Sprintf("flat%03d", i), scale: one, input: one, noise: 0.1},
+			nightlyJob{name: fmt.Sprintf("grow%03d", i), scale: growing, input: growing, noise: 0.1})
+	}
+	out, apps := runNights(t, jobs, 12, rng, t.TempDir(), nil)
+	findings, err := dataset.Findings.Read(context.Background(), out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit, flagged := map[int]bool{}, map[int]bool{}
+	for _, f := range findings {
+		at := apps[f.AppID]
+		if f.Detector != analyze.DetRegression {
+			continue
+		}
+		if s, ok := steps[at[0]]; ok && at[1] == s {
+			hit[at[0]] = true
+		}
+		if _, ok := steps[at[0]]; !ok {
+			flagged[at[0]] = true
+		}
+	}
+	t.Logf("recall %.3f (%d of %d step series flagged the night the step starts); false positives %.3f (%d of %d flat or growing series flagged on some night)",
+		float64(len(hit))/float64(n), len(hit), n, float64(len(flagged))/float64(2*n), len(flagged), 2*n)
+}
+
+// runNights writes and runs nights nights of jobs into outDir, with the
+// options set (nil: none); it returns the output and each app's job and
+// night.
+func runNights(t *testing.T, jobs []nightlyJob, nights int, rng *rand.Rand, outDir string, set func(*Options)) (store.Store, map[string][2]int) {
+	srcDir := t.TempDir()
+	src, out := openLocal(t, srcDir), openLocal(t, outDir)
+	apps := map[string][2]int{}
+	for n := range nights {
+		for i, j := range jobs {
+			apps[j.writeNight(t, srcDir, i, n, rng)] = [2]int{i, n}
+		}
+		o := testOptions(src, out)
+		o.Now = func() time.Time { return time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC).AddDate(0, 0, n) }
+		if set != nil {
+			set(&o)
+		}
+		if _, err := Run(context.Background(), o); err != nil {
+			t.Fatalf("night %d: %v", n, err)
+		}
+	}
+	return out, apps
 }
