@@ -82,8 +82,10 @@ type historyDiagnosis struct {
 }
 
 // readHistory reads the runs of the job keys in keys that ended on the
-// days from..to (YYYY-MM-DD, inclusive), and the advice made for them
-// (but the findings' of the app attempts in tonight, read again tonight).
+// days from..to (YYYY-MM-DD, inclusive), and the advice made for them,
+// but for the app attempts in tonight: read again tonight, their advice is
+// tonight's (so a rerun of a night sees what its first run saw, and its
+// diagnoses' prompts are the same).
 func readHistory(ctx context.Context, st store.Store, keys, tonight map[string]bool, from, to string) (*jobHistory, error) {
 	h := &jobHistory{}
 	inWindow := func(day string) bool { return day >= from && day <= to }
@@ -125,7 +127,8 @@ func (h *jobHistory) readAdvice(ctx context.Context, st store.Store, runs map[st
 	err = eachPart(ctx, st, dataset.Diagnoses.Name(), days, &h.stats, func(rows []historyDiagnosis) {
 		h.stats.AdviceRows += int64(len(rows))
 		for _, d := range rows {
-			if run, ok := runs[dataset.AppKey(d.AppID, d.AttemptID)]; ok {
+			key := dataset.AppKey(d.AppID, d.AttemptID)
+			if run, ok := runs[key]; ok && !tonight[key] {
 				h.advice = append(h.advice, analyze.DiagnosisAdvice(analyze.DiagnosisRow{Status: d.Status,
 					PromptSHA256: d.PromptSHA256, Configs: d.Configs}, run)...)
 			}
