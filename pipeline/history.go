@@ -49,7 +49,7 @@ func nightOf(app *extract.App, findings []analyze.FindingRow, res analyze.AppRes
 
 // addNight keeps a processed app for the history step. Call with r.mu held.
 func (r *run) addNight(n nightRun) {
-	if n.run.JobKey != "" {
+	if history.Recurring(n.run.JobKey) {
 		r.tonight = append(r.tonight, n)
 	}
 }

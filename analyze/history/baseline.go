@@ -182,8 +182,12 @@ var baselineMetrics = []Metric{Duration, Cost, CoreTime, UsedCoreTime, Input, Sh
 
 // NewBaseline makes the baseline of the runs before cur: the same job's
 // runs that ended before cur within cfg.Days, at most cfg.Window of them.
-// ok is false with fewer than cfg.MinRuns.
+// ok is false with fewer than cfg.MinRuns, and for a job that is not
+// Recurring (an interactive shell's sessions).
 func NewBaseline(cur Run, runs []Run, cfg Config) (b Baseline, ok bool) {
+	if !Recurring(cur.JobKey) {
+		return Baseline{}, false
+	}
 	from := cur.EndMS - int64(cfg.Days)*24*3600*1000
 	var prev []Run
 	for _, r := range runs {
