@@ -1,9 +1,11 @@
 package history
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -70,4 +72,21 @@ func TestRunOfConf(t *testing.T) {
 			t.Errorf("conf of %q = %v, want %v", js, got, want)
 		}
 	}
+}
+
+// FuzzConf: spark_conf is read with fastjson; wherever encoding/json reads
+// the column (valid UTF-8, as written) as an object of strings, both agree.
+func FuzzConf(f *testing.F) {
+	for _, s := range []string{`{"spark.executor.cores":"4"}`, `{"a":"x","n":3}`, `{}`, ``, `["a"]`, `{"k":"\u00e9\n"}`, `{"a":"1","a":"2"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, js string) {
+		got := confOf(js)
+		var want map[string]string
+		if utf8.ValidString(js) && json.Unmarshal([]byte(js), &want) == nil && want != nil {
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("conf of %q: %v, encoding/json reads %v", js, got, want)
+			}
+		}
+	})
 }
