@@ -1,10 +1,15 @@
 package analyze
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sparkmine/sparkmine/analyze/history"
+	"github.com/sparkmine/sparkmine/extract"
 )
 
 // The history step judges a run against its job's earlier runs, which the
@@ -135,4 +140,31 @@ func DiagnosisAdvice(d DiagnosisRow, run history.Run) []history.Advice {
 		}
 	}
 	return out
+}
+
+// PlanShape sums up the shape of an app's SQL plans for comparing runs of
+// a job: its joins by kind, exchanges, scans and scans without a partition
+// filter ("" for an app without SQL). A job whose plan changed (a join
+// that stopped being broadcast, a filter lost) shows it in a regression's
+// detail.
+func PlanShape(qs []extract.QueryRow) string {
+	if len(qs) == 0 {
+		return ""
+	}
+	kinds := map[string]int64{}
+	var exchanges, scans, unpruned int64
+	for _, q := range qs {
+		for _, kv := range strings.Split(q.JoinKinds, ",") {
+			if k, n, ok := strings.Cut(kv, ":"); ok {
+				c, _ := strconv.ParseInt(n, 10, 64)
+				kinds[k] += c
+			}
+		}
+		exchanges, scans, unpruned = exchanges+q.Exchanges, scans+q.Scans, unpruned+q.UnprunedScans
+	}
+	joins := make([]string, 0, len(kinds))
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
+		joins = append(joins, fmt.Sprintf("%s:%d", k, kinds[k]))
+	}
+	return fmt.Sprintf("joins %s; exchanges %d; scans %d (%d unpruned)", cmp.Or(strings.Join(joins, ","), "none"), exchanges, scans, unpruned)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sparkmine/sparkmine/analyze/history"
+	"github.com/sparkmine/sparkmine/extract"
 )
 
 // nights makes n runs of one job, a day apart, each with core ms from
@@ -81,5 +82,45 @@ func TestAdvice(t *testing.T) {
 	d.Status = "dry_run"
 	if got := DiagnosisAdvice(d, run); len(got) != 0 {
 		t.Errorf("a dry run advised %+v", got)
+	}
+}
+
+func TestPlanShape(t *testing.T) {
+	cases := []struct {
+		name string
+		qs   []extract.QueryRow
+		want string
+	}{
+		{"no SQL", nil, ""},
+		{"two queries", []extract.QueryRow{
+			{JoinKinds: "broadcast_hash:2,sort_merge:1", Exchanges: 3, Scans: 2, UnprunedScans: 1},
+			{JoinKinds: "sort_merge:2", Exchanges: 2, Scans: 1}},
+			"joins broadcast_hash:2,sort_merge:3; exchanges 5; scans 3 (1 unpruned)"},
+		{"no join", []extract.QueryRow{{Exchanges: 1, Scans: 1}}, "joins none; exchanges 1; scans 1 (0 unpruned)"},
+	}
+	for _, c := range cases {
+		if got := PlanShape(c.qs); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// A plan that changed is named among the changes only when both plans are
+// known.
+func TestHistoryFindingPlan(t *testing.T) {
+	for _, c := range []struct{ before, after, want string }{
+		{"joins broadcast_hash:1; exchanges 1; scans 2 (0 unpruned)", "joins sort_merge:1; exchanges 3; scans 2 (0 unpruned)",
+			"plan joins broadcast_hash:1; exchanges 1; scans 2 (0 unpruned) → joins sort_merge:1; exchanges 3; scans 2 (0 unpruned)"},
+		{"", "joins sort_merge:1; exchanges 3; scans 2 (0 unpruned)", ""},
+	} {
+		runs := nights(8, func(i int) float64 { return 3.6e7 * map[bool]float64{true: 3, false: 1}[i == 7] }, func(int) map[string]string { return nil })
+		for i := range runs {
+			runs[i].Plan = c.before
+		}
+		runs[7].Plan = c.after
+		f, ok := HistoryFinding(FindingRow{AppID: "x"}, runs[7], runs, history.DefaultConfig())
+		if !ok || strings.Contains(f.Detail, "plan ") != (c.want != "") || !strings.Contains(f.Detail, c.want) {
+			t.Errorf("plan %q → %q: detail %q, want %q in it", c.before, c.after, f.Detail, c.want)
+		}
 	}
 }

@@ -41,6 +41,7 @@ func nightOf(app *extract.App, findings []analyze.FindingRow, res analyze.AppRes
 	n := nightRun{run: history.RunOf(app.Row, res.EstCostUSD, res.JobKey), day: day, log: log,
 		id: analyze.FindingRow{AppID: app.Row.AppID, AttemptID: app.Row.AttemptID, RunID: app.Row.RunID,
 			AppName: app.Row.AppName, SourceURI: app.Row.SourceURI}}
+	n.run.Plan = analyze.PlanShape(app.Queries)
 	for _, f := range findings {
 		n.advice = append(n.advice, analyze.FindingAdvice(f, n.run)...)
 	}
@@ -153,8 +154,17 @@ func (r *run) withTonight(stored []history.Run) []history.Run {
 // writeChanges judges tonight's runs and writes their regression and
 // improvement findings. It returns how many it wrote.
 func (r *run) writeChanges(ctx context.Context, runs []history.Run, cfg history.Config) (int, error) {
-	var rows judgedRows[analyze.FindingRow]
+	var changed []nightRun
 	for _, n := range r.tonight {
+		if _, ok := analyze.HistoryFinding(n.id, n.run, runs, cfg); ok {
+			changed = append(changed, n)
+		}
+	}
+	if err := r.fillPlans(ctx, changed, runs, cfg); err != nil {
+		return 0, err
+	}
+	var rows judgedRows[analyze.FindingRow]
+	for _, n := range changed {
 		if f, ok := analyze.HistoryFinding(n.id, n.run, runs, cfg); ok {
 			rows.add(n, f)
 		}
@@ -164,6 +174,30 @@ func (r *run) writeChanges(ctx context.Context, runs []history.Run, cfg history.
 	}
 	r.m.Findings += int64(rows.n)
 	return rows.n, nil
+}
+
+// fillPlans sets the plan shape of the stored runs that are the last of a
+// changed run's baseline (what its finding compares it with), from the
+// queries table of their days: read only when a run changed.
+func (r *run) fillPlans(ctx context.Context, changed []nightRun, runs []history.Run, cfg history.Config) error {
+	want := map[string]int{} // app key → index in runs
+	days := map[string]bool{}
+	for _, n := range changed {
+		b, _ := history.NewBaseline(n.run, runs, cfg)
+		last := b.Runs[len(b.Runs)-1]
+		if i := slices.IndexFunc(runs, func(x history.Run) bool { return x.AppID == last.AppID && x.AttemptID == last.AttemptID }); i >= 0 && runs[i].Plan == "" {
+			want[dataset.AppKey(last.AppID, last.AttemptID)] = i
+			days[table.Day(last.EndMS)] = true
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	plans, err := readPlans(ctx, r.o.Out, want, days)
+	for key, i := range want {
+		runs[i].Plan = plans[key]
+	}
+	return err
 }
 
 // writeOutcomes watches, for each of tonight's runs, the advice made for

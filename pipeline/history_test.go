@@ -38,6 +38,9 @@ type nightlyJob struct {
 	tiny    bool
 	applyAt int
 	noise   float64 // sd of the log-normal noise on task times (0: 0.04)
+	// queries is the night's gen.Spec.SQLQueries (nil: 0): fewer queries
+	// give a plan of another shape.
+	queries func(night int) float64
 }
 
 const (
@@ -61,7 +64,7 @@ func from(night int, before, after float64) func(int) float64 {
 func growing(n int) float64 { return math.Pow(1.06, float64(n)) }
 
 var nightlyJobs = []nightlyJob{
-	{name: "step_etl", scale: from(stepNight, 1, 2), input: one},
+	{name: "step_etl", scale: from(stepNight, 1, 2), input: one, queries: from(stepNight, 0, 1)},
 	{name: "flat_etl", scale: one, input: one},
 	{name: "growing_etl", scale: growing, input: growing},
 	{name: "helped_etl", scale: from(applyNight, 1, 0.4), input: one, tiny: true, applyAt: applyNight},
@@ -78,6 +81,9 @@ func (j nightlyJob) writeNight(t *testing.T, dir string, idx, n int, rng *rand.R
 		Start:   first.AddDate(0, 0, n).Add(time.Duration(idx) * time.Minute), Executors: 4, ExecutorCores: 2, Stages: 3, TasksPerStage: 16,
 		MedianTaskMS:      int64(2500 * j.scale(n) * math.Exp(cmp.Or(j.noise, 0.04)*rng.NormFloat64())),
 		InputBytesPerTask: int64(128 << 20 * j.input(n)), Anomalies: gen.Anomalies{TinyTasks: j.tiny}}
+	if j.queries != nil {
+		s.SQLQueries = int(j.queries(n))
+	}
 	var b bytes.Buffer
 	if _, err := gen.Write(&b, s); err != nil {
 		t.Fatal(err)
@@ -188,6 +194,12 @@ func checkChanges(t *testing.T, out store.Store, apps map[string][2]int) {
 		if !planted && !after {
 			t.Errorf("%s night %d: unplanted %s: %s", nightlyJobs[at[0]].name, at[1], f.Detector, f.Title)
 		}
+	}
+	// The step's night also ran its SQL as one query: its plan's shape
+	// changed, which the finding names (the baseline's last run's plan is
+	// read from the stored queries table).
+	if step := got[[2]int{0, stepNight}]; !strings.Contains(step.Detail, "plan joins none; exchanges 2; scans 2 (0 unpruned) → joins none; exchanges 1; scans 1 (0 unpruned)") {
+		t.Errorf("the step's regression does not name the plan's change: %s", step.Detail)
 	}
 	hurt := got[[2]int{5, applyNight}]
 	if !bytes.Contains([]byte(hurt.Detail), []byte("conf "+partitionKey+" 134217728 → 268435456")) {

@@ -179,3 +179,36 @@ func sortedRuns(byApp map[string]history.Run) []history.Run {
 	})
 	return runs
 }
+
+// historyQuery is the queries columns of a plan's shape.
+type historyQuery struct {
+	AppID         string `parquet:"app_id"`
+	AttemptID     string `parquet:"attempt_id"`
+	JoinKinds     string `parquet:"join_kinds"`
+	Exchanges     int64  `parquet:"exchanges"`
+	Scans         int64  `parquet:"scans"`
+	UnprunedScans int64  `parquet:"unpruned_scans"`
+}
+
+// readPlans returns the plan shape (analyze.PlanShape) of the app
+// attempts in apps, from the queries parts of days.
+func readPlans(ctx context.Context, st store.Store, apps map[string]int, days map[string]bool) (map[string]string, error) {
+	qs := map[string][]extract.QueryRow{}
+	var stats historyStats
+	err := eachPart(ctx, st, dataset.Queries.Name(), func(d string) bool { return days[d] }, &stats, func(rows []historyQuery) {
+		for _, q := range rows {
+			key := dataset.AppKey(q.AppID, q.AttemptID)
+			if _, ok := apps[key]; ok {
+				qs[key] = append(qs[key], extract.QueryRow{JoinKinds: q.JoinKinds, Exchanges: q.Exchanges, Scans: q.Scans, UnprunedScans: q.UnprunedScans})
+			}
+		}
+	})
+	plans := map[string]string{}
+	for key, rows := range qs {
+		plans[key] = analyze.PlanShape(rows)
+	}
+	if err != nil {
+		return plans, fmt.Errorf("read plans of job history: %w", err)
+	}
+	return plans, nil
+}

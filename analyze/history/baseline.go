@@ -75,6 +75,10 @@ type Run struct {
 	Executors               int64
 	SparkVersion            string
 	Conf                    map[string]string
+	// Plan is the shape of the run's SQL plans (analyze.PlanShape), ""
+	// when unknown: apps rows do not hold it, the pipeline fills it where a
+	// regression needs it.
+	Plan string
 }
 
 // RunOf takes a Run from extract's columns of an apps row, the run's
