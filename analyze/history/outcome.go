@@ -24,8 +24,9 @@ type Advice struct {
 // OutcomeRow is one row of the outcomes table: one piece of advice
 // watched over its job's later runs.
 type OutcomeRow struct {
-	// AppID, AttemptID and RunID name the run that gave the verdict: the
-	// job's latest run when the row was written, and the sparkmine run.
+	// AppID and AttemptID name the job's run the verdict is as of (the
+	// pipeline judges the advice on the runs up to it), RunID the
+	// sparkmine run that wrote the row.
 	AppID     string `parquet:"app_id,zstd" json:"app_id"`
 	AttemptID string `parquet:"attempt_id,zstd" json:"attempt_id"`
 	RunID     string `parquet:"run_id,zstd" json:"run_id"`

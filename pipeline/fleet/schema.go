@@ -77,7 +77,7 @@ var columnDocs = map[string]map[string]string{
 		"configs": "recommended Spark properties, each checked against Spark's catalogue (valid)",
 	},
 	"outcomes": {
-		"app_id": "the job's run that gave the verdict (its latest when the row was written)", "job_key": "apps.job_key of the job",
+		"app_id": "the job's run the verdict is as of (judged on the runs up to it)", "job_key": "apps.job_key of the job",
 		"source": "the advice: findings.finding_id, or diagnoses.prompt_sha256", "source_kind": "the detector that advised, or 'diagnosis'",
 		"key": "Spark property advised", "current": "its value when advised ('' = Spark's default)", "proposed": "the value advised",
 		"applied": "applied | not_applied | reverted", "applied_run": "app_id of the first run with the change",
