@@ -78,9 +78,11 @@ func (r *run) judgeHistory(ctx context.Context) error {
 		return err
 	}
 	r.tellDiagnosis(runs, outcomes, cfg)
-	r.log.Info("job history", "jobs", len(r.tonightKeys()), "from", from, "to", to, "parts", h.stats.Parts,
-		"bytes", h.stats.Bytes, "rows", h.stats.Rows, "runs", h.stats.RowsKept, "advice", h.stats.Kept,
-		"changes", changes, "outcomes", len(outcomes), "seconds", time.Since(start).Seconds())
+	hc := &HistoryCounts{Jobs: len(r.tonightKeys()), Parts: h.stats.Parts, BytesRead: h.stats.Bytes, Runs: h.stats.RowsKept,
+		Changes: changes, Outcomes: len(outcomes), Seconds: time.Since(start).Seconds()}
+	r.m.History = hc
+	r.log.Info("job history", "jobs", hc.Jobs, "from", from, "to", to, "parts", hc.Parts, "bytes", hc.BytesRead,
+		"rows", h.stats.Rows, "runs", hc.Runs, "advice", h.stats.Kept, "changes", changes, "outcomes", hc.Outcomes, "seconds", hc.Seconds)
 	return nil
 }
 

@@ -106,10 +106,14 @@ func (j nightlyJob) writeNight(t *testing.T, dir string, idx, n int, rng *rand.R
 func TestNightlySeries(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 1))
 	outDir := t.TempDir()
-	out, apps := runNights(t, nightlyJobs, seriesNights, rng, outDir, func(o *Options) {
+	out, apps, last := runNights(t, nightlyJobs, seriesNights, rng, outDir, func(o *Options) {
 		o.Diagnose = diagnose.DefaultConfig() // dry run: the prompts are written, nothing is sent
 		o.Diagnose.MinSeverity, o.Model = "low", llm.DryRun{}
 	})
+	// The last night read every earlier night of its jobs, and says so.
+	if h := last.History; h == nil || h.Jobs != len(nightlyJobs) || h.Runs != int64(len(nightlyJobs)*(seriesNights-1)) || h.Parts == 0 || h.BytesRead == 0 {
+		t.Errorf("last night's history counts %+v: want %d jobs with %d earlier runs, read from some parts", h, len(nightlyJobs), len(nightlyJobs)*(seriesNights-1))
+	}
 	checkChanges(t, out, apps)
 	n := checkOutcomes(t, out, apps)
 	duckOutcomes(t, outDir, n)
@@ -274,7 +278,7 @@ func TestNightlySeriesRecall(t *testing.T) {
 			nightlyJob{name: fmt.Sprintf("flat%03d", i), scale: one, input: one, noise: 0.1},
 			nightlyJob{name: fmt.Sprintf("grow%03d", i), scale: growing, input: growing, noise: 0.1})
 	}
-	out, apps := runNights(t, jobs, 12, rng, t.TempDir(), nil)
+	out, apps, _ := runNights(t, jobs, 12, rng, t.TempDir(), nil)
 	findings, err := dataset.Findings.Read(context.Background(), out, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -299,10 +303,11 @@ func TestNightlySeriesRecall(t *testing.T) {
 // runNights writes and runs nights nights of jobs into outDir, with the
 // options set (nil: none); it returns the output and each app's job and
 // night.
-func runNights(t *testing.T, jobs []nightlyJob, nights int, rng *rand.Rand, outDir string, set func(*Options)) (store.Store, map[string][2]int) {
+func runNights(t *testing.T, jobs []nightlyJob, nights int, rng *rand.Rand, outDir string, set func(*Options)) (store.Store, map[string][2]int, *Manifest) {
 	srcDir := t.TempDir()
 	src, out := openLocal(t, srcDir), openLocal(t, outDir)
 	apps := map[string][2]int{}
+	var last *Manifest
 	for n := range nights {
 		for i, j := range jobs {
 			apps[j.writeNight(t, srcDir, i, n, rng)] = [2]int{i, n}
@@ -312,9 +317,11 @@ func runNights(t *testing.T, jobs []nightlyJob, nights int, rng *rand.Rand, outD
 		if set != nil {
 			set(&o)
 		}
-		if _, err := Run(context.Background(), o); err != nil {
+		m, err := Run(context.Background(), o)
+		if err != nil {
 			t.Fatalf("night %d: %v", n, err)
 		}
+		last = m
 	}
-	return out, apps
+	return out, apps, last
 }
