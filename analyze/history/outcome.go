@@ -181,16 +181,33 @@ func number(s string) (float64, bool) {
 
 func ptr[T any](v T) *T { return &v }
 
-// Distinct keeps, of advice proposing the same value of the same key for
+// Distinct keeps, of advice proposing the same change of the same key for
 // the same job (a detector firing night after night), the earliest; ties
-// go to the smaller Source. The result is in (job, key, proposed) order.
+// go to the smaller Source. The same change is the same value, or, for
+// numbers and sizes, a move in the same direction from the current value
+// (a detector that proposes 410 partitions one night and 430 the next
+// advises one change, not two). The result is in (job, key, change) order.
 func Distinct(advice []Advice) []Advice {
 	out := slices.Clone(advice)
 	slices.SortFunc(out, func(a, b Advice) int {
-		return cmp.Or(cmp.Compare(a.JobKey, b.JobKey), cmp.Compare(a.Key, b.Key), cmp.Compare(norm(a.Proposed), norm(b.Proposed)),
+		return cmp.Or(cmp.Compare(a.JobKey, b.JobKey), cmp.Compare(a.Key, b.Key), cmp.Compare(change(a), change(b)),
 			cmp.Compare(a.AtMS, b.AtMS), cmp.Compare(a.Source, b.Source))
 	})
 	return slices.CompactFunc(out, func(a, b Advice) bool {
-		return a.JobKey == b.JobKey && a.Key == b.Key && norm(a.Proposed) == norm(b.Proposed)
+		return a.JobKey == b.JobKey && a.Key == b.Key && change(a) == change(b)
 	})
+}
+
+// change names the change advice proposes: "up" or "down" for numbers
+// and sizes, else "= value".
+func change(a Advice) string {
+	p, okP := number(a.Proposed)
+	c, okC := number(a.Current)
+	switch {
+	case okP && okC && p > c:
+		return "up"
+	case okP && okC && p < c:
+		return "down"
+	}
+	return "= " + norm(a.Proposed)
 }

@@ -93,17 +93,22 @@ func TestOutcomeApplied(t *testing.T) {
 
 func TestDistinct(t *testing.T) {
 	in := []Advice{
-		{JobKey: "b", Key: "k", Proposed: "2", AtMS: 5, Source: "late"},
-		{JobKey: "b", Key: "k", Proposed: "2", AtMS: 1, Source: "early"},
-		{JobKey: "b", Key: "k", Proposed: "3", AtMS: 9, Source: "other value"},
-		{JobKey: "a", Key: "k", Proposed: "2", AtMS: 7, Source: "other job"},
-		{JobKey: "b", Key: "k", Proposed: " 2 ", AtMS: 3, Source: "same value, spaced"},
+		{JobKey: "b", Key: "k", Current: "1", Proposed: "2", AtMS: 5, Source: "late"},
+		{JobKey: "b", Key: "k", Current: "1", Proposed: "2", AtMS: 1, Source: "early"},
+		{JobKey: "b", Key: "k", Current: "1", Proposed: "3", AtMS: 9, Source: "further up"},
+		{JobKey: "b", Key: "k", Current: "4", Proposed: "3", AtMS: 8, Source: "down"},
+		{JobKey: "a", Key: "k", Current: "1", Proposed: "2", AtMS: 7, Source: "other job"},
+		{JobKey: "b", Key: "s", Proposed: " ON ", AtMS: 3, Source: "on, spaced"},
+		{JobKey: "b", Key: "s", Proposed: "on", AtMS: 4, Source: "on"},
+		{JobKey: "b", Key: "s", Proposed: "off", AtMS: 2, Source: "off"},
+		{JobKey: "b", Key: "m", Current: "1g", Proposed: "2048m", AtMS: 6, Source: "size up"},
+		{JobKey: "b", Key: "m", Current: "1g", Proposed: "4g", AtMS: 2, Source: "size up, earlier"},
 	}
 	var got []string
 	for _, a := range Distinct(in) {
 		got = append(got, a.Source)
 	}
-	if want := "other job,early,other value"; strings.Join(got, ",") != want {
+	if want := "other job,down,early,size up, earlier,off,on, spaced"; strings.Join(got, ",") != want {
 		t.Errorf("Distinct kept %v, want %s", got, want)
 	}
 }
