@@ -258,7 +258,8 @@ func deref(p *float64) float64 {
 }
 
 // TestNightlySeriesRecall measures, through the pipeline, the share of
-// planted step changes (task times ×2 from a night between 6 and 10) that
+// planted step changes (task times ×SPARKMINE_STEP, default 2, from a
+// night between 6 and 10) that
 // are flagged the night they start, and the share of flat and steadily
 // growing series flagged on any night, over SPARKMINE_SERIES series of
 // each kind with 10 % noise (skipped when unset: it takes a minute).
@@ -269,12 +270,16 @@ func TestNightlySeriesRecall(t *testing.T) {
 	if n <= 0 {
 		t.Skip("set SPARKMINE_SERIES (e.g. 40) to measure recall and false positives through the pipeline")
 	}
+	step, err := strconv.ParseFloat(cmp.Or(os.Getenv("SPARKMINE_STEP"), "2"), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(3, 3))
 	var jobs []nightlyJob
 	steps := map[int]int{} // job → step night
 	for i := range n {
 		steps[len(jobs)] = 6 + rng.IntN(5)
-		jobs = append(jobs, nightlyJob{name: fmt.Sprintf("step%03d", i), scale: from(steps[len(jobs)], 1, 2), input: one, noise: 0.1},
+		jobs = append(jobs, nightlyJob{name: fmt.Sprintf("step%03d", i), scale: from(steps[len(jobs)], 1, step), input: one, noise: 0.1},
 			nightlyJob{name: fmt.Sprintf("flat%03d", i), scale: one, input: one, noise: 0.1},
 			nightlyJob{name: fmt.Sprintf("grow%03d", i), scale: growing, input: growing, noise: 0.1})
 	}
@@ -296,8 +301,8 @@ func TestNightlySeriesRecall(t *testing.T) {
 			flagged[at[0]] = true
 		}
 	}
-	t.Logf("recall %.3f (%d of %d step series flagged the night the step starts); false positives %.3f (%d of %d flat or growing series flagged on some night)",
-		float64(len(hit))/float64(n), len(hit), n, float64(len(flagged))/float64(2*n), len(flagged), 2*n)
+	t.Logf("step ×%g: recall %.3f (%d of %d step series flagged the night the step starts); false positives %.3f (%d of %d flat or growing series flagged on some night)",
+		step, float64(len(hit))/float64(n), len(hit), n, float64(len(flagged))/float64(2*n), len(flagged), 2*n)
 }
 
 // runNights writes and runs nights nights of jobs into outDir, with the
