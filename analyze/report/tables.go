@@ -178,8 +178,8 @@ func (r *Report) adviceIntro() string {
 	a := r.Advice
 	return fmt.Sprintf("Advice applied and judged (Mann–Whitney on cost per GiB of input, runs before against runs after): "+
 		"it saves %s per week at this week's runs (%s of it advised by LLM diagnoses), against %s of LLM diagnoses this week. "+
-		"%s applied but too early to judge, %s not applied.",
-		usd(a.SavedPerWeekUSD), usd(a.FromDiagnosesUSD), usd(a.LLMCostUSD), plural(a.TooEarly, "advice"), plural(a.NotApplied, "advice"))
+		"Of the other advice, %d applied too recently to judge, %d not applied.",
+		usd(a.SavedPerWeekUSD), usd(a.FromDiagnosesUSD), usd(a.LLMCostUSD), a.TooEarly, a.NotApplied)
 }
 
 func (r *Report) adviceGrid() grid {
