@@ -176,7 +176,7 @@ func dayLabel(d string) string {
 // adviceIntro sums the advice up: saved per week against the LLM's cost.
 func (r *Report) adviceIntro() string {
 	a := r.Advice
-	return fmt.Sprintf("Advice applied and judged (Mann–Whitney on cost per GiB of input, runs before against runs after): "+
+	return fmt.Sprintf("Advice applied and judged (Mann–Whitney on cost per GiB of input, or on cost for jobs reading under a GiB; runs before against runs after): "+
 		"it saves %s per week at this week's runs (%s of it advised by LLM diagnoses), against %s of LLM diagnoses this week. "+
 		"Of the other advice, %d applied too recently to judge, %d not applied.",
 		usd(a.SavedPerWeekUSD), usd(a.FromDiagnosesUSD), usd(a.LLMCostUSD), a.TooEarly, a.NotApplied)
