@@ -66,7 +66,7 @@ func (r *run) judgeHistory(ctx context.Context) error {
 	from, to := r.window(cfg)
 	h, err := readHistory(ctx, r.o.Out, r.tonightKeys(), r.tonightApps(), from, to)
 	if err != nil {
-		return err
+		return r.historyUnreadable(ctx, err)
 	}
 	runs := r.withTonight(h.runs)
 	changes, err := r.writeChanges(ctx, runs, cfg)
@@ -83,6 +83,18 @@ func (r *run) judgeHistory(ctx context.Context) error {
 	r.m.History = hc
 	r.log.Info("job history", "jobs", hc.Jobs, "from", from, "to", to, "parts", hc.Parts, "bytes", hc.BytesRead,
 		"rows", h.stats.Rows, "runs", hc.Runs, "advice", h.stats.Kept, "changes", changes, "outcomes", hc.Outcomes, "seconds", hc.Seconds)
+	return nil
+}
+
+// historyUnreadable records that the history could not be read: the night
+// commits its logs' rows without regressions and outcomes (the manifest
+// and the log say why); only a cancelled run stops.
+func (r *run) historyUnreadable(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	r.m.History = &HistoryCounts{Jobs: len(r.tonightKeys()), Error: err.Error()}
+	r.log.Error("job history unreadable: no regression or outcome judged tonight", "error", err.Error())
 	return nil
 }
 
@@ -198,6 +210,10 @@ func (r *run) fillPlans(ctx context.Context, changed []nightRun, runs []history.
 	plans, err := readPlans(ctx, r.o.Out, want, days)
 	for key, i := range want {
 		runs[i].Plan = plans[key]
+	}
+	if err != nil && ctx.Err() == nil {
+		r.log.Warn("plans of the job history unreadable: regressions name no plan change", "error", err.Error())
+		return nil
 	}
 	return err
 }

@@ -330,3 +330,34 @@ func runNights(t *testing.T, jobs []nightlyJob, nights int, rng *rand.Rand, outD
 	}
 	return out, apps, last
 }
+
+// TestUnreadableHistory: a damaged part in the window costs the night its
+// history judgements, not its logs: the run commits, and its manifest and
+// log say why nothing was judged.
+func TestUnreadableHistory(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	jobs := []nightlyJob{{name: "flat_etl", scale: one, input: one}}
+	srcDir := t.TempDir()
+	out, _, _ := runNights(t, jobs, 2, rng, t.TempDir(), nil)
+	src := openLocal(t, srcDir)
+	// Another shard's part (this shard's run would take it for an orphan).
+	bad := "apps/dt=2026-03-01/part-20260301T000000Z-deadbeef-1of2-00000.parquet"
+	if err := out.Put(context.Background(), bad, strings.NewReader("PAR1 not a parquet file")); err != nil {
+		t.Fatal(err)
+	}
+	// Night 3 into the same output, from a source of its own.
+	app := jobs[0].writeNight(t, srcDir, 0, 2, rng)
+	o := testOptions(src, out)
+	o.Now = func() time.Time { return time.Date(2026, 3, 3, 23, 0, 0, 0, time.UTC) }
+	m, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("a damaged history part failed the night: %v", err)
+	}
+	if m.History == nil || !strings.Contains(m.History.Error, bad) {
+		t.Errorf("manifest history %+v: want the damaged part named", m.History)
+	}
+	apps, err := dataset.Apps.Read(context.Background(), out, func(d string) bool { return d == "2026-03-03" })
+	if err != nil || len(apps) != 1 || apps[0].AppID != app {
+		t.Errorf("night 3's apps rows %v (%v), want %s's", len(apps), err, app)
+	}
+}

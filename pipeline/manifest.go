@@ -98,4 +98,7 @@ type HistoryCounts struct {
 	Changes   int     `json:"regressions_and_improvements"`
 	Outcomes  int     `json:"outcomes"`
 	Seconds   float64 `json:"seconds"`
+	// Error says why the history could not be read; the night then judged
+	// no run against it.
+	Error string `json:"error,omitempty"`
 }
