@@ -68,7 +68,7 @@ func (r *run) judgeHistory(ctx context.Context) error {
 	if err != nil {
 		return r.historyUnreadable(ctx, err)
 	}
-	runs := r.withTonight(h.runs)
+	runs := byJob(r.withTonight(h.runs))
 	changes, err := r.writeChanges(ctx, runs, cfg)
 	if err != nil {
 		return err
@@ -100,10 +100,15 @@ func (r *run) historyUnreadable(ctx context.Context, err error) error {
 
 // tellDiagnosis gives each app flagged for the diagnosis its job's
 // baseline and the outcomes of the advice given for the job before.
-func (r *run) tellDiagnosis(runs []history.Run, outcomes []history.OutcomeRow, cfg history.Config) {
+func (r *run) tellDiagnosis(runs jobRuns, outcomes []history.OutcomeRow, cfg history.Config) {
 	byApp := map[string]history.Run{}
 	for _, n := range r.tonight {
 		byApp[dataset.AppKey(n.run.AppID, n.run.AttemptID)] = n.run
+	}
+	outcomesOf := map[string][]history.OutcomeRow{}
+	for _, o := range outcomes {
+		key := dataset.AppKey(o.AppID, o.AttemptID)
+		outcomesOf[key] = append(outcomesOf[key], o)
 	}
 	for i := range r.flagged.list {
 		c := &r.flagged.list[i]
@@ -112,13 +117,8 @@ func (r *run) tellDiagnosis(runs []history.Run, outcomes []history.OutcomeRow, c
 		if !ok {
 			continue
 		}
-		var mine []history.OutcomeRow
-		for _, o := range outcomes {
-			if dataset.AppKey(o.AppID, o.AttemptID) == key {
-				mine = append(mine, o)
-			}
-		}
-		b, enough := history.NewBaseline(cur, runs, cfg)
+		mine := outcomesOf[key]
+		b, enough := history.NewBaseline(cur, runs[cur.JobKey], cfg)
 		if enough || len(mine) > 0 {
 			c.History = diagnose.NewJobHistory(cur.JobKey, b, enough, mine)
 		}
@@ -152,6 +152,19 @@ func (r *run) tonightApps() map[string]bool {
 	return apps
 }
 
+// jobRuns are runs by job key, each job's oldest first.
+type jobRuns map[string][]history.Run
+
+// byJob groups runs (oldest first) by job key, so each of tonight's runs
+// is judged against its job's runs alone.
+func byJob(runs []history.Run) jobRuns {
+	m := jobRuns{}
+	for _, r := range runs {
+		m[r.JobKey] = append(m[r.JobKey], r)
+	}
+	return m
+}
+
 // withTonight returns the stored runs with tonight's in place of any
 // stored version of the same app attempt (a log read again), oldest first.
 func (r *run) withTonight(stored []history.Run) []history.Run {
@@ -167,10 +180,10 @@ func (r *run) withTonight(stored []history.Run) []history.Run {
 
 // writeChanges judges tonight's runs and writes their regression and
 // improvement findings. It returns how many it wrote.
-func (r *run) writeChanges(ctx context.Context, runs []history.Run, cfg history.Config) (int, error) {
+func (r *run) writeChanges(ctx context.Context, runs jobRuns, cfg history.Config) (int, error) {
 	var changed []nightRun
 	for _, n := range r.tonight {
-		if _, ok := analyze.HistoryFinding(n.id, n.run, runs, cfg); ok {
+		if _, ok := analyze.HistoryFinding(n.id, n.run, runs[n.run.JobKey], cfg); ok {
 			changed = append(changed, n)
 		}
 	}
@@ -179,7 +192,7 @@ func (r *run) writeChanges(ctx context.Context, runs []history.Run, cfg history.
 	}
 	var rows judgedRows[analyze.FindingRow]
 	for _, n := range changed {
-		if f, ok := analyze.HistoryFinding(n.id, n.run, runs, cfg); ok {
+		if f, ok := analyze.HistoryFinding(n.id, n.run, runs[n.run.JobKey], cfg); ok {
 			rows.add(n, f)
 		}
 	}
@@ -193,14 +206,15 @@ func (r *run) writeChanges(ctx context.Context, runs []history.Run, cfg history.
 // fillPlans sets the plan shape of the stored runs that are the last of a
 // changed run's baseline (what its finding compares it with), from the
 // queries table of their days: read only when a run changed.
-func (r *run) fillPlans(ctx context.Context, changed []nightRun, runs []history.Run, cfg history.Config) error {
-	want := map[string]int{} // app key → index in runs
+func (r *run) fillPlans(ctx context.Context, changed []nightRun, runs jobRuns, cfg history.Config) error {
+	want := map[string]*history.Run{} // app key → the run to fill
 	days := map[string]bool{}
 	for _, n := range changed {
-		b, _ := history.NewBaseline(n.run, runs, cfg)
+		job := runs[n.run.JobKey]
+		b, _ := history.NewBaseline(n.run, job, cfg)
 		last := b.Runs[len(b.Runs)-1]
-		if i := slices.IndexFunc(runs, func(x history.Run) bool { return x.AppID == last.AppID && x.AttemptID == last.AttemptID }); i >= 0 && runs[i].Plan == "" {
-			want[dataset.AppKey(last.AppID, last.AttemptID)] = i
+		if i := slices.IndexFunc(job, func(x history.Run) bool { return x.AppID == last.AppID && x.AttemptID == last.AttemptID }); i >= 0 && job[i].Plan == "" {
+			want[dataset.AppKey(last.AppID, last.AttemptID)] = &job[i]
 			days[table.Day(last.EndMS)] = true
 		}
 	}
@@ -208,8 +222,8 @@ func (r *run) fillPlans(ctx context.Context, changed []nightRun, runs []history.
 		return nil
 	}
 	plans, err := readPlans(ctx, r.o.Out, want, days)
-	for key, i := range want {
-		runs[i].Plan = plans[key]
+	for key, run := range want {
+		run.Plan = plans[key]
 	}
 	if err != nil && ctx.Err() == nil {
 		r.log.Warn("plans of the job history unreadable: regressions name no plan change", "error", err.Error())
@@ -221,19 +235,20 @@ func (r *run) fillPlans(ctx context.Context, changed []nightRun, runs []history.
 // writeOutcomes watches, for each of tonight's runs, the advice made for
 // its job before it (stored, and made tonight for earlier runs) over the
 // job's runs up to it, and writes the outcomes table.
-func (r *run) writeOutcomes(ctx context.Context, advice []history.Advice, runs []history.Run, cfg history.Config) ([]history.OutcomeRow, error) {
+func (r *run) writeOutcomes(ctx context.Context, advice []history.Advice, runs jobRuns, cfg history.Config) ([]history.OutcomeRow, error) {
 	for _, n := range r.tonight {
 		advice = append(advice, n.advice...)
 	}
-	byJob := map[string][]history.Advice{}
+	adviceOf := map[string][]history.Advice{}
 	for _, a := range history.Distinct(advice) {
-		byJob[a.JobKey] = append(byJob[a.JobKey], a)
+		adviceOf[a.JobKey] = append(adviceOf[a.JobKey], a)
 	}
 	var rows judgedRows[history.OutcomeRow]
 	var all []history.OutcomeRow
 	for _, n := range r.tonight {
-		upTo := runs[:sort.Search(len(runs), func(i int) bool { return runs[i].EndMS > n.run.EndMS })]
-		for _, a := range byJob[n.run.JobKey] {
+		job := runs[n.run.JobKey]
+		upTo := job[:sort.Search(len(job), func(i int) bool { return job[i].EndMS > n.run.EndMS })]
+		for _, a := range adviceOf[n.run.JobKey] {
 			if a.AtMS < n.run.EndMS {
 				o := history.Watch(a, upTo, cfg)
 				o.AppID, o.AttemptID, o.RunID = n.run.AppID, n.run.AttemptID, r.o.RunID.String()

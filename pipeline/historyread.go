@@ -192,7 +192,7 @@ type historyQuery struct {
 
 // readPlans returns the plan shape (analyze.PlanShape) of the app
 // attempts in apps, from the queries parts of days.
-func readPlans(ctx context.Context, st store.Store, apps map[string]int, days map[string]bool) (map[string]string, error) {
+func readPlans[V any](ctx context.Context, st store.Store, apps map[string]V, days map[string]bool) (map[string]string, error) {
 	qs := map[string][]extract.QueryRow{}
 	var stats historyStats
 	err := eachPart(ctx, st, dataset.Queries.Name(), func(d string) bool { return days[d] }, &stats, func(rows []historyQuery) {
