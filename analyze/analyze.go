@@ -64,7 +64,8 @@ func AnalyzeApp(app *extract.App, cfg Config) Result {
 	if app == nil {
 		return Result{}
 	}
-	rs := Rightsize(app, cfg.Detectors.Rightsize, cfg.Cost)
+	jobKey := history.JobKey(app.Row.AppName, app.Conf, cfg.History.Key)
+	rs := rightsizeJob(app, cfg.Detectors.Rightsize, cfg.Cost, jobKey)
 	cost := cfg.Cost.AppCost(app.Row)
 	coreMSUSD := cfg.Cost.CoreHourUSD(app.Row) / msPerHour
 	var out []FindingRow
@@ -97,7 +98,7 @@ func AnalyzeApp(app *extract.App, cfg Config) Result {
 	shareWaste(out, cost)
 	Rank(out)
 	res := AppResult{EstCostUSD: cost.AllocatedUSD, EstWasteUSD: cost.WasteUSD, Findings: int64(len(out)),
-		JobKey: history.JobKey(app.Row.AppName, app.Conf, cfg.History.Key)}
+		JobKey: jobKey}
 	if len(out) > 0 {
 		res.MaxSeverity = out[0].Severity
 	}

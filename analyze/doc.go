@@ -11,4 +11,11 @@
 // by both, negligible findings dropped, waste shared out disjointly), and
 // returns the findings with the app's own result (AppResult), which the
 // apps table joins with extract's columns (AppRecord).
+//
+// The history step (detect_history.go) is detector-like but needs the
+// job's earlier runs, which the pipeline reads once a night's job keys
+// are known: HistoryFinding judges a run against its job's baseline
+// (subpackage history) and gives a regression or improvement finding;
+// FindingAdvice and DiagnosisAdvice turn findings and diagnoses into the
+// advice whose outcomes history.Watch follows.
 package analyze

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"github.com/sparkmine/sparkmine/analyze/history"
 	"github.com/sparkmine/sparkmine/analyze/simulate"
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -11,7 +12,8 @@ import (
 // The recommended configuration is the cheapest simulated one whose
 // estimate stays within Slowdown (default 0.10) of the estimate at the
 // app's own configuration, or under the app's SLA when SLAs names it (by
-// app name, in ms). Comparing estimates with estimates cancels the replay's
+// its job key, apps.job_key, so every run of a recurring job shares one
+// SLA; or by its exact app name; in ms). Comparing estimates with estimates cancels the replay's
 // own bias; the saving is the cost model's price of the app scaled by the
 // simulated cost ratio. An oversized finding needs a saving of at least
 // MinSavingShare (0.2) of the app's cost; an undersized one a configuration
@@ -24,7 +26,7 @@ import (
 type RightsizeConfig struct {
 	Switch         `yaml:",inline"`
 	Slowdown       float64          `yaml:"slowdown" check:"nonneg" doc:"the slowdown a cheaper configuration may add to the estimate at the app's own"`
-	SLAs           map[string]int64 `yaml:"slas" doc:"longest acceptable duration per app name, ms (replaces slowdown for that app; ≤ 0 is ignored)"`
+	SLAs           map[string]int64 `yaml:"slas" doc:"longest acceptable duration per job key (apps.job_key) or app name, ms (replaces slowdown for that job; ≤ 0 is ignored)"`
 	MaxError       float64          `yaml:"max_error" check:"open_fraction" doc:"largest |replay − actual| ÷ actual at the app's own configuration for a trusted simulation"`
 	MinSavingShare float64          `yaml:"min_saving_share" check:"open_fraction" doc:"share of the app's cost an oversized finding must save"`
 	UndersizedGain float64          `yaml:"undersized_gain" check:"open_fraction" doc:"how much faster, for about the same cost, an undersized finding needs"`
@@ -52,15 +54,21 @@ type Rightsizing struct {
 }
 
 // Rightsize simulates the app over executor configurations and picks the
-// cheapest within the slowdown or SLA. It returns nil when the app cannot
-// be replayed. It does not change app.
+// cheapest within the slowdown or SLA (its job key taken with the default
+// job key settings). It returns nil when the app cannot be replayed. It
+// does not change app.
 func Rightsize(app *extract.App, rc RightsizeConfig, cc CostConfig) *Rightsizing {
+	return rightsizeJob(app, rc, cc, history.JobKey(app.Row.AppName, app.Conf, history.DefaultKeyConfig()))
+}
+
+// rightsizeJob is Rightsize for an app of the job jobKey.
+func rightsizeJob(app *extract.App, rc RightsizeConfig, cc CostConfig, jobKey string) *Rightsizing {
 	m := simulate.FromApp(app)
 	sim := simulate.Simulate(m, simulate.Options{MaxError: rc.MaxError, GridPoints: int(rc.GridPoints)})
 	if sim == nil {
 		return nil
 	}
-	rs := &Rightsizing{Sim: sim, LimitMS: limitMS(app, rc, sim), AppCostUSD: cc.AppCost(app.Row).AllocatedUSD}
+	rs := &Rightsizing{Sim: sim, LimitMS: limitMS(app, jobKey, rc, sim), AppCostUSD: cc.AppCost(app.Row).AllocatedUSD}
 	rs.ActualCost = pointCost(app, cc, sim.Static)
 	rs.Best, rs.BestCost = sim.Static, rs.ActualCost
 	for _, p := range sim.Points {
@@ -80,12 +88,14 @@ func Rightsize(app *extract.App, rc RightsizeConfig, cc CostConfig) *Rightsizing
 	return rs
 }
 
-// limitMS is the slowest estimate a configuration may have: the app's SLA
-// when configured, else the estimate at its own configuration plus the
-// slowdown.
-func limitMS(app *extract.App, rc RightsizeConfig, sim *simulate.Result) int64 {
-	if sla, ok := rc.SLAs[app.Row.AppName]; ok && sla > 0 {
-		return sla
+// limitMS is the slowest estimate a configuration may have: the SLA of
+// the app's job (by job key, else by app name) when configured, else the
+// estimate at its own configuration plus the slowdown.
+func limitMS(app *extract.App, jobKey string, rc RightsizeConfig, sim *simulate.Result) int64 {
+	for _, name := range []string{jobKey, app.Row.AppName} {
+		if sla, ok := rc.SLAs[name]; ok && sla > 0 {
+			return sla
+		}
 	}
 	return int64(float64(sim.StaticMS) * (1 + rc.Slowdown))
 }

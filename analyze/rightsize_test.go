@@ -119,3 +119,33 @@ func TestRightsizeReference(t *testing.T) {
 		t.Error("nil right-sizing gave a reference")
 	}
 }
+
+// TestRightsizeSLAByJobKey: an SLA names a recurring job by its key, so
+// every dated run of it gets the SLA; the exact app name works too, and a
+// job not named keeps the slowdown.
+func TestRightsizeSLAByJobKey(t *testing.T) {
+	const sla = 123_456
+	cases := []struct {
+		name, appName string
+		slas          map[string]int64
+		want          bool
+	}{
+		{"job key", "Nightly_ETL_2026-03-01", map[string]int64{"nightly_etl_<date>": sla}, true},
+		{"job key, another night", "Nightly_ETL_2026-03-02", map[string]int64{"nightly_etl_<date>": sla}, true},
+		{"exact app name", "Nightly_ETL_2026-03-01", map[string]int64{"Nightly_ETL_2026-03-01": sla}, true},
+		{"another job", "weekly_rollup", map[string]int64{"nightly_etl_<date>": sla}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Detectors.Rightsize.SLAs = c.slas
+			res := AnalyzeApp(buildApp(t, gen.Spec{Seed: 1, AppName: c.appName, Executors: 10, TasksPerStage: 40}), cfg)
+			if res.Rightsizing == nil {
+				t.Fatal("no simulation")
+			}
+			if got := res.Rightsizing.LimitMS == sla; got != c.want {
+				t.Errorf("job %q: limit %d ms, SLA applied %v, want %v", res.App.JobKey, res.Rightsizing.LimitMS, got, c.want)
+			}
+		})
+	}
+}

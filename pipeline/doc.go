@@ -1,7 +1,8 @@
 // Package pipeline runs sparkmine's nightly job: it lists the source store,
 // groups keys into logs, skips what the ledger says is done and what belongs
 // to other shards, reads W logs at a time into app models, runs the
-// detectors, asks Gemini about the flagged apps, and commits the Parquet
+// detectors, judges each run against its job's history, asks Gemini about
+// the flagged apps, and commits the Parquet
 // tables, the ledger and the run manifest, in that order, to the output
 // store.
 //
@@ -10,6 +11,10 @@
 //   - Options configure a run; Run runs it (run.go, process.go, batch.go,
 //     diagnose.go). DiagnoseStored diagnoses one stored app on demand,
 //     reading its source log again for the right-sizing (ondemand.go).
+//   - The history step (history.go, historyread.go) runs once every log
+//     is read: it reads tonight's jobs' runs within the window from the
+//     committed parts, and writes regression and improvement findings and
+//     the outcomes table as rows of the judged runs' logs.
 //   - Tx is the run transaction (tx.go, supersede.go, staging.go,
 //     ledger.go): every writer (run, diagnose on demand, compaction) writes
 //     through one, so the commit protocol below lives in one place.

@@ -100,6 +100,14 @@ var designColumns = map[string]map[string]string{
 		"input_tokens": "BIGINT", "output_tokens": "BIGINT", "sql": "VARCHAR", "status": "VARCHAR", "reason": "VARCHAR",
 		"rows": "BIGINT", "cost_usd": "DOUBLE", "prompt_sha256": "VARCHAR", "cached": "BOOLEAN", "assumptions": "VARCHAR[]", "dt": "DATE",
 	},
+	"outcomes": {
+		"app_id": "VARCHAR", "attempt_id": "VARCHAR", "run_id": "VARCHAR", "job_key": "VARCHAR", "source": "VARCHAR",
+		"source_kind": "VARCHAR", "key": "VARCHAR", "current": "VARCHAR", "proposed": "VARCHAR", "applied": "VARCHAR",
+		"applied_run": "VARCHAR", "runs_before": "BIGINT", "runs_after": "BIGINT", "duration_ms_before": "DOUBLE",
+		"duration_ms_after": "DOUBLE", "cost_usd_before": "DOUBLE", "cost_usd_after": "DOUBLE",
+		"core_ms_per_input_gib_before": "DOUBLE", "core_ms_per_input_gib_after": "DOUBLE", "delta_cost_usd": "DOUBLE",
+		"p_value": "DOUBLE", "verdict": "VARCHAR", "dt": "DATE",
+	},
 }
 
 // TestDuckDBReadsTheDatasetOfRealLogs writes the tables from real Spark
@@ -127,6 +135,9 @@ func TestDuckDBReadsTheDatasetOfRealLogs(t *testing.T) {
 	}
 	for _, tb := range dataset.Tables {
 		tbl, cols := tb.Name(), designColumns[tb.Name()]
+		if tbl == dataset.Outcomes.Name() {
+			continue // one night has no outcome: TestNightlySeries reads them with DuckDB
+		}
 		if len(cols) == 0 {
 			t.Errorf("table %s: no design columns to check; add them to designColumns", tbl)
 			continue

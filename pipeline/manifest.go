@@ -40,6 +40,10 @@ type Manifest struct {
 	Diagnoses    int64   `json:"diagnoses"`
 	CleanedFiles int     `json:"cleaned_files"` // orphans and superseded parts deleted at start
 
+	// History is what the history step read and wrote (nil: no run of a
+	// recurring job tonight).
+	History *HistoryCounts `json:"history,omitempty"`
+
 	// RunFiles are part files that belong to the run rather than to one
 	// log (the diagnoses table).
 	RunFiles []string `json:"run_files,omitempty"`
@@ -81,4 +85,20 @@ func (m *Manifest) problems() int {
 type Unreadable struct {
 	Log    string `json:"log"`
 	Reason string `json:"reason"`
+}
+
+// HistoryCounts are the history step's numbers: what it read (the window's
+// part files of apps, findings and diagnoses), the earlier runs of
+// tonight's jobs it found, and the rows it wrote.
+type HistoryCounts struct {
+	Jobs      int     `json:"jobs"`
+	Parts     int64   `json:"parts_read"`
+	BytesRead int64   `json:"bytes_read"`
+	Runs      int64   `json:"runs"`
+	Changes   int     `json:"regressions_and_improvements"`
+	Outcomes  int     `json:"outcomes"`
+	Seconds   float64 `json:"seconds"`
+	// Error says why the history could not be read; the night then judged
+	// no run against it.
+	Error string `json:"error,omitempty"`
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -250,7 +251,18 @@ func TestShardsEqualUnshardedRun(t *testing.T) {
 	if total != len(sampleSet) {
 		t.Errorf("shards processed %d logs in all, want %d", total, len(sampleSet))
 	}
-	sameDataset(t, "shards 0/3+1/3+2/3", readDataset(t, sharded), readDataset(t, whole))
+	sameDataset(t, "shards 0/3+1/3+2/3", withoutHistory(readDataset(t, sharded)), withoutHistory(readDataset(t, whole)))
+}
+
+// withoutHistory drops the rows the history step makes from a dataset:
+// a shard does not see the same night's runs of other shards, so they
+// depend on how the night was cut (TestNightlySeries checks them).
+func withoutHistory(d map[string][]string) map[string][]string {
+	d[dataset.Outcomes.Name()] = nil
+	d[dataset.Findings.Name()] = slices.DeleteFunc(d[dataset.Findings.Name()], func(row string) bool {
+		return strings.Contains(row, `"detector":"`+analyze.DetRegression+`"`) || strings.Contains(row, `"detector":"`+analyze.DetImprovement+`"`)
+	})
+	return d
 }
 
 func TestBrokenLogAmongGoodOnes(t *testing.T) {

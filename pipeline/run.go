@@ -141,7 +141,8 @@ type run struct {
 	logFiles map[string][]string // ledger key → part files holding its rows
 	flagged  flagged             // apps for the diagnosis
 	budget   *budget
-	lease    *lease // the shard's, held while the run works
+	lease    *lease     // the shard's, held while the run works
+	tonight  []nightRun // processed apps, for the history step
 }
 
 func newRun(o Options) *run {
@@ -388,6 +389,9 @@ func (r *run) processAll(ctx context.Context, todo []logfile.Log) error {
 		if err == nil {
 			err = r.writeBatch(ctx, bt)
 		}
+	}
+	if err == nil {
+		err = r.judgeHistory(ctx)
 	}
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/history"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/store"
@@ -109,16 +110,40 @@ func corpusFindings(t *testing.T) []corpusFinding {
 		t.Fatalf("found only %d logs under %s", len(logs), sharedLogs)
 	}
 	var out []corpusFinding
+	var runs []history.Run
+	ids := map[string]analyze.FindingRow{} // log → the app's identity
+	apps := map[string]*extract.App{}
 	for _, l := range logs {
 		app, _, err := extract.ReadLog(ctx, st, l, extract.Options{})
 		if err != nil {
 			t.Logf("%s: unreadable: %v", l.Key, err)
 			continue
 		}
-		findings, _ := analyze.Analyze(app, analyze.DefaultConfig())
+		findings, res := analyze.Analyze(app, analyze.DefaultConfig())
 		for _, f := range findings {
 			out = append(out, newCorpusFinding(l.Key, app, f))
 		}
+		r := history.RunOf(app.Row, res.EstCostUSD, res.JobKey)
+		runs = append(runs, r)
+		ids[l.Key], apps[l.Key] = analyze.FindingRow{AppID: r.AppID, AttemptID: r.AttemptID}, app
+	}
+	return append(out, historyFindings(logs, runs, ids, apps)...)
+}
+
+// historyFindings are the regressions and improvements the history step
+// gives the shared logs, each judged against the logs of its job that
+// ended before it (the real logs hold a few jobs run many times).
+func historyFindings(logs []logfile.Log, runs []history.Run, ids map[string]analyze.FindingRow, apps map[string]*extract.App) []corpusFinding {
+	var out []corpusFinding
+	i := 0
+	for _, l := range logs {
+		if _, ok := ids[l.Key]; !ok {
+			continue
+		}
+		if f, ok := analyze.HistoryFinding(ids[l.Key], runs[i], runs, history.DefaultConfig()); ok {
+			out = append(out, newCorpusFinding(l.Key, apps[l.Key], f))
+		}
+		i++
 	}
 	return out
 }

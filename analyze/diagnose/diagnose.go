@@ -42,6 +42,9 @@ type Candidate struct {
 	// could not be rebuilt (its source log gone or unreadable); the
 	// reference then says so in place of it.
 	RightsizingUnavailable string
+	// History is the app's job's baseline and the outcomes of earlier
+	// advice (see JobHistory); nil when the pipeline has none.
+	History *JobHistory
 }
 
 // Blobs is a folder of named blobs. Get reports a miss as false with a nil

@@ -57,7 +57,7 @@ func (d *Diagnoser) promptWithin(c Candidate, limit int) (Prompt, error) {
 	p := Prompt{
 		System:    systemInstruction(c.App.Row.SparkVersion, d.bounds(c.App)),
 		Reference: string(ref),
-		Query:     query(cfg.MaxConfigs),
+		Query:     query(cfg.MaxConfigs) + c.History.queryNote(),
 		Schema:    responseSchema(cfg.MaxConfigs),
 		Findings:  r.seenFindings(),
 	}

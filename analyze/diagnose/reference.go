@@ -26,6 +26,7 @@ type reference struct {
 	Findings      []findingRef                `json:"findings"`
 	Failures      failures                    `json:"failures"`
 	RightSizing   rightSizingOrWhyUnavailable `json:"right_sizing,omitempty"`
+	JobHistory    *JobHistory                 `json:"job_history,omitempty"`      // the job's baseline and earlier advice's outcomes
 	Plan          string                      `json:"sql_plan_excerpt,omitempty"` // of the first listed stage's SQL execution, when no listed stage has operators
 	Truncated     []string                    `json:"truncated,omitempty"`
 
@@ -181,6 +182,7 @@ func buildReference(c Candidate, s *scrubber) *reference {
 	r.Findings, r.findingIDs, nFindings = findingsRef(c.Findings, view, s)
 	r.Failures, nFailures = failuresRef(a, s)
 	r.RightSizing = rightSizing(c)
+	r.JobHistory = c.History
 	plan := ""
 	if !slices.ContainsFunc(r.Stages, func(st stageRef) bool { return st.Operators != "" }) {
 		plan = s.text(planExcerpt(a, picked)) // operator summaries, where the log has them, replace the excerpt

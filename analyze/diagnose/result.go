@@ -35,6 +35,7 @@ func (d *Diagnoser) interpret(row *analyze.DiagnosisRow, resp llm.Response, j jo
 	}
 	row.Status = StatusOK
 	fill(row, a, j.c.App, d.deps.Redactor, d.limits(j.c.App))
+	j.c.History.reject(row)
 	return resp.Text
 }
 
@@ -89,6 +90,7 @@ func (d *Diagnoser) fromCache(ctx context.Context, runID string, c Candidate, p 
 		row.SafetyRatings = e.SafetyRatings
 	}
 	fill(&row, a, c.App, d.deps.Redactor, d.limits(c.App))
+	c.History.reject(&row)
 	return row, true
 }
 

@@ -2,9 +2,10 @@ package history
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/valyala/fastjson"
 
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -74,6 +75,10 @@ type Run struct {
 	Executors               int64
 	SparkVersion            string
 	Conf                    map[string]string
+	// Plan is the shape of the run's SQL plans (analyze.PlanShape), ""
+	// when unknown: apps rows do not hold it, the pipeline fills it where a
+	// regression needs it.
+	Plan string
 }
 
 // RunOf takes a Run from extract's columns of an apps row, the run's
@@ -92,8 +97,33 @@ func RunOf(a extract.AppRow, costUSD float64, jobKey string) Run {
 	case a.LastEventTime != nil:
 		r.EndMS = *a.LastEventTime
 	}
-	_ = json.Unmarshal([]byte(a.SparkConf), &r.Conf) // a row without conf compares as empty
+	r.Conf = confOf(a.SparkConf) // a row without conf compares as empty
 	return r
+}
+
+var confParsers fastjson.ParserPool
+
+// confOf reads a spark_conf column: a JSON object of string values (others
+// are left out); nil when it is not one. fastjson, as the history of a
+// night decodes thousands.
+func confOf(js string) map[string]string {
+	p := confParsers.Get()
+	defer confParsers.Put(p)
+	v, err := p.Parse(js)
+	if err != nil {
+		return nil
+	}
+	o, err := v.Object()
+	if err != nil {
+		return nil
+	}
+	m := make(map[string]string, o.Len())
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		if s, err := v.StringBytes(); err == nil {
+			m[string(k)] = string(s)
+		}
+	})
+	return m
 }
 
 // Metric names a number compared against a baseline.
@@ -156,8 +186,12 @@ var baselineMetrics = []Metric{Duration, Cost, CoreTime, UsedCoreTime, Input, Sh
 
 // NewBaseline makes the baseline of the runs before cur: the same job's
 // runs that ended before cur within cfg.Days, at most cfg.Window of them.
-// ok is false with fewer than cfg.MinRuns.
+// ok is false with fewer than cfg.MinRuns, and for a job that is not
+// Recurring (an interactive shell's sessions).
 func NewBaseline(cur Run, runs []Run, cfg Config) (b Baseline, ok bool) {
+	if !Recurring(cur.JobKey) {
+		return Baseline{}, false
+	}
 	from := cur.EndMS - int64(cfg.Days)*24*3600*1000
 	var prev []Run
 	for _, r := range runs {

@@ -26,4 +26,8 @@
 //
 // Values from properties and tags are taken as they are: a scheduler's
 // job id is the job's name, and masking could merge two jobs.
+//
+// The default names of Spark's shells (spark shell, pysparkshell, sparkr,
+// sparklyr) are job keys too, but not Recurring: their sessions are
+// people exploring, so they get no baseline.
 package history

@@ -68,6 +68,15 @@ func maskHex(w string) string {
 	return "<hex>"
 }
 
+// interactive are the job keys of the names Spark's shells give their
+// sessions (spark-shell, pyspark, sparkR, sparklyr): sessions of people
+// exploring, not runs of one job.
+var interactive = map[string]bool{"spark shell": true, "pysparkshell": true, "sparkr": true, "sparklyr": true}
+
+// Recurring reports whether runs of jobKey can be compared as runs of one
+// job: not an interactive shell's default name, and not empty.
+func Recurring(jobKey string) bool { return jobKey != "" && !interactive[jobKey] }
+
 // JobKey names the recurring job a run belongs to (see the package doc).
 // conf holds the run's Spark properties.
 func JobKey(appName string, conf map[string]string, cfg KeyConfig) string {

@@ -63,3 +63,19 @@ func TestJobKeyScheduler(t *testing.T) {
 		}
 	}
 }
+
+func TestRecurring(t *testing.T) {
+	for key, want := range map[string]bool{"spark shell": false, "pysparkshell": false, "sparkr": false, "sparklyr": false, "": false,
+		"etl_orders_<date>": true, "spark pi": true, "tags:dag_id=etl": true} {
+		if got := Recurring(key); got != want {
+			t.Errorf("Recurring(%q) = %v, want %v", key, got, want)
+		}
+	}
+	runs := make([]Run, 8)
+	for i := range runs {
+		runs[i] = Run{AppID: string(rune('a' + i)), JobKey: "spark shell", EndMS: int64(i), DurationMS: 1000, ExecutorTimeMS: 1000}
+	}
+	if _, ok := NewBaseline(Run{AppID: "z", JobKey: "spark shell", EndMS: 99}, runs, DefaultConfig()); ok {
+		t.Error("a shell's sessions made a baseline")
+	}
+}

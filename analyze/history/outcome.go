@@ -11,8 +11,10 @@ import (
 // Advice is a recommendation made for a job: by a detector (Source is the
 // finding's id) or by a diagnosis (the diagnosis' prompt hash).
 type Advice struct {
-	JobKey   string
-	Source   string
+	JobKey string
+	Source string
+	// Kind is who made it: the finding's detector, or "diagnosis".
+	Kind     string
 	Key      string
 	Current  string // the value when the advice was made ("" = Spark's default)
 	Proposed string
@@ -22,11 +24,19 @@ type Advice struct {
 // OutcomeRow is one row of the outcomes table: one piece of advice
 // watched over its job's later runs.
 type OutcomeRow struct {
-	JobKey   string `parquet:"job_key,zstd" json:"job_key"`
-	Source   string `parquet:"source,zstd" json:"source"`
-	Key      string `parquet:"key,zstd" json:"key"`
-	Current  string `parquet:"current,zstd" json:"current"`
-	Proposed string `parquet:"proposed,zstd" json:"proposed"`
+	// AppID and AttemptID name the job's run the verdict is as of (the
+	// pipeline judges the advice on the runs up to it), RunID the
+	// sparkmine run that wrote the row.
+	AppID     string `parquet:"app_id,zstd" json:"app_id"`
+	AttemptID string `parquet:"attempt_id,zstd" json:"attempt_id"`
+	RunID     string `parquet:"run_id,zstd" json:"run_id"`
+	JobKey    string `parquet:"job_key,zstd" json:"job_key"`
+	Source    string `parquet:"source,zstd" json:"source"`
+	// SourceKind is the detector that made the advice, or "diagnosis".
+	SourceKind string `parquet:"source_kind,zstd" json:"source_kind"`
+	Key        string `parquet:"key,zstd" json:"key"`
+	Current    string `parquet:"current,zstd" json:"current"`
+	Proposed   string `parquet:"proposed,zstd" json:"proposed"`
 	// Applied is "applied", "not_applied" or "reverted" (applied, then
 	// moved back before enough runs were seen).
 	Applied      string  `parquet:"applied,zstd" json:"applied"`
@@ -66,7 +76,7 @@ const (
 // cost, for jobs reading little input).
 func Watch(a Advice, runs []Run, cfg Config) OutcomeRow {
 	job := jobRuns(a.JobKey, runs)
-	o := OutcomeRow{JobKey: a.JobKey, Source: a.Source, Key: a.Key, Current: a.Current, Proposed: a.Proposed, Applied: "not_applied", Verdict: NotApplied}
+	o := OutcomeRow{JobKey: a.JobKey, Source: a.Source, SourceKind: a.Kind, Key: a.Key, Current: a.Current, Proposed: a.Proposed, Applied: "not_applied", Verdict: NotApplied}
 	at := slices.IndexFunc(job, func(r Run) bool { return r.EndMS > a.AtMS && applied(a, r.Conf[a.Key]) })
 	if at < 0 {
 		return o
@@ -170,3 +180,34 @@ func number(s string) (float64, bool) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Distinct keeps, of advice proposing the same change of the same key for
+// the same job (a detector firing night after night), the earliest; ties
+// go to the smaller Source. The same change is the same value, or, for
+// numbers and sizes, a move in the same direction from the current value
+// (a detector that proposes 410 partitions one night and 430 the next
+// advises one change, not two). The result is in (job, key, change) order.
+func Distinct(advice []Advice) []Advice {
+	out := slices.Clone(advice)
+	slices.SortFunc(out, func(a, b Advice) int {
+		return cmp.Or(cmp.Compare(a.JobKey, b.JobKey), cmp.Compare(a.Key, b.Key), cmp.Compare(change(a), change(b)),
+			cmp.Compare(a.AtMS, b.AtMS), cmp.Compare(a.Source, b.Source))
+	})
+	return slices.CompactFunc(out, func(a, b Advice) bool {
+		return a.JobKey == b.JobKey && a.Key == b.Key && change(a) == change(b)
+	})
+}
+
+// change names the change advice proposes: "up" or "down" for numbers
+// and sizes, else "= value".
+func change(a Advice) string {
+	p, okP := number(a.Proposed)
+	c, okC := number(a.Current)
+	switch {
+	case okP && okC && p > c:
+		return "up"
+	case okP && okC && p < c:
+		return "down"
+	}
+	return "= " + norm(a.Proposed)
+}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -87,5 +88,27 @@ func TestOutcomeApplied(t *testing.T) {
 	o := Watch(a, runs, DefaultConfig())
 	if o.Applied != "reverted" || o.Verdict != TooEarly || o.RunsAfter != 1 || *o.AppliedRun != runs[12].AppID {
 		t.Errorf("revert: %+v", o)
+	}
+}
+
+func TestDistinct(t *testing.T) {
+	in := []Advice{
+		{JobKey: "b", Key: "k", Current: "1", Proposed: "2", AtMS: 5, Source: "late"},
+		{JobKey: "b", Key: "k", Current: "1", Proposed: "2", AtMS: 1, Source: "early"},
+		{JobKey: "b", Key: "k", Current: "1", Proposed: "3", AtMS: 9, Source: "further up"},
+		{JobKey: "b", Key: "k", Current: "4", Proposed: "3", AtMS: 8, Source: "down"},
+		{JobKey: "a", Key: "k", Current: "1", Proposed: "2", AtMS: 7, Source: "other job"},
+		{JobKey: "b", Key: "s", Proposed: " ON ", AtMS: 3, Source: "on, spaced"},
+		{JobKey: "b", Key: "s", Proposed: "on", AtMS: 4, Source: "on"},
+		{JobKey: "b", Key: "s", Proposed: "off", AtMS: 2, Source: "off"},
+		{JobKey: "b", Key: "m", Current: "1g", Proposed: "2048m", AtMS: 6, Source: "size up"},
+		{JobKey: "b", Key: "m", Current: "1g", Proposed: "4g", AtMS: 2, Source: "size up, earlier"},
+	}
+	var got []string
+	for _, a := range Distinct(in) {
+		got = append(got, a.Source)
+	}
+	if want := "other job,down,early,size up, earlier,off,on, spaced"; strings.Join(got, ",") != want {
+		t.Errorf("Distinct kept %v, want %s", got, want)
 	}
 }

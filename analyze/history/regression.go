@@ -23,7 +23,7 @@ type Change struct {
 // Diff is one thing that differs between the baseline's last run and the
 // judged run.
 type Diff struct {
-	What          string // "conf spark.sql.shuffle.partitions", "spark_version", "executors", "input_bytes"
+	What          string // "conf spark.sql.shuffle.partitions", "plan", "spark_version", "executors", "input_bytes"
 	Before, After string
 }
 
@@ -78,7 +78,8 @@ func (b Baseline) expectedCost(cur Run) float64 {
 }
 
 // diffs lists what changed from last to cur: configuration keys (sorted),
-// Spark version, executor count, and input size against the baseline.
+// the plans' shape (when both are known), Spark version, executor count,
+// and input size against the baseline.
 func diffs(last, cur Run, b Baseline) []Diff {
 	var d []Diff
 	keys := map[string]bool{}
@@ -92,6 +93,9 @@ func diffs(last, cur Run, b Baseline) []Diff {
 		if last.Conf[k] != cur.Conf[k] {
 			d = append(d, Diff{"conf " + k, last.Conf[k], cur.Conf[k]})
 		}
+	}
+	if last.Plan != "" && cur.Plan != "" && last.Plan != cur.Plan {
+		d = append(d, Diff{"plan", last.Plan, cur.Plan})
 	}
 	if last.SparkVersion != cur.SparkVersion {
 		d = append(d, Diff{"spark_version", last.SparkVersion, cur.SparkVersion})

@@ -1,8 +1,13 @@
 package history
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/sparkmine/sparkmine/extract"
 )
 
 func TestQuantile(t *testing.T) {
@@ -50,4 +55,38 @@ func TestMannWhitney(t *testing.T) {
 	if p < 5.5e-7 || p > 7e-7 {
 		t.Errorf("normal approximation p = %v, want about 6.3e-7", p)
 	}
+}
+
+func TestRunOfConf(t *testing.T) {
+	cases := map[string]map[string]string{
+		`{"spark.executor.cores":"4","spark.sql.shuffle.partitions":"200"}`: {"spark.executor.cores": "4", "spark.sql.shuffle.partitions": "200"},
+		`{"a":"x","n":3,"b":null}`: {"a": "x"},
+		`{}`:                       {},
+		``:                         nil,
+		`not json`:                 nil,
+		`["a"]`:                    nil,
+	}
+	for js, want := range cases {
+		got := RunOf(extract.AppRow{SparkConf: js}, 0, "job").Conf
+		if fmt.Sprint(got) != fmt.Sprint(want) || (got == nil) != (want == nil) {
+			t.Errorf("conf of %q = %v, want %v", js, got, want)
+		}
+	}
+}
+
+// FuzzConf: spark_conf is read with fastjson; wherever encoding/json reads
+// the column (valid UTF-8, as written) as an object of strings, both agree.
+func FuzzConf(f *testing.F) {
+	for _, s := range []string{`{"spark.executor.cores":"4"}`, `{"a":"x","n":3}`, `{}`, ``, `["a"]`, `{"k":"\u00e9\n"}`, `{"a":"1","a":"2"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, js string) {
+		got := confOf(js)
+		var want map[string]string
+		if utf8.ValidString(js) && json.Unmarshal([]byte(js), &want) == nil && want != nil {
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("conf of %q: %v, encoding/json reads %v", js, got, want)
+			}
+		}
+	})
 }

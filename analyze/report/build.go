@@ -36,7 +36,7 @@ func Build(in Input, week Week, cost analyze.CostConfig) *Report {
 	r.Totals, r.PrevTotals = totals(cur), totals(prev)
 	r.History = history(runs, week)
 	r.Days = days(cur, week)
-	r.ByApp = groups(cur, prev, func(a *analyze.AppRecord) string { return a.AppName })
+	r.ByApp = groups(cur, prev, job)
 	r.ByUser = groups(cur, prev, func(a *analyze.AppRecord) string { return a.User })
 	r.ByQueue = groups(cur, prev, func(a *analyze.AppRecord) string { return a.Queue })
 	if len(r.ByQueue) == 1 && r.ByQueue[0].Key == "" {
@@ -48,7 +48,18 @@ func Build(in Input, week Week, cost analyze.CostConfig) *Report {
 	r.Trends = trends(runs, week)
 	r.Failed = failedRuns(cur)
 	r.Rightsizing, r.RightsizeSavingUSD = rightsizing(cur, in.Simulations)
+	r.Advice = advice(in.Outcomes, byKey, cur, r.LLM.CostUSD)
+	r.Regressions = regressions(in.Findings, byKey)
 	return r
+}
+
+// job names a run's recurring job: its job key (apps.job_key), or its app
+// name in rows written before job keys.
+func job(a *analyze.AppRecord) string {
+	if a.JobKey != "" {
+		return a.JobKey
+	}
+	return a.AppName
 }
 
 // placeRuns keeps the apps of week and earlier weeks that have a time,
@@ -117,7 +128,7 @@ func totals(runs []run) Totals {
 		if r.failed() {
 			t.Failed++
 		}
-		jobs[r.row.AppName] = true
+		jobs[job(r.row)] = true
 		t.CostUSD += r.cost.AllocatedUSD
 		t.WasteUSD += r.cost.WasteUSD
 		t.DriverUSD += r.cost.DriverUSD

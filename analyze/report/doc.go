@@ -16,7 +16,8 @@
 // rates change in proportion. Diagnosis cost is recomputed from the tokens
 // with the config's token prices.
 //
-// Trends: for each recurring job (one app name) and each of duration,
+// Trends: for each recurring job (one job key, apps.job_key; the app name
+// in rows written before job keys) and each of duration,
 // shuffle read and cost per run, the mean per run of every week that has
 // runs is fitted with a least-squares line. A job is growing when it ran in
 // the report week and in at least two earlier weeks, the line rises by at
@@ -24,4 +25,11 @@
 // says when the line crosses a round threshold above the report week's
 // value: the next power of two of bytes (at least 1 GiB) for shuffle, twice
 // the current value for duration and cost.
+//
+// Advice: the outcomes rows of the report week say, per piece of advice
+// (job, source, key, proposed value), its verdict as of each run; the
+// latest counts. Helped and regressed advice is priced per week as its
+// change of the median cost per run × the job's runs this week, and set
+// against the week's LLM diagnoses. Regressions are the week's regression
+// findings with what changed since the job's previous run.
 package report

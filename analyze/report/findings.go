@@ -9,6 +9,7 @@ import (
 
 // topFindings sums the report week's findings per job and detector and
 // returns the largest by estimated waste (then severity, job, detector).
+// Regressions and improvements have their own section.
 func topFindings(rows []analyze.FindingRow, runs map[appKey]run) []Finding {
 	type key struct{ job, detector string }
 	m := map[key]*Finding{}
@@ -18,10 +19,10 @@ func topFindings(rows []analyze.FindingRow, runs map[appKey]run) []Finding {
 		f := &rows[i]
 		ak := appKey{f.AppID, f.AttemptID}
 		r, ok := runs[ak]
-		if !ok || r.off != 0 {
+		if !ok || r.off != 0 || f.Detector == analyze.DetRegression || f.Detector == analyze.DetImprovement {
 			continue
 		}
-		k := key{r.row.AppName, f.Detector}
+		k := key{job(r.row), f.Detector}
 		g := m[k]
 		if g == nil {
 			g = &Finding{AppName: k.job, Detector: k.detector}

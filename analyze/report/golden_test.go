@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/history"
 	"github.com/sparkmine/sparkmine/analyze/report"
 	"github.com/sparkmine/sparkmine/extract"
 )
@@ -19,7 +20,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // smallInput is two weeks of two jobs, written by hand: one job with a
 // name that needs escaping in HTML and Markdown, one failed run, a finding
-// with a recommendation and a diagnosis.
+// with a recommendation and a diagnosis, a regression, and advice
+// judged helped, no change and regressed, too early and not applied.
 func smallInput() report.Input {
 	at := func(day string, h int) *int64 {
 		t, _ := time.Parse(time.DateOnly, day)
@@ -48,8 +50,25 @@ func smallInput() report.Input {
 			AppID: "a2", AttemptID: "1", AppName: "orders <daily> | etl", Detector: "idle_executors", Severity: "severe",
 			Title: "Executors busy 25% of their allocated time", EstWasteUSD: 0.5,
 			Recommendations: []analyze.Recommendation{{Key: "spark.dynamicAllocation.enabled", Current: "false", Proposed: "true"}},
+		}, {
+			AppID: "b1", AttemptID: "1", AppName: "ml_train", Detector: analyze.DetRegression, Severity: "severe",
+			Title:    "regression: core_ms_per_input_gib at 2.10× the job's median of its last 9 runs",
+			Detail:   "… " + analyze.ChangedSince + " conf spark.sql.shuffle.partitions 200 → 20; executors 10 → 4.",
+			Evidence: []analyze.Evidence{{Metric: "extra_cost_usd", Value: 3.25}},
 		}},
 		Diagnoses: []analyze.DiagnosisRow{{AppID: "a2", AttemptID: "1", Status: "ok", InputTokens: 20_000, OutputTokens: 2_000}},
+		Outcomes: []history.OutcomeRow{
+			// The same advice judged on a run of the week before: the week's row wins.
+			{AppID: "a1", AttemptID: "1", JobKey: "orders <daily> | etl", Source: "p1", SourceKind: "diagnosis", Key: "spark.executor.instances", Proposed: "4", Verdict: history.TooEarly},
+			{AppID: "a2", AttemptID: "1", JobKey: "orders <daily> | etl", Source: "p1", SourceKind: "diagnosis", Key: "spark.executor.instances", Proposed: "4",
+				Verdict: history.Helped, DeltaCostUSD: ptr(-0.25), PValue: ptr(0.012)},
+			{AppID: "a2", AttemptID: "1", JobKey: "orders <daily> | etl", Source: "f1", SourceKind: "idle_executors", Key: "spark.dynamicAllocation.enabled", Proposed: "true",
+				Verdict: history.NoChange, DeltaCostUSD: ptr(0.01), PValue: ptr(0.6)},
+			{AppID: "b1", AttemptID: "1", JobKey: "ml_train", Source: "f2", SourceKind: "spill", Key: "spark.sql.shuffle.partitions", Proposed: "800", Verdict: history.NotApplied},
+			{AppID: "b1", AttemptID: "1", JobKey: "ml_train", Source: "p2", SourceKind: "diagnosis", Key: "spark.memory.fraction", Proposed: "0.8",
+				Verdict: history.Regressed, DeltaCostUSD: ptr(0.5), PValue: ptr(0.03)},
+			{AppID: "b1", AttemptID: "1", JobKey: "ml_train", Source: "p3", SourceKind: "diagnosis", Key: "spark.executor.cores", Proposed: "8", Verdict: history.TooEarly},
+		},
 		Simulations: []analyze.SimulationRow{
 			{AppID: "a2", AttemptID: "1", Executors: 1, ExecutorCores: 4, EstDurationMS: 9_000_000, EstCostUSD: 0.25},
 			{AppID: "a2", AttemptID: "1", Executors: 3, ExecutorCores: 4, EstDurationMS: 3_900_000, EstCostUSD: 0.33, Rightsized: true},
@@ -58,6 +77,8 @@ func smallInput() report.Input {
 		},
 	}
 }
+
+func ptr(v float64) *float64 { return &v }
 
 // rightsized fills an app row's right-sizing columns.
 func rightsized(a *analyze.AppRecord, peak, e, c int64, saving, simErr float64) {
@@ -141,5 +162,22 @@ func TestSmallNumbers(t *testing.T) {
 	}
 	if r.Days[6].Runs != 1 || r.Days[1].Runs != 1 || r.Days[2].Runs != 1 {
 		t.Errorf("days %+v, want a run on Tue 17, Wed 18 and Sun 22", r.Days)
+	}
+}
+
+// TestAdviceNumbers: of the small input's advice, the week's latest
+// verdicts count, helped and regressed are priced at the job's runs this
+// week (one each), and no change saves nothing.
+func TestAdviceNumbers(t *testing.T) {
+	r := report.Build(smallInput(), report.Week{Year: 2026, Week: 47}, analyze.DefaultCostConfig())
+	a := r.Advice
+	if len(a.Judged) != 3 || a.SavedPerWeekUSD != 0.25-0.5 || a.FromDiagnosesUSD != 0.25-0.5 || a.TooEarly != 1 || a.NotApplied != 1 {
+		t.Errorf("advice %+v: want 3 judged, saved −$0.25 a week (all by diagnoses), 1 too early, 1 not applied", a)
+	}
+	if a.LLMCostUSD != r.LLM.CostUSD || a.LLMCostUSD <= 0 {
+		t.Errorf("advice set against $%v of LLM, the week's diagnoses cost $%v", a.LLMCostUSD, r.LLM.CostUSD)
+	}
+	if len(r.Regressions) != 1 || r.Regressions[0].ExtraCostUSD != 3.25 || r.Regressions[0].Changed != "conf spark.sql.shuffle.partitions 200 → 20; executors 10 → 4" {
+		t.Errorf("regressions %+v", r.Regressions)
 	}
 }

@@ -1,6 +1,9 @@
 package report
 
-import "github.com/sparkmine/sparkmine/analyze"
+import (
+	"github.com/sparkmine/sparkmine/analyze"
+	jobhist "github.com/sparkmine/sparkmine/analyze/history"
+)
 
 // Input is what a report is built from: the rows of the report week and of
 // the earlier weeks its trends look at. Rows of other weeks are ignored.
@@ -11,6 +14,9 @@ type Input struct {
 	// Simulations are the right-sizing simulations (for the cost-versus-
 	// duration charts); nil draws none.
 	Simulations []analyze.SimulationRow
+	// Outcomes are the outcomes rows of the report week (the advice
+	// watched over each run); nil reports no advice.
+	Outcomes []jobhist.OutcomeRow
 }
 
 // Report is the weekly cluster cost report. Money is in USD under the cost
@@ -25,7 +31,7 @@ type Report struct {
 	History    []WeekTotals // every week from the first with data to Week, oldest first
 	Days       []DayCost    // the report week's seven days
 
-	ByApp   []Group // recurring jobs: one app name
+	ByApp   []Group // recurring jobs: one job key
 	ByUser  []Group
 	ByQueue []Group // empty when no log named a queue
 
@@ -36,6 +42,9 @@ type Report struct {
 
 	Rightsizing        []Rightsized // jobs by compute saved if right-sized, at most maxGroupRows
 	RightsizeSavingUSD float64      // the week's total
+
+	Advice      Advice       // does the advice pay
+	Regressions []Regression // the week's regression findings, costliest first
 }
 
 // Rates are the prices the report was computed with.

@@ -52,17 +52,18 @@ func rightsizing(cur []run, sims []analyze.SimulationRow) ([]Rightsized, float64
 			s *= r.cost.AllocatedUSD / a.EstCostUSD
 		}
 		s = max(0, min(s, r.cost.ExecutorUSD))
-		j := byJob[a.AppName]
+		name := job(a)
+		j := byJob[name]
 		if j == nil {
-			j = &Rightsized{Job: a.AppName}
-			byJob[a.AppName] = j
+			j = &Rightsized{Job: name}
+			byJob[name] = j
 		}
 		j.Runs++
 		j.CostUSD += r.cost.AllocatedUSD
 		j.SavingUSD += s
 		total += s
-		if b, ok := best[a.AppName]; !ok || s > savingOf(b) {
-			best[a.AppName] = r
+		if b, ok := best[name]; !ok || s > savingOf(b) {
+			best[name] = r
 		}
 	}
 	out := make([]Rightsized, 0, len(byJob))

@@ -66,7 +66,7 @@ func (r *Report) sections(charts bool) []section {
 		{ID: "summary", Title: "Totals", Grid: r.summaryGrid()},
 		r.daysSection(charts),
 		r.groupSection("by-job", "Cost by job", "Job", r.ByApp, charts,
-			"A recurring job is one app name; the week before is beside it."),
+			"A recurring job is one job key (apps.job_key: the app name with dates and ids masked, or the scheduler's name); the week before is beside it."),
 		r.groupSection("by-user", "Cost by user", "User", r.ByUser, false, ""),
 	}
 	if len(r.ByQueue) > 0 {
@@ -78,6 +78,11 @@ func (r *Report) sections(charts bool) []section {
 			Empty: "No findings this week."},
 		section{ID: "llm", Title: "LLM diagnoses", Grid: r.llmGrid(),
 			Intro: "Gemini tokens spent this week beside the waste of the apps it diagnosed (status ok)."},
+		section{ID: "advice", Title: "Does the advice pay", Grid: r.adviceGrid(), Intro: r.adviceIntro(),
+			Empty: "No advice was applied and judged yet (a verdict needs runs before and after the change)."},
+		section{ID: "regressions", Title: "Regressions of the week", Grid: r.regressionsGrid(),
+			Intro: "Runs outside their job's normal band (median and IQR of its earlier runs, per GiB of input where it reads enough), with what changed since the job's previous run.",
+			Empty: "No run regressed against its job's baseline this week."},
 		r.rightsizeSection(charts),
 		r.trendSection(charts),
 		section{ID: "failed", Title: "Failed runs", Grid: r.failedGrid(), Empty: "No run failed this week."},

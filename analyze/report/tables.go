@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -170,4 +171,31 @@ func dayLabel(d string) string {
 		return d
 	}
 	return t.Format("Mon 2 Jan")
+}
+
+// adviceIntro sums the advice up: saved per week against the LLM's cost.
+func (r *Report) adviceIntro() string {
+	a := r.Advice
+	return fmt.Sprintf("Advice applied and judged (Mann–Whitney on cost per GiB of input, or on cost for jobs reading under a GiB; runs before against runs after): "+
+		"it saves %s per week at this week's runs (%s of it advised by LLM diagnoses), against %s of LLM diagnoses this week. "+
+		"Of the other advice, %d applied too recently to judge, %d not applied.",
+		usd(a.SavedPerWeekUSD), usd(a.FromDiagnosesUSD), usd(a.LLMCostUSD), a.TooEarly, a.NotApplied)
+}
+
+func (r *Report) adviceGrid() grid {
+	g := grid{Head: []string{"Job", "Setting", "Advised by", "Verdict", "Δ cost per run", "Runs this week", "Saved per week", "p"},
+		Right: []bool{false, false, false, false, true, true, true, true}}
+	for _, a := range r.Advice.Judged {
+		g.Rows = append(g.Rows, []string{a.Job, a.Key + " = " + a.Proposed, a.SourceKind, strings.ReplaceAll(a.Verdict, "_", " "),
+			usd(a.DeltaCostUSD), fmt.Sprint(a.RunsPerWeek), usd(a.WeeklyUSD), fmt.Sprintf("%.3f", a.PValue)})
+	}
+	return g
+}
+
+func (r *Report) regressionsGrid() grid {
+	g := grid{Head: []string{"Job", "App", "Regression", "Extra cost", "What changed"}, Right: []bool{false, false, false, true, false}}
+	for _, x := range r.Regressions {
+		g.Rows = append(g.Rows, []string{x.Job, x.AppID, x.Title, usd(x.ExtraCostUSD), cmp.Or(x.Changed, "nothing in its configuration, version, executors or input")})
+	}
+	return g
 }

@@ -58,7 +58,7 @@ const (
 func trends(runs []run, week Week) []Trend {
 	byJob := map[string][]run{}
 	for _, r := range runs {
-		byJob[r.row.AppName] = append(byJob[r.row.AppName], r)
+		byJob[job(r.row)] = append(byJob[job(r.row)], r)
 	}
 	var out []Trend
 	for job, rs := range byJob {

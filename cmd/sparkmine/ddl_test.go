@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,12 +73,16 @@ func TestDDLDuckDB(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("ddl: exit %d: %s", code, stderr)
 	}
+	// DuckDB cannot make a view over no file: the demo has no recurring
+	// job, so no outcome (pipeline's TestNightlySeries reads outcomes with DuckDB).
+	tables := slices.DeleteFunc(slices.Clone(dataset.Tables), func(d dataset.Descriptor) bool { return d == dataset.Outcomes })
+	ddl = strings.Replace(ddl, outcomesView(t, ddl), "", 1)
 	stmts := []string{ddl}
-	for _, tbl := range dataset.Tables {
+	for _, tbl := range tables {
 		stmts = append(stmts, fmt.Sprintf("SELECT count(*)::INTEGER AS n, any_value(typeof(dt)) AS dt FROM %q", tbl.Name()))
 	}
 	res := db.Query(t, stmts...)
-	for i, tbl := range dataset.Tables {
+	for i, tbl := range tables {
 		rows, err := tbl.ReadAny(context.Background(), st)
 		if err != nil {
 			t.Fatal(err)
@@ -87,4 +92,16 @@ func TestDDLDuckDB(t *testing.T) {
 			t.Errorf("%s: DuckDB's view reads %v rows, dt %v; the table holds %d, dt must be a DATE", tbl.Name(), got["n"], got["dt"], len(rows))
 		}
 	}
+}
+
+// outcomesView returns the outcomes view's statement of a DuckDB DDL.
+func outcomesView(t *testing.T, ddl string) string {
+	t.Helper()
+	for _, stmt := range strings.SplitAfter(ddl, ";\n") {
+		if strings.Contains(stmt, `VIEW "outcomes"`) {
+			return stmt
+		}
+	}
+	t.Fatal("the DDL has no outcomes view")
+	return ""
 }

@@ -146,8 +146,8 @@ func runReport(ctx context.Context, o *reportOptions, stdout io.Writer, c *conso
 }
 
 // readReportInput reads the apps, findings and diagnoses of week and the
-// back weeks before it, and the simulations of week: only those dt
-// partitions are read.
+// back weeks before it, and the outcomes and simulations of week: only
+// those dt partitions are read.
 func readReportInput(ctx context.Context, st store.Store, week report.Week, back int) (report.Input, error) {
 	days := week.DayFilter(back)
 	var in report.Input
@@ -159,6 +159,9 @@ func readReportInput(ctx context.Context, st store.Store, week report.Week, back
 		return in, err
 	}
 	if in.Diagnoses, err = dataset.Diagnoses.Read(ctx, st, days); err != nil {
+		return in, err
+	}
+	if in.Outcomes, err = dataset.Outcomes.Read(ctx, st, week.DayFilter(0)); err != nil {
 		return in, err
 	}
 	in.Simulations, err = dataset.Simulations.Read(ctx, st, week.DayFilter(0))

@@ -37,6 +37,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/sparkmine/sparkmine/analyze"
+	"github.com/sparkmine/sparkmine/analyze/history"
 	"github.com/sparkmine/sparkmine/extract"
 	"github.com/sparkmine/sparkmine/store"
 )
@@ -56,9 +57,14 @@ var (
 	Questions   = PerRun[analyze.QuestionRow]("questions")
 )
 
+// Outcomes are written by the pipeline's history step once a night's job
+// keys are known, not from one log's model; each row belongs to the log of
+// the run that gave the verdict, so they are per-log rows all the same.
+var Outcomes = PerLog("outcomes", func(*Log) []history.OutcomeRow { return nil }, nil)
+
 // Tables is every table of the dataset, per-log tables first, in the order
 // a batch writes them.
-var Tables = []Descriptor{Apps, Stages, Executors, Findings, Queries, PlanNodes, Simulations, Diagnoses, Questions}
+var Tables = []Descriptor{Apps, Stages, Executors, Findings, Queries, PlanNodes, Simulations, Outcomes, Diagnoses, Questions}
 
 // Log is what reading one event log gives the per-log tables.
 type Log struct {

@@ -76,6 +76,15 @@ var columnDocs = map[string]map[string]string{
 		"status": "ok | invalid | refused | error | skipped_budget | dry_run", "cost_usd": "tokens × prices, USD (0 for dry runs)",
 		"configs": "recommended Spark properties, each checked against Spark's catalogue (valid)",
 	},
+	"outcomes": {
+		"app_id": "the job's run the verdict is as of (judged on the runs up to it)", "job_key": "apps.job_key of the job",
+		"source": "the advice: findings.finding_id, or diagnoses.prompt_sha256", "source_kind": "the detector that advised, or 'diagnosis'",
+		"key": "Spark property advised", "current": "its value when advised ('' = Spark's default)", "proposed": "the value advised",
+		"applied": "applied | not_applied | reverted", "applied_run": "app_id of the first run with the change",
+		"runs_before": "runs compared before the change", "runs_after": "runs since the change",
+		"delta_cost_usd": "change of the median cost per run, USD (negative: saved)", "p_value": "Mann–Whitney, two-sided",
+		"verdict": "helped | no_change | regressed | too_early | not_applied",
+	},
 }
 
 // Describe returns a table's columns with their types and meanings, as

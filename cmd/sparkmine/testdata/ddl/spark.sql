@@ -312,6 +312,37 @@ PARTITIONED BY (`dt`)
 LOCATION 's3://findings/sparkmine/simulations/';
 MSCK REPAIR TABLE `simulations`;
 
+CREATE TABLE IF NOT EXISTS `outcomes` (
+  `app_id` string,
+  `attempt_id` string,
+  `run_id` string,
+  `job_key` string,
+  `source` string,
+  `source_kind` string,
+  `key` string,
+  `current` string,
+  `proposed` string,
+  `applied` string,
+  `applied_run` string,
+  `applied_value` string,
+  `runs_before` bigint,
+  `runs_after` bigint,
+  `duration_ms_before` double,
+  `duration_ms_after` double,
+  `cost_usd_before` double,
+  `cost_usd_after` double,
+  `core_ms_per_input_gib_before` double,
+  `core_ms_per_input_gib_after` double,
+  `delta_cost_usd` double,
+  `p_value` double,
+  `verdict` string,
+  `dt` DATE
+)
+USING PARQUET
+PARTITIONED BY (`dt`)
+LOCATION 's3://findings/sparkmine/outcomes/';
+MSCK REPAIR TABLE `outcomes`;
+
 CREATE TABLE IF NOT EXISTS `diagnoses` (
   `app_id` string,
   `attempt_id` string,
