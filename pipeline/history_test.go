@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -303,6 +304,39 @@ func TestNightlySeriesRecall(t *testing.T) {
 	}
 	t.Logf("step ×%g: recall %.3f (%d of %d step series flagged the night the step starts); false positives %.3f (%d of %d flat or growing series flagged on some night)",
 		step, float64(len(hit))/float64(n), len(hit), n, float64(len(flagged))/float64(2*n), len(flagged), 2*n)
+	t.Logf("the planted step in task time is a step of ×%.2f (median over the step series) in allocated core time per GiB, the metric judged", realizedStep(t, out, apps, steps))
+}
+
+// realizedStep is the median over the step series of allocated core time
+// per input byte on the step's night ÷ its median over the nights before.
+func realizedStep(t *testing.T, out store.Store, apps map[string][2]int, steps map[int]int) float64 {
+	rows, err := dataset.Apps.Read(context.Background(), out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, at := map[int][]float64{}, map[int]float64{}
+	for _, r := range rows {
+		jn := apps[r.AppID]
+		s, ok := steps[jn[0]]
+		if !ok || r.InputBytes == 0 {
+			continue
+		}
+		v := float64(r.ExecutorTimeMS) / float64(r.InputBytes)
+		switch {
+		case jn[1] < s:
+			before[jn[0]] = append(before[jn[0]], v)
+		case jn[1] == s:
+			at[jn[0]] = v
+		}
+	}
+	var ratios []float64
+	for j, v := range at {
+		b := before[j]
+		slices.Sort(b)
+		ratios = append(ratios, v/b[len(b)/2])
+	}
+	slices.Sort(ratios)
+	return ratios[len(ratios)/2]
 }
 
 // runNights writes and runs nights nights of jobs into outDir, with the
