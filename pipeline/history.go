@@ -12,6 +12,7 @@ import (
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/analyze/history"
 	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store/table"
 )
@@ -33,12 +34,13 @@ type nightRun struct {
 	id     analyze.FindingRow // the app's identity, for its findings
 	day    string
 	log    string           // ledger key
+	src    logfile.Log      // the log, to read again for a diagnosis
 	advice []history.Advice // its findings' recommendations
 }
 
 // nightOf is a processed app as the history step needs it.
-func nightOf(app *extract.App, findings []analyze.FindingRow, res analyze.AppResult, day, log string) nightRun {
-	n := nightRun{run: history.RunOf(app.Row, res.EstCostUSD, res.JobKey), day: day, log: log,
+func nightOf(app *extract.App, findings []analyze.FindingRow, res analyze.AppResult, day string, l logfile.Log) nightRun {
+	n := nightRun{run: history.RunOf(app.Row, res.EstCostUSD, res.JobKey), day: day, log: ledgerKey(l), src: l,
 		id: analyze.FindingRow{AppID: app.Row.AppID, AttemptID: app.Row.AttemptID, RunID: app.Row.RunID,
 			AppName: app.Row.AppName, SourceURI: app.Row.SourceURI}}
 	n.run.Plan = analyze.PlanShape(app.Queries)
@@ -194,6 +196,9 @@ func (r *run) writeChanges(ctx context.Context, runs jobRuns, cfg history.Config
 	for _, n := range changed {
 		if f, ok := analyze.HistoryFinding(n.id, n.run, runs[n.run.JobKey], cfg); ok {
 			rows.add(n, f)
+			if err := r.flagRegressed(ctx, n, f); err != nil {
+				return 0, err
+			}
 		}
 	}
 	if err := writeJudged(ctx, r, dataset.Findings, rows); err != nil {
@@ -201,6 +206,42 @@ func (r *run) writeChanges(ctx context.Context, runs jobRuns, cfg history.Config
 	}
 	r.m.Findings += int64(rows.n)
 	return rows.n, nil
+}
+
+// flagRegressed gives tonight's diagnosis a run's history finding: to the
+// run's candidate when a detector flagged it, else, for a regression, as a
+// candidate of its own (a regression is when a job most needs one). Its model,
+// dropped once its log was read, is read again (within the memory budget);
+// a log that cannot be read again only costs the diagnosis, with a warning.
+func (r *run) flagRegressed(ctx context.Context, n nightRun, f analyze.FindingRow) error {
+	key := dataset.AppKey(n.run.AppID, n.run.AttemptID)
+	if i := slices.IndexFunc(r.flagged.list, func(c diagnose.Candidate) bool {
+		return dataset.AppKey(c.App.Row.AppID, c.App.Row.AttemptID) == key
+	}); i >= 0 {
+		r.flagged.list[i].Findings = append(r.flagged.list[i].Findings, f) // flagged already: the finding goes with it
+		return nil
+	}
+	if f.Detector != analyze.DetRegression || r.o.Model == nil || !r.o.Diagnose.Wants(f.Severity) {
+		return nil
+	}
+	release, err := r.budget.acquire(ctx, n.src)
+	if err != nil {
+		return err
+	}
+	app, _, err := extract.ReadLog(ctx, r.o.Source, n.src, extract.Options{RunID: r.o.RunID.String(),
+		Redactor: r.o.Redactor, MaxLine: r.budget.lineCap(n.src), MaxBytes: r.budget.maxBytes(n.src)})
+	release()
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		r.log.Warn("regressed run not diagnosed: its log could not be read again", "log", r.o.Source.URI(n.src.Key), "error", err.Error())
+		return nil
+	}
+	res := analyze.AnalyzeApp(app, r.o.Analyze)
+	r.flagged.add(diagnose.Candidate{App: app, Findings: append(res.Findings, f), Result: res.App,
+		Rightsizing: res.Rightsizing.Reference()}, r.o.Diagnose.MaxApps, n.day)
+	return nil
 }
 
 // fillPlans sets the plan shape of the stored runs that are the last of a

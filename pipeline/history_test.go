@@ -119,6 +119,41 @@ func TestNightlySeries(t *testing.T) {
 	n := checkOutcomes(t, out, apps)
 	duckOutcomes(t, outDir, n)
 	checkPrompts(t, out)
+	checkRegressionsDiagnosed(t, out)
+}
+
+// checkRegressionsDiagnosed: every regression is diagnosed the night it is
+// found, with the regression among the findings the model saw, whether or
+// not a detector flagged the run too.
+func checkRegressionsDiagnosed(t *testing.T, out store.Store) {
+	t.Helper()
+	findings, err := dataset.Findings.Read(context.Background(), out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := dataset.Diagnoses.Read(context.Background(), out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saw := map[string]bool{}
+	for _, d := range rows {
+		for _, id := range d.FindingIDs {
+			saw[d.AppID+"/"+id] = true
+		}
+	}
+	n := 0
+	for _, f := range findings {
+		if f.Detector != analyze.DetRegression {
+			continue
+		}
+		n++
+		if !saw[f.AppID+"/"+f.FindingID] {
+			t.Errorf("regression of %s (%s) is in no diagnosis", f.AppID, f.Title)
+		}
+	}
+	if n == 0 {
+		t.Error("the series raised no regression")
+	}
 }
 
 // checkPrompts: the diagnosis of the hurt job, once its change regressed,

@@ -59,7 +59,7 @@ func (r *run) processOne(ctx context.Context, l logfile.Log) error {
 		r.flagged.add(diagnose.Candidate{App: app, Findings: findings, Result: result, Rightsizing: res.Rightsizing.Reference()}, r.o.Diagnose.MaxApps, day)
 	}
 	r.count(app, findings)
-	r.addNight(nightOf(app, findings, result, day, ledgerKey(l)))
+	r.addNight(nightOf(app, findings, result, day, l))
 	r.damaged(l, app)
 	r.log.Info("log processed", "log", r.o.Source.URI(l.Key), "app_id", app.Row.AppID, "attempt_id", app.Row.AttemptID,
 		"status", app.Row.Status, "bytes", ls.BytesIn, "uncompressed_bytes", ls.BytesOut,
