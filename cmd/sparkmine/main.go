@@ -42,6 +42,7 @@ Usage:
   sparkmine diagnose --out DATASET --app APP_ID [--attempt ID]
   sparkmine compact  --out DATASET [--older-than 7d]
   sparkmine ddl      --engine athena|spark|hive|duckdb [--out DATASET]
+  sparkmine mcp      --out DATASET [--http 127.0.0.1:PORT]
   sparkmine ask      --out DATASET [--format table|csv|json|arrow] [--llm gemini|dry-run] "question"
   sparkmine --version
 
