@@ -48,7 +48,7 @@ Usage:
 
 URLs are s3://bucket/prefix/, file:///path or a plain path. Run "sparkmine CMD -h" for a command's flags.
 
-Exit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or the shard's lease is held;
+Exit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or a lease is held (the shard's, or compaction's);
 3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it);
 5 (ask) no SQL to run: refused twice, or the dataset cannot answer.
 `
@@ -69,7 +69,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 
 // Exit codes each command's help lists: run's all; the others fewer.
 const (
-	runExitCodes      = "\nExit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or the shard's lease is held;\n3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it).\n"
+	runExitCodes      = "\nExit codes: 0 ok; 1 failed, nothing committed; 2 bad usage or config, or a lease is held (the shard's, or compaction's);\n3 committed, some logs unreadable or damaged; 4 committed, publish unfinished (the next run finishes it).\n"
 	extractExitCodes  = "\nExit codes: 0 every log read; 2 bad usage; 3 some logs unreadable (each named on stderr).\n"
 	diagnoseExitCodes = "\nExit codes: 0 diagnosed (the row is printed and stored); 1 failed, nothing stored; 2 bad usage or config.\n"
 )
