@@ -42,6 +42,14 @@ func ParseRunID(s string) (RunID, error) {
 
 func (id RunID) String() string { return id.Base + "-" + id.Shard.Tag() }
 
+// Started is when the run started, from its id; false for an id that does
+// not say.
+func (id RunID) Started() (time.Time, bool) {
+	stamp, _, _ := strings.Cut(id.Base, "-")
+	t, err := time.Parse("20060102T150405Z", stamp)
+	return t, err == nil
+}
+
 // IsZero reports whether id is the zero RunID (no id given).
 func (id RunID) IsZero() bool { return id == RunID{} }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/sparkmine/sparkmine/store"
 )
@@ -75,9 +76,16 @@ func publishOne(ctx context.Context, out store.Store, from, to string) error {
 	return out.Delete(ctx, from)
 }
 
+// stagingGrace is how old an uncommitted run's staging must be before a
+// run of its shard deletes it. A run's lease keeps its shard's other runs
+// out, but on-demand writers (diagnose --app, ask) take no lease: their
+// staging is seconds old when they commit, and must not be swept meanwhile.
+// What a crashed run left younger than this waits for the next run.
+const stagingGrace = 10 * time.Minute
+
 // finishStaging publishes what committed runs left staged and deletes what
-// this shard's uncommitted runs staged.
-func (s *state) finishStaging(ctx context.Context, out store.Store, shard Shard) (int, error) {
+// this shard's uncommitted runs staged before now − stagingGrace.
+func (s *state) finishStaging(ctx context.Context, out store.Store, shard Shard, now time.Time) (int, error) {
 	left := map[string][]string{} // run → final keys still staged
 	err := out.List(ctx, stagingDir, func(o store.ObjectInfo) error {
 		run, key, ok := strings.Cut(strings.TrimPrefix(o.Key, stagingDir), "/")
@@ -97,8 +105,12 @@ func (s *state) finishStaging(ctx context.Context, out store.Store, shard Shard)
 			}
 			continue
 		}
-		if sh, ok := shardOf(run); !ok || sh != shard {
+		id, err := ParseRunID(run)
+		if err != nil || id.Shard != shard {
 			continue // another shard's run, perhaps still going
+		}
+		if t, ok := id.Started(); ok && now.Sub(t) < stagingGrace {
+			continue // perhaps still going: an on-demand writer
 		}
 		for _, k := range keys {
 			if err := out.Delete(ctx, staged(run, k)); err != nil {

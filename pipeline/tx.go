@@ -73,7 +73,7 @@ func (tx *Tx) Recover(ctx context.Context) (deleted int, err error) {
 	if tx.st, err = loadState(ctx, tx.out); err != nil {
 		return 0, err
 	}
-	if deleted, err = tx.st.finishStaging(ctx, tx.out, tx.id.Shard); err != nil {
+	if deleted, err = tx.st.finishStaging(ctx, tx.out, tx.id.Shard, tx.now()); err != nil {
 		return 0, fmt.Errorf("finish earlier runs: %w", err)
 	}
 	cleaned, err := tx.st.cleanup(ctx, tx.out, tx.id.Shard)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +88,31 @@ func TestTxHolders(t *testing.T) {
 	}
 	if hs := tx.Holders("apps/dt=2020-01-01/part-x-0of1-00001.parquet"); len(hs) != 0 {
 		t.Errorf("a part no entry references has holders %v", hs)
+	}
+}
+
+// TestRecoverSparesFreshStaging: a run's Recover deletes what an
+// uncommitted run of its shard staged, but not while that is young enough
+// to be an on-demand writer (diagnose --app, ask) still at work.
+func TestRecoverSparesFreshStaging(t *testing.T) {
+	ctx := context.Background()
+	out := openLocal(t, t.TempDir())
+	now := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
+	fresh, old := NewRunID(now.Add(-time.Minute), All), NewRunID(now.Add(-time.Hour), All)
+	other := NewRunID(now.Add(-time.Hour), Shard{K: 1, N: 2})
+	key := "diagnoses/dt=2026-12-02/part-x.parquet"
+	for _, id := range []RunID{fresh, old, other} {
+		if err := out.Put(ctx, staged(id.String(), key), strings.NewReader("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Begin(out, NewRunID(now, All), func() time.Time { return now }).Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[RunID]bool{fresh: true, old: false, other: true} {
+		_, err := out.Stat(ctx, staged(id.String(), key))
+		if kept := err == nil; kept != want {
+			t.Errorf("staging of %s kept = %v, want %v (%v)", id, kept, want, err)
+		}
 	}
 }
