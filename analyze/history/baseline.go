@@ -185,7 +185,9 @@ type Baseline struct {
 var baselineMetrics = []Metric{Duration, Cost, CoreTime, UsedCoreTime, Input, Shuffle, CorePerGiB, CostPerGiB, DurationPerGB}
 
 // NewBaseline makes the baseline of the runs before cur: the same job's
-// runs that ended before cur within cfg.Days, at most cfg.Window of them.
+// runs that ended before cur started (a run still going then is a sibling,
+// such as another scenario of a test suite under one name, not history),
+// within cfg.Days, at most cfg.Window of them.
 // ok is false with fewer than cfg.MinRuns, and for a job that is not
 // Recurring (an interactive shell's sessions).
 func NewBaseline(cur Run, runs []Run, cfg Config) (b Baseline, ok bool) {
@@ -193,9 +195,10 @@ func NewBaseline(cur Run, runs []Run, cfg Config) (b Baseline, ok bool) {
 		return Baseline{}, false
 	}
 	from := cur.EndMS - int64(cfg.Days)*24*3600*1000
+	started := cur.EndMS - max(cur.DurationMS, 0) // runs still going then are siblings, not history
 	var prev []Run
 	for _, r := range runs {
-		if r.JobKey == cur.JobKey && r.EndMS < cur.EndMS && r.EndMS >= from && !(r.AppID == cur.AppID && r.AttemptID == cur.AttemptID) {
+		if r.JobKey == cur.JobKey && r.EndMS < cur.EndMS && r.EndMS <= started && r.EndMS >= from && !(r.AppID == cur.AppID && r.AttemptID == cur.AttemptID) {
 			prev = append(prev, r)
 		}
 	}

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -142,5 +143,27 @@ func TestRegressionEvidence(t *testing.T) {
 	// too few runs: no baseline
 	if _, ok := NewBaseline(runs[3], runs[:3], cfg); ok {
 		t.Error("a baseline of 3 runs with min_runs 5")
+	}
+}
+
+// TestBaselineHoldsOnlyRunsEndedBeforeTheStart: runs of the same job still
+// going when the judged run started are its siblings (scenarios of a test
+// suite sharing one name), not its history.
+func TestBaselineHoldsOnlyRunsEndedBeforeTheStart(t *testing.T) {
+	cfg := DefaultConfig()
+	const start, dur = int64(1_700_000_000_000), int64(60_000)
+	cur := Run{AppID: "cur", JobKey: "suite", EndMS: start + 3*dur, DurationMS: 3 * dur, ExecutorTimeMS: 300_000}
+	var runs []Run
+	for i := range 7 { // started with it, ended before it
+		runs = append(runs, Run{AppID: fmt.Sprint("sib", i), JobKey: "suite", EndMS: start + dur + int64(i), DurationMS: dur, ExecutorTimeMS: 100_000})
+	}
+	if _, ok := NewBaseline(cur, runs, cfg); ok {
+		t.Error("a baseline of runs that were still going when the judged run started")
+	}
+	for i := range runs { // the same runs a day earlier: history
+		runs[i].EndMS -= 24 * 3600 * 1000
+	}
+	if b, ok := NewBaseline(cur, runs, cfg); !ok || len(b.Runs) != 7 {
+		t.Errorf("a day earlier: baseline of %d runs (%v), want 7", len(b.Runs), ok)
 	}
 }
