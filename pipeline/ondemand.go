@@ -12,6 +12,7 @@ import (
 	"github.com/sparkmine/sparkmine/analyze"
 	"github.com/sparkmine/sparkmine/analyze/diagnose"
 	"github.com/sparkmine/sparkmine/extract"
+	"github.com/sparkmine/sparkmine/extract/logfile"
 	"github.com/sparkmine/sparkmine/pipeline/dataset"
 	"github.com/sparkmine/sparkmine/store"
 	"github.com/sparkmine/sparkmine/store/table"
@@ -44,7 +45,8 @@ func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 	app := &extract.App{Row: row.AppRow, Conf: map[string]string{}}
 	_ = json.Unmarshal([]byte(row.SparkConf), &app.Conf)
 	mine := func(id, att string) bool { return id == row.AppID && att == row.AttemptID }
-	stages, err := dataset.Stages.Read(ctx, out, nil)
+	days := partitionOf(app)
+	stages, err := dataset.Stages.Read(ctx, out, days)
 	if err != nil {
 		return nil, none, nil, err
 	}
@@ -57,7 +59,7 @@ func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 		a, b := app.Stages[i], app.Stages[j]
 		return a.StageID < b.StageID || a.StageID == b.StageID && a.StageAttemptID < b.StageAttemptID
 	})
-	execs, err := dataset.Executors.Read(ctx, out, nil)
+	execs, err := dataset.Executors.Read(ctx, out, days)
 	if err != nil {
 		return nil, none, nil, err
 	}
@@ -66,7 +68,7 @@ func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 			app.Executors = append(app.Executors, e)
 		}
 	}
-	all, err := dataset.Findings.Read(ctx, out, nil)
+	all, err := dataset.Findings.Read(ctx, out, days)
 	if err != nil {
 		return nil, none, nil, err
 	}
@@ -78,6 +80,16 @@ func loadApp(ctx context.Context, out store.Store, appID, attemptID string) (*ex
 	}
 	analyze.Rank(findings)
 	return app, row.AppResult, findings, nil
+}
+
+// partitionOf picks the dt partition an app's per-log rows are in (they
+// share its apps row's), or every one when the row has no time to tell it.
+func partitionOf(app *extract.App) func(day string) bool {
+	if app.Row.EndTime == nil && app.Row.LastEventTime == nil {
+		return nil // its day was the log's modification time
+	}
+	day := table.Day(dayOf(app, logfile.Log{}))
+	return func(d string) bool { return d == day }
 }
 
 // DiagnoseStored diagnoses one stored app of o.Out on demand with o.Model,
