@@ -127,13 +127,18 @@ func takeLease(ctx context.Context, out store.Store, o leaseOptions) (*lease, er
 // genName is a generation's object name; zero-padded so names sort.
 func genName(gen int64) string { return fmt.Sprintf("%020d.json", gen) }
 
+// genOf reads the generation a lease object's key names.
+func genOf(key string) (int64, bool) {
+	g, err := strconv.ParseInt(strings.TrimSuffix(path.Base(key), ".json"), 10, 64)
+	return g, err == nil
+}
+
 // newestLease returns the newest generation under dir and its record (nil
 // when there is none, or when it was deleted meanwhile).
 func newestLease(ctx context.Context, out store.Store, dir string) (int64, *leaseRecord, error) {
 	var newest int64
 	err := out.List(ctx, dir, func(o store.ObjectInfo) error {
-		name := strings.TrimSuffix(path.Base(o.Key), ".json")
-		if g, err := strconv.ParseInt(name, 10, 64); err == nil && g > newest {
+		if g, ok := genOf(o.Key); ok && g > newest {
 			newest = g
 		}
 		return nil
@@ -229,22 +234,28 @@ const compactTag = "compact"
 // liveLease returns a *HeldError for the first live lease under the
 // folders of leasesDir that want picks, in name order; nil when none is.
 func liveLease(ctx context.Context, out store.Store, now time.Time, want func(tag string) bool) error {
-	dirs := map[string]bool{}
+	newest := map[string]int64{} // folder → its newest generation, from one listing
 	err := out.List(ctx, leasesDir, func(o store.ObjectInfo) error {
-		if tag, _, ok := strings.Cut(strings.TrimPrefix(o.Key, leasesDir), "/"); ok && want(tag) {
-			dirs[leasesDir+tag+"/"] = true
+		tag, _, ok := strings.Cut(strings.TrimPrefix(o.Key, leasesDir), "/")
+		if g, isGen := genOf(o.Key); ok && isGen && want(tag) {
+			dir := leasesDir + tag + "/"
+			newest[dir] = max(newest[dir], g)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("list leases: %w", err)
 	}
-	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
-		_, cur, err := newestLease(ctx, out, dir)
-		if err != nil {
-			return err
+	for _, dir := range slices.Sorted(maps.Keys(newest)) {
+		var cur leaseRecord
+		err := readJSON(ctx, out, dir+genName(newest[dir]), &cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // released meanwhile
 		}
-		if cur != nil && now.Before(cur.Expires) {
+		if err != nil {
+			return fmt.Errorf("lease: %w", err)
+		}
+		if now.Before(cur.Expires) {
 			return &HeldError{Shard: cur.Shard, RunID: cur.RunID, PID: cur.PID, Until: cur.Expires}
 		}
 	}

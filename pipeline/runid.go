@@ -20,11 +20,14 @@ type RunID struct {
 	Shard Shard
 }
 
+// runIDTime is the layout of the start time that opens a run id.
+const runIDTime = "20060102T150405Z"
+
 // NewRunID returns a new id for a run of shard s started at now.
 func NewRunID(now time.Time, s Shard) RunID {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
-	return RunID{Base: now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:]), Shard: s}
+	return RunID{Base: now.UTC().Format(runIDTime) + "-" + hex.EncodeToString(b[:]), Shard: s}
 }
 
 // ParseRunID reads an id as String writes it.
@@ -46,7 +49,7 @@ func (id RunID) String() string { return id.Base + "-" + id.Shard.Tag() }
 // not say.
 func (id RunID) Started() (time.Time, bool) {
 	stamp, _, _ := strings.Cut(id.Base, "-")
-	t, err := time.Parse("20060102T150405Z", stamp)
+	t, err := time.Parse(runIDTime, stamp)
 	return t, err == nil
 }
 
