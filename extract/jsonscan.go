@@ -14,8 +14,9 @@ import (
 // a line fastjson accepts too; anything it rejects goes to the fastjson
 // path, which decides whether the line is malformed. UTF-8 is not checked,
 // as fastjson does not check it either. Nothing is skipped unchecked: the
-// Accumulables memo (scan_accum.go) takes only bytes equal to ones it
-// checked before at the same depth.
+// Accumulables memo (accum_memo.go) takes only bytes equal to ones it
+// checked before at the same depth but for the digits of values written as
+// digits alone.
 
 // maxScanDepth bounds nesting; deeper values go to the fastjson path.
 const maxScanDepth = 64

@@ -1,6 +1,14 @@
 package extract
 
-import "testing"
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+)
 
 // BenchmarkScanTask measures the task-line decoders alone over ~1 MB of
 // generated TaskEnd (or TaskStart) lines, in cache as lines fresh from the
@@ -34,5 +42,45 @@ func BenchmarkScanTask(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkScanTaskNDS measures the TaskEnd decoder over the TaskEnd lines
+// of a real Photon NDS log (about 130 MB of them: Photon writes ~225 SQL
+// accumulables per task), one event and its accumulables memo reused across
+// lines as the Builder does.
+func BenchmarkScanTaskNDS(b *testing.B) {
+	f, err := os.Open(filepath.Join(eventlogs, "rapids-tools/spark-events-qualification/nds_q88_photon_db_13_3.zstd"))
+	if err != nil {
+		b.Skipf("no NDS log: %v", err)
+	}
+	defer f.Close()
+	d, err := zstd.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	var lines [][]byte
+	var size int64
+	br := bufio.NewReaderSize(d, 1<<20)
+	for {
+		l, err := br.ReadBytes('\n')
+		if i, name, ok := fastPrefix(l); ok && name == "SparkListenerTaskEnd" {
+			lines = append(lines, bytes.TrimSuffix(l, []byte("\n"))[i:])
+			size += int64(len(l)) - int64(i)
+		}
+		if err != nil {
+			break
+		}
+	}
+	b.SetBytes(size)
+	var e taskEndEvent
+	for b.Loop() {
+		for _, l := range lines {
+			e.reset()
+			if !scanTaskEnd(l, 0, &e) {
+				b.Fatalf("rejected %.200s", l)
+			}
+		}
 	}
 }
