@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/sparkmine/sparkmine/extract/codec"
 	"github.com/sparkmine/sparkmine/extract/gen"
 	"github.com/valyala/fastjson"
 )
@@ -169,6 +171,7 @@ func sameApp(t testing.TB, what string, fast, ref *App) {
 	}
 }
 
+// readLines reads the lines of a log file in any codec.
 func readLines(t testing.TB, path string) [][]byte {
 	t.Helper()
 	f, err := os.Open(path)
@@ -176,8 +179,12 @@ func readLines(t testing.TB, path string) [][]byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	r, _, err := codec.NewReader(f, filepath.Base(path))
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
 	var out [][]byte
-	br := bufio.NewReaderSize(f, 1<<16)
+	br := bufio.NewReaderSize(r, 1<<16)
 	for {
 		line, err := br.ReadBytes('\n')
 		if len(line) > 0 {
@@ -190,11 +197,13 @@ func readLines(t testing.TB, path string) [][]byte {
 }
 
 // TestFastPathDifferential compares the two paths line by line and model
-// by model over every shared plain log and generated logs with anomalies.
+// by model over every file of every shared log, in any codec (among them
+// the Photon NDS log whose accumulables the memo is built for), and
+// generated logs with anomalies.
 func TestFastPathDifferential(t *testing.T) {
 	logs := map[string][][]byte{}
 	if _, err := os.Stat(eventlogs); err == nil {
-		for _, p := range plainLogs(t) {
+		for _, p := range everyLogFile(t) {
 			rel, _ := filepath.Rel(eventlogs, p)
 			logs[rel] = readLines(t, p)
 		}
@@ -225,6 +234,28 @@ func TestFastPathDifferential(t *testing.T) {
 	}
 	t.Logf("task lines on the fast path: %d of %d; ignored events validated: %d of %d",
 		total.taskFast, total.task, total.ignoredFast, total.ignored)
+}
+
+// everyLogFile lists every file of the shared logs but the History
+// Server's expectations, the notes and the rolling logs' status files.
+func everyLogFile(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(eventlogs, func(p string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == "expectations":
+			return filepath.SkipDir
+		case !d.IsDir() && !strings.HasSuffix(p, ".md") && !strings.HasPrefix(d.Name(), "appstatus_"):
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("list %s: %v", eventlogs, err)
+	}
+	return out
 }
 
 // TestFastPathFallback checks lines the fast path must hand to fastjson:
@@ -264,6 +295,39 @@ func TestFastPathFallback(t *testing.T) {
 			sameApp(t, name, fast, ref)
 		})
 	}
+}
+
+// TestPeakOrderLearned checks the Task Executor Metrics of tasks written in
+// an order peaksOrder does not predict (Databricks adds members among
+// Spark's), read by prediction from the second task on: every peak, known
+// or not, must be what the fastjson path reads.
+func TestPeakOrderLearned(t *testing.T) {
+	names := []string{"JVMHeapMemory", "JVMOffHeapMemory", "NettyDirectMemory", "JvmDirectMemory",
+		"OnHeapExecutionMemory", "TotalOffHeapMemory", "ProcessTreeJVMVMemory", "MinorGCCount", "MajorGCTime"}
+	lines := [][]byte{[]byte(appStart), []byte(`{"Event":"SparkListenerExecutorAdded","Timestamp":2,"Executor ID":"1","Executor Info":{"Host":"h","Total Cores":2}}`),
+		[]byte(jobStart(0, 0)), []byte(stageSubmitted(0, 0, 4))}
+	for task := int64(1); task <= 4; task++ {
+		lines = append(lines, []byte(taskStart(0, task, 1000)))
+		var peaks []string
+		for k, n := range names {
+			if task == 3 && k == 2 { // one task without a member: the order is learned again
+				continue
+			}
+			peaks = append(peaks, fmt.Sprintf(`"%s":%d`, n, 1000*task+int64(len(names)-k)*7919*task)) // falling: a value under the wrong known name shows
+		}
+		lines = append(lines, []byte(fmt.Sprintf(`{"Event":"SparkListenerTaskEnd","Stage ID":0,"Stage Attempt ID":0,"Task End Reason":{"Reason":"Success"},`+
+			`"Task Info":{"Task ID":%d,"Index":%d,"Launch Time":1000,"Executor ID":"1","Finish Time":3000,"Failed":false,"Killed":false,"Accumulables":[]},`+
+			`"Task Executor Metrics":{%s},"Task Metrics":{"Executor Run Time":1500}}`, task, task-1, strings.Join(peaks, ","))))
+	}
+	var st lineStats
+	for _, l := range lines {
+		checkLine(t, l, &st)
+	}
+	if st.taskFast != st.task {
+		t.Fatalf("%d of %d task lines on the fast path", st.taskFast, st.task)
+	}
+	fast, ref := buildBoth(lines, Options{LastUpdated: 1})
+	sameApp(t, "learned peak order", fast, ref)
 }
 
 // FuzzFastPath checks, for arbitrary lines, that the fast path never

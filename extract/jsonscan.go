@@ -411,6 +411,7 @@ type memberOrder struct {
 	pats   []string // `"key":`
 	lead   []string // `,"key":`
 	ids    []int    // lookup(key)
+	names  [][]byte // the keys
 	lookup func([]byte) int
 	zeros  string // {"key":0,...} with every member, in order
 }
@@ -421,6 +422,7 @@ func newOrder(lookup func([]byte) int, keys ...string) *memberOrder {
 		o.pats = append(o.pats, `"`+k+`":`)
 		o.lead = append(o.lead, `,"`+k+`":`)
 		o.ids = append(o.ids, lookup([]byte(k)))
+		o.names = append(o.names, []byte(k))
 	}
 	o.zeros = "{" + strings.Join(o.pats, "0,") + "0}"
 	return o

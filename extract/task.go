@@ -122,6 +122,9 @@ type taskEndEvent struct {
 	peaksKnown int
 	// memo speeds up the next line's Accumulables (kept by reset).
 	memo accumMemo
+	// peakOrder is the member order of the last Task Executor Metrics
+	// whose order peaksOrder did not predict (kept by reset; nil: none).
+	peakOrder *memberOrder
 }
 
 type peakValue struct {
@@ -129,11 +132,11 @@ type peakValue struct {
 	v    int64
 }
 
-// reset clears e for the next line, keeping the peaks' storage and the
-// memo.
+// reset clears e for the next line, keeping the peaks' storage, the memo
+// and the peaks' order.
 func (e *taskEndEvent) reset() {
-	p, m := e.peaks[:0], e.memo
-	*e = taskEndEvent{peaks: p, memo: m}
+	p, m, o := e.peaks[:0], e.memo, e.peakOrder
+	*e = taskEndEvent{peaks: p, memo: m, peakOrder: o}
 }
 
 // taskEndFromJSON fills a reset e from a parsed TaskEnd.

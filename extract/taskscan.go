@@ -291,8 +291,19 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 	}
 	it := objIter{}
 	it.init(b, openObject(b, i))
-	it.ord = peaksOrder
-	for it.predict() || it.next() {
+	it.ord = e.peakOrder
+	if it.ord == nil {
+		it.ord = peaksOrder
+	}
+	missed := false
+	for {
+		predicted := it.predict()
+		if !predicted {
+			if !it.next() {
+				break
+			}
+			missed = true
+		}
 		if it.keyEsc || it.i >= len(b) {
 			return -1
 		}
@@ -305,6 +316,8 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 			name := it.key // set by next; after predict, it.m names the peak
 			if it.m > 0 {
 				name = peakNameBytes[it.m-1]
+			} else if predicted {
+				name = it.ord.names[it.pos-1]
 			}
 			e.peaks = append(e.peaks, peakValue{name: name, v: n})
 			// The leading peaks that are peakNames in order are known.
@@ -313,7 +326,31 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 			}
 		}
 	}
-	return it.end()
+	j := it.end()
+	if missed && j >= 0 {
+		e.learnPeakOrder()
+	}
+	return j
+}
+
+// learnPeakOrder makes the order of e's peaks the one predicted next:
+// executors on one platform write the same members (Databricks adds four
+// to Spark's) in the same order on every task.
+func (e *taskEndEvent) learnPeakOrder() {
+	if o := e.peakOrder; o != nil && len(o.names) == len(e.peaks) {
+		same := true
+		for k, p := range e.peaks {
+			same = same && string(o.names[k]) == string(p.name)
+		}
+		if same {
+			return
+		}
+	}
+	keys := make([]string, len(e.peaks))
+	for k, p := range e.peaks {
+		keys[k] = string(p.name)
+	}
+	e.peakOrder = newOrder(peaksOrder.lookup, keys...)
 }
 
 // Nested objects of Task Metrics, numbered after the metrics.
