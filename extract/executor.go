@@ -142,8 +142,12 @@ func (b *Builder) executorTaskEnd(ev *taskEndEvent) {
 	for i, p := range ev.peaks[:known] {
 		e.setKnownPeak(i, p.v)
 	}
-	for i, p := range ev.peaks[known:] {
-		e.setPeak(known+i, p.name, p.v)
+	for _, p := range ev.peaks[known:] {
+		if p.idx >= 0 {
+			e.setKnownPeak(p.idx, p.v)
+		} else {
+			e.setOtherPeak(p.name, p.v)
+		}
 	}
 }
 
@@ -155,6 +159,11 @@ func (e *executor) setPeak(hint int, name []byte, n int64) {
 		e.setKnownPeak(i, n)
 		return
 	}
+	e.setOtherPeak(name, n)
+}
+
+// setOtherPeak is setPeak of a name Spark does not know.
+func (e *executor) setOtherPeak(name []byte, n int64) {
 	switch p := e.peakOther[string(name)]; {
 	case p == nil:
 		if e.peakOther == nil {

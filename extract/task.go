@@ -130,6 +130,7 @@ type taskEndEvent struct {
 type peakValue struct {
 	name []byte
 	v    int64
+	idx  int // name's index in peakNames, -1 when Spark does not know it
 }
 
 // reset clears e for the next line, keeping the peaks' storage, the memo
@@ -151,7 +152,7 @@ func taskEndFromJSON(v *fastjson.Value, e *taskEndEvent) {
 	if o := v.GetObject("Task Executor Metrics"); o != nil {
 		o.Visit(func(k []byte, x *fastjson.Value) {
 			if n, err := x.Int64(); err == nil {
-				e.peaks = append(e.peaks, peakValue{name: k, v: n})
+				e.peaks = append(e.peaks, peakValue{name: k, v: n, idx: peakIndex(len(e.peaks), k)})
 			}
 		})
 	}
