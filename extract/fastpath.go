@@ -44,6 +44,8 @@ func (b *Builder) fastLine(line []byte) bool {
 		return b.fastTaskStart(line, rest)
 	case sqlPrefix + "SparkListenerSQLAdaptiveExecutionUpdate":
 		return b.fastAdaptive(line, rest)
+	case sqlPrefix + "SparkListenerSQLExecutionStart":
+		return b.fastSQLStart(line, rest)
 	}
 	if knownIgnored[string(name)] {
 		return validObjectTail(line, rest)

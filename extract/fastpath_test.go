@@ -59,8 +59,8 @@ func checkLine(t testing.TB, line []byte, st *lineStats) {
 		if want := taskStartFromJSON(v); !reflect.DeepEqual(startView(got), startView(want)) {
 			t.Fatalf("TaskStart differs:\nfast %+v\nref  %+v\nline %s", startView(got), startView(want), line)
 		}
-	case fastName == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate":
-		checkAdaptive(t, line, i, v, perr, name)
+	case fastName == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate", fastName == sqlPrefix+"SparkListenerSQLExecutionStart":
+		checkSQL(t, line, i, v, perr, name, fastName)
 	case knownIgnored[fastName]:
 		st.ignored++
 		if validObjectTail(line, i) {

@@ -1,70 +1,171 @@
 package extract
 
-import "bytes"
+import "github.com/sparkmine/sparkmine/extract/plan"
 
-// The fast path of adaptive plan updates
+// The fast path of SQL executions' starts and adaptive plan updates
 //
-// AQE writes a SQLAdaptiveExecutionUpdate for every new query stage, each
-// repeating the whole plan (up to megabytes), and setPlan reads only the
-// final one (the shared Photon NDS log: 10 of its 11 updates, two thirds of
-// its bytes outside task events, are not final). fastAdaptive takes
-// the others off the fastjson path: it checks the whole line with the
-// validating scanner, reads executionId, the description's span and the
-// plan root's simpleString, and, when the update says isFinalPlan=false
-// for an execution that already has a plan, does what onSQLAdaptive does
-// with it (the description becomes the excerpt; the plan is not read).
-// Any other update (final, first of its execution, a member missing,
-// duplicated or of another type) goes to the fastjson path unchanged.
+// A SQLExecutionStart carries the execution's first plan, and AQE writes
+// a SQLAdaptiveExecutionUpdate for every new query stage, each repeating
+// the whole plan (up to megabytes; the shared Photon NDS log: 11 updates
+// of ~1 MB per query, two thirds of its bytes outside task events). Both
+// are read here in one pass of the validating scanner: the members
+// onSQLStart and onSQLAdaptive use, and the plan tree streamed node by
+// node into a plan.Builder (fastplan.go), never held as JSON. An update
+// whose root says isFinalPlan=false, for an execution that already has a
+// plan, is only checked past that point: setPlan would not read it (its
+// description still becomes the excerpt). Anything unusual (a member
+// missing, duplicated or of another type, an escaped key, a number that
+// is not a plain integer, a plan node without a nodeName or with its
+// simpleString first) goes to the fastjson path unchanged.
 
-// Members of an adaptive update the fast path reads.
+// Members of the SQL events the fast path reads.
 const (
-	auEvent = iota + 1
-	auExecution
-	auDescription
-	auPlan
+	sqEvent = iota + 1
+	sqExecution
+	sqRoot
+	sqDescription
+	sqPlanDesc
+	sqPlan
+	sqTime
 )
 
-var adaptiveOrder = newOrder(func(k []byte) int {
+func sqlMember(k []byte) int {
 	switch string(k) {
 	case "Event":
-		return auEvent
+		return sqEvent
 	case "executionId":
-		return auExecution
+		return sqExecution
+	case "rootExecutionId":
+		return sqRoot
+	case "description":
+		return sqDescription
 	case "physicalPlanDescription":
-		return auDescription
+		return sqPlanDesc
 	case "sparkPlanInfo":
-		return auPlan
+		return sqPlan
+	case "time":
+		return sqTime
 	}
 	return 0
-}, "Event", "executionId", "physicalPlanDescription", "sparkPlanInfo")
-
-// adaptiveUpdate is what the fast path reads of an adaptive update.
-type adaptiveUpdate struct {
-	execution int64
-	desc      []byte // the description's JSON string token, quotes included; nil if not a string
-	descEsc   bool   // desc holds an escape
-	notFinal  bool   // the plan root's simpleString says isFinalPlan=false
 }
 
-// fastAdaptive handles an adaptive update whose members follow "Event" at
-// i, when it is not the final plan of an execution with a plan.
+var (
+	adaptiveOrder = newOrder(sqlMember, "Event", "executionId", "physicalPlanDescription", "sparkPlanInfo")
+	startOrder    = newOrder(sqlMember, "Event", "executionId", "rootExecutionId", "description", "details",
+		"physicalPlanDescription", "sparkPlanInfo", "time", "modifiedConfigs")
+)
+
+// sqlScan is what the fast path reads of a SQL event.
+type sqlScan struct {
+	b          *Builder
+	adaptive   bool
+	seen       fields // the members read so far
+	execution  int64
+	root, time int64
+	desc       []byte // the description's string token, quotes included
+	descEsc    bool
+	planDesc   []byte // physicalPlanDescription's string token
+	planEsc    bool
+	plans      planScan
+}
+
+// fastAdaptive handles an adaptive update whose members follow "Event" at i.
 func (b *Builder) fastAdaptive(line []byte, i int) bool {
-	var u adaptiveUpdate
-	if !scanAdaptive(line, i, &u) || !u.notFinal {
+	s := sqlScan{b: b, adaptive: true}
+	if !scanEvent(line, i, adaptiveOrder, s.value, sqExecution, sqPlan) {
 		return false
 	}
-	e := b.sql[u.execution]
-	if e == nil || e.final == nil {
-		return false
+	e := b.sqlExecution(s.execution)
+	if len(s.planDesc) > 2 {
+		b.adaptiveExcerpt(e, b.unquote(s.planDesc, s.planEsc))
 	}
-	if len(u.desc) > 2 {
-		e.PlanExcerpt = planExcerpt(b.unquote(u.desc, u.descEsc))
+	if e.takesPlan(s.plans.final, true) {
+		b.putPlan(e, s.plans.final, s.plans.plan, nil)
 	}
 	return true
 }
 
+// fastSQLStart handles a SQLExecutionStart whose members follow "Event" at i.
+func (b *Builder) fastSQLStart(line []byte, i int) bool {
+	s := sqlScan{b: b}
+	if !scanEvent(line, i, startOrder, s.value, sqExecution) {
+		return false
+	}
+	st := sqlStart{id: s.execution, time: s.opt(sqTime, s.time), root: s.opt(sqRoot, s.root)}
+	if s.desc != nil {
+		st.desc = Clip(string(b.unquote(s.desc, s.descEsc)), 1024)
+	}
+	if s.planDesc != nil {
+		st.excerpt = planExcerpt(b.unquote(s.planDesc, s.planEsc))
+	}
+	e := b.startSQL(st)
+	if s.seen.has(sqPlan) {
+		b.putPlan(e, s.plans.final, s.plans.plan, nil)
+	}
+	e.noteInitialJoins()
+	return true
+}
+
+// opt is a pointer to n when member m was read, else nil.
+func (s *sqlScan) opt(m int, n int64) *int64 {
+	if !s.seen.has(m) {
+		return nil
+	}
+	return &n
+}
+
+// value reads the value of member m at i.
+func (s *sqlScan) value(b []byte, i, m int) int {
+	s.seen.add(m)
+	switch m {
+	case sqExecution:
+		s.execution, i = readInt(b, i)
+	case sqRoot:
+		s.root, i = readInt(b, i)
+	case sqTime:
+		s.time, i = readInt(b, i)
+	case sqDescription:
+		s.desc, s.descEsc, i = readToken(b, i)
+	case sqPlanDesc:
+		if s.adaptive && (i >= len(b) || b[i] != '"') {
+			return skipValue(b, i, 1) // onSQLAdaptive ignores any other value
+		}
+		s.planDesc, s.planEsc, i = readToken(b, i)
+	case sqPlan:
+		s.plans = planScan{b: s.b, skip: s.skipsPlan}
+		i = s.plans.scan(b, i)
+	default:
+		i = skipValue(b, i, 1)
+	}
+	return i
+}
+
+// skipsPlan reports, once the plan root's simpleString is read, whether
+// setPlan would leave the plan unread.
+func (s *sqlScan) skipsPlan(final bool) bool {
+	if !s.adaptive || !s.seen.has(sqExecution) {
+		return false
+	}
+	e := s.b.sql[s.execution]
+	return e != nil && !e.takesPlan(final, true)
+}
+
+// readToken reads a string token at i (quotes included) and whether it
+// holds an escape.
+func readToken(b []byte, i int) ([]byte, bool, int) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, false, -1
+	}
+	j, esc := scanString(b, i+1)
+	if j < 0 {
+		return nil, false, -1
+	}
+	return b[i:j], esc, j
+}
+
 // unquote returns the bytes of a JSON string token the scanner checked,
-// unescaped exactly as fastjson unescapes them.
+// unescaped exactly as fastjson unescapes them; they are valid until the
+// next unquote.
 func (b *Builder) unquote(tok []byte, esc bool) []byte {
 	if !esc {
 		return tok[1 : len(tok)-1]
@@ -76,68 +177,7 @@ func (b *Builder) unquote(tok []byte, esc bool) []byte {
 	return v.GetStringBytes()
 }
 
-// scanAdaptive reads the members of an adaptive update after "Event".
-func scanAdaptive(b []byte, i int, u *adaptiveUpdate) bool {
-	return scanEvent(b, i, adaptiveOrder, func(b []byte, i, m int) int { return adaptiveValue(b, i, m, u) },
-		auExecution, auPlan)
-}
-
-func adaptiveValue(b []byte, i, m int, u *adaptiveUpdate) int {
-	switch m {
-	case auExecution:
-		u.execution, i = readInt(b, i)
-	case auDescription:
-		start := i
-		if i < len(b) && b[i] == '"' {
-			i, u.descEsc = scanString(b, i+1)
-			if i > 0 {
-				u.desc = b[start:i]
-			}
-			return i
-		}
-		i = skipValue(b, i, 1)
-	case auPlan:
-		i = scanPlanRoot(b, i, u)
-	default:
-		i = skipValue(b, i, 1)
-	}
-	return i
-}
-
-var notFinalPlan = []byte("isFinalPlan=false")
-
-// planDepth bounds the nesting the fast path checks in a plan (each
-// operator nests two levels: its children array and itself; NDS plans
-// reach 74), below fastjson's limit of 300 so a line deeper than fastjson
-// reads is never accepted. skipValue's depth counts up to maxScanDepth, so
-// the plan's members start it planDepth−maxScanDepth below their depth.
-const planDepth = 256
-
-const planDepthBase = 2 - (planDepth - maxScanDepth)
-
-// scanPlanRoot checks a sparkPlanInfo object at i and notes whether its
-// simpleString says isFinalPlan=false (a raw match is an unescaped one:
-// the pattern holds no byte an escape ends with). Anything but an object
-// with one simpleString string leaves u.notFinal false.
-func scanPlanRoot(b []byte, i int, u *adaptiveUpdate) int {
-	if i >= len(b) || b[i] != '{' {
-		return skipValue(b, i, 1)
-	}
-	it := objIter{}
-	it.init(b, i+1)
-	simple := 0
-	for it.next() {
-		if string(it.key) != "simpleString" || it.keyEsc {
-			it.i = skipValue(b, it.i, planDepthBase)
-			continue
-		}
-		simple++
-		s, j := it.i, skipValue(b, it.i, planDepthBase)
-		u.notFinal = j > 0 && b[s] == '"' && bytes.Contains(b[s:j], notFinalPlan)
-		it.i = j
-	}
-	if simple != 1 {
-		u.notFinal = false
-	}
-	return it.end()
+// newPlanBuilder starts a plan that takes the storage of the spare one.
+func (b *Builder) newPlanBuilder() *plan.Builder {
+	return plan.NewBuilder(&b.names, b.sparePlan)
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/sparkmine/sparkmine/extract/codec"
+	"github.com/sparkmine/sparkmine/extract/plan"
 	"github.com/valyala/fastjson"
 )
 
@@ -19,25 +21,76 @@ const (
 	adaptiveUpdate0 = `{"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLAdaptiveExecutionUpdate","executionId":0,"physicalPlanDescription":"== Physical Plan ==\nAdaptiveSparkPlan isFinalPlan=false\n+- Scan \u00e9","sparkPlanInfo":{"nodeName":"AdaptiveSparkPlan","simpleString":"AdaptiveSparkPlan isFinalPlan=false","children":[{"nodeName":"Scan parquet t","simpleString":"Scan","children":[],"metadata":{},"metrics":[]}],"metadata":{},"metrics":[]}}`
 )
 
-// checkAdaptive compares what scanAdaptive reads of an adaptive update
-// with fastjson's reading, for a line it accepts.
-func checkAdaptive(t testing.TB, line []byte, i int, v *fastjson.Value, perr error, name string) {
+// checkSQL compares what the fast path reads of a SQL start or adaptive
+// update with fastjson's reading, for a line it accepts: the members, and
+// the plan with plan.FromJSON's.
+func checkSQL(t testing.TB, line []byte, i int, v *fastjson.Value, perr error, name, fastName string) {
 	t.Helper()
-	var u adaptiveUpdate
-	if !scanAdaptive(line, i, &u) {
+	b := NewBuilder(Options{})
+	s := sqlScan{b: b, adaptive: strings.HasSuffix(fastName, "AdaptiveExecutionUpdate")}
+	ord, required := startOrder, []int{sqExecution}
+	if s.adaptive {
+		ord, required = adaptiveOrder, []int{sqExecution, sqPlan}
+	}
+	if !scanEvent(line, i, ord, s.value, required...) {
 		return
 	}
-	mustBeValid(t, line, perr, name, sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate")
-	var b Builder
-	desc := []byte(nil)
-	if u.desc != nil {
-		desc = b.unquote(u.desc, u.descEsc)
+	mustBeValid(t, line, perr, name, fastName)
+	differ := func(what string, fast, ref any) {
+		t.Fatalf("%s differs: fast %v, ref %v\nline %s", what, fast, ref, line)
 	}
-	notFinal := bytes.Contains(v.Get("sparkPlanInfo").GetStringBytes("simpleString"), notFinalPlan)
-	if u.execution != v.GetInt64("executionId") || !bytes.Equal(desc, v.GetStringBytes("physicalPlanDescription")) ||
-		u.notFinal && !notFinal {
-		t.Fatalf("adaptive update differs: fast %d %q %v, ref %d %q %v\nline %s", u.execution, desc, u.notFinal,
-			v.GetInt64("executionId"), v.GetStringBytes("physicalPlanDescription"), notFinal, line)
+	if s.execution != v.GetInt64("executionId") {
+		differ("executionId", s.execution, v.GetInt64("executionId"))
+	}
+	for _, m := range []struct {
+		key  string
+		tok  []byte
+		esc  bool
+		skip bool
+	}{{"description", s.desc, s.descEsc, s.adaptive}, {"physicalPlanDescription", s.planDesc, s.planEsc, false}} {
+		if got, want := b.unquote(s.text(m.tok, m.esc)), v.GetStringBytes(m.key); !m.skip && !bytes.Equal(got, want) {
+			differ(m.key, got, want)
+		}
+	}
+	if !s.adaptive {
+		for _, m := range []struct {
+			key string
+			got *int64
+		}{{"time", s.opt(sqTime, s.time)}, {"rootExecutionId", s.opt(sqRoot, s.root)}} {
+			if want := optInt64(v, m.key); !reflect.DeepEqual(m.got, want) {
+				differ(m.key, m.got, want)
+			}
+		}
+	}
+	checkPlan(t, &s.plans, v.Get("sparkPlanInfo"), line)
+}
+
+// text is a token and its escape flag, for unquote: a missing token reads
+// as an empty string ("" and nil compare equal in checkSQL).
+func (s *sqlScan) text(tok []byte, esc bool) ([]byte, bool) {
+	if tok == nil {
+		return []byte(`""`), false
+	}
+	return tok, esc
+}
+
+// checkPlan compares a plan the fast path read with plan.FromJSON's.
+func checkPlan(t testing.TB, ps *planScan, pv *fastjson.Value, line []byte) {
+	t.Helper()
+	if pv == nil {
+		if ps.plan != nil {
+			t.Fatalf("fast path read a plan the line has not: %s", line)
+		}
+		return
+	}
+	ref, err := plan.FromJSON(pv, nil, nil)
+	if err != nil || ps.plan == nil {
+		t.Fatalf("plan: fast %v, ref error %v\nline %s", ps.plan != nil, err, line)
+	}
+	if !reflect.DeepEqual(ps.plan.Nodes, ref.Nodes) || ps.final != finalPlan(pv.GetStringBytes("simpleString")) {
+		f, _ := json.Marshal(ps.plan.Nodes)
+		r, _ := json.Marshal(ref.Nodes)
+		t.Fatalf("plan differs (final %v):\nfast %.3000s\nref  %.3000s\nline %.2000s", ps.final, f, r, line)
 	}
 }
 
@@ -52,26 +105,41 @@ var adaptiveLogs = []string{
 }
 
 // TestFastAdaptiveDifferential: on every shared log with adaptive updates,
-// the model is the fastjson path's, and the fast path takes exactly the
-// non-final updates of executions that started with a plan (counted here
-// with encoding/json).
+// the model is the fastjson path's, the fast path takes every SQL start
+// and adaptive update, and it reads the plans of all but the non-final
+// updates of executions that started with a plan (counted here with
+// encoding/json).
 func TestFastAdaptiveDifferential(t *testing.T) {
 	for _, rel := range adaptiveLogs {
 		t.Run(rel, func(t *testing.T) {
 			lines := codecLines(t, filepath.Join(eventlogs, rel))
 			fast, ref := buildBoth(lines, Options{LastUpdated: 1, AppID: "x"})
 			sameApp(t, rel, fast, ref)
-			b, took := NewBuilder(Options{}), 0
+			b, sqlLines, took, skipped := NewBuilder(Options{}), 0, 0, 0
 			for n, l := range lines {
 				i, name, ok := fastPrefix(l)
-				if ok && name == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate" && b.fastAdaptive(l, i) {
-					took++
+				switch {
+				case ok && name == sqlPrefix+"SparkListenerSQLExecutionStart":
+					sqlLines++
+				case ok && name == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate":
+					sqlLines++
+					s := sqlScan{b: b, adaptive: true}
+					if scanEvent(l, i, adaptiveOrder, s.value, sqExecution, sqPlan) && s.plans.plan == nil {
+						skipped++
+					}
+				default:
+					b.Line(l, "log", int64(n+1))
 					continue
 				}
-				b.Line(l, "log", int64(n+1))
+				if b.fastLine(l) {
+					took++
+				}
 			}
-			if want := nonFinalUpdates(t, lines); took != want || want == 0 && strings.Contains(rel, "nds") {
-				t.Errorf("fast path took %d adaptive updates, want %d", took, want)
+			if took != sqlLines {
+				t.Errorf("fast path took %d of %d SQL starts and adaptive updates", took, sqlLines)
+			}
+			if want := nonFinalUpdates(t, lines); skipped != want || want == 0 && strings.Contains(rel, "nds") {
+				t.Errorf("fast path skipped %d adaptive plans, want %d", skipped, want)
 			}
 		})
 	}
@@ -179,9 +247,12 @@ func TestFastAdaptiveDepth(t *testing.T) {
 	}{{0, true}, {100, true}, {126, true}, {127, false}, {160, false}} {
 		line := []byte(deepPlan(c.n))
 		i, _, _ := fastPrefix(line)
-		var u adaptiveUpdate
-		if got := scanAdaptive(line, i, &u); got != c.fast {
+		s := sqlScan{b: NewBuilder(Options{}), adaptive: true}
+		if got := scanEvent(line, i, adaptiveOrder, s.value, sqExecution, sqPlan); got != c.fast {
 			t.Errorf("%d nested operators: fast path %v, want %v", c.n, got, c.fast)
+		}
+		if c.fast && len(s.plans.plan.Nodes) != c.n+2 {
+			t.Errorf("%d nested operators: plan of %d nodes", c.n, len(s.plans.plan.Nodes))
 		}
 	}
 }

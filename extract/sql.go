@@ -30,14 +30,35 @@ func (b *Builder) sqlExecution(id int64) *sqlExec {
 }
 
 func (b *Builder) onSQLStart(v *fastjson.Value) {
-	e := b.sqlExecution(v.GetInt64("executionId"))
-	e.started = true
-	e.Description = Clip(str(v, "description"), 1024)
-	e.StartTime = optInt64(v, "time")
-	e.RootExecutionID = optInt64(v, "rootExecutionId")
-	b.touch(e.StartTime)
-	e.PlanExcerpt = planExcerpt(v.GetStringBytes("physicalPlanDescription"))
+	e := b.startSQL(sqlStart{id: v.GetInt64("executionId"), desc: Clip(str(v, "description"), 1024),
+		time: optInt64(v, "time"), root: optInt64(v, "rootExecutionId"),
+		excerpt: planExcerpt(v.GetStringBytes("physicalPlanDescription"))})
 	b.setPlan(e, v.Get("sparkPlanInfo"), false)
+	e.noteInitialJoins()
+}
+
+// sqlStart is what a SQLExecutionStart says but its plan.
+type sqlStart struct {
+	id            int64
+	desc, excerpt string // bounded
+	time, root    *int64
+}
+
+// startSQL records a SQLExecutionStart but its plan.
+func (b *Builder) startSQL(s sqlStart) *sqlExec {
+	e := b.sqlExecution(s.id)
+	e.started = true
+	e.Description = s.desc
+	e.StartTime = s.time
+	e.RootExecutionID = s.root
+	b.touch(e.StartTime)
+	e.PlanExcerpt = s.excerpt
+	return e
+}
+
+// noteInitialJoins keeps the join kinds of the plan the execution
+// started with.
+func (e *sqlExec) noteInitialJoins() {
 	if e.final != nil && e.initialJoins == nil {
 		e.initialJoins = e.final.JoinKinds()
 	}
@@ -52,29 +73,54 @@ func (b *Builder) onSQLEnd(v *fastjson.Value) {
 
 func (b *Builder) onSQLAdaptive(v *fastjson.Value) {
 	e := b.sqlExecution(v.GetInt64("executionId"))
-	if p := v.GetStringBytes("physicalPlanDescription"); len(p) > 0 {
-		e.PlanExcerpt = planExcerpt(p) // the last adaptive update wins
-	}
+	b.adaptiveExcerpt(e, v.GetStringBytes("physicalPlanDescription"))
 	b.setPlan(e, v.Get("sparkPlanInfo"), true)
+}
+
+// adaptiveExcerpt makes an adaptive update's plan description the
+// execution's excerpt: the last adaptive update wins.
+func (b *Builder) adaptiveExcerpt(e *sqlExec, desc []byte) {
+	if len(desc) > 0 {
+		e.PlanExcerpt = planExcerpt(desc)
+	}
 }
 
 // setPlan replaces the execution's plan with the one in v; a malformed
 // plan keeps the previous one and is noted. The plan replaced lends its
-// storage to the next one read. An adaptive update that says it is not
-// AQE's final plan (root "AdaptiveSparkPlan isFinalPlan=false") is not
-// read: AQE sends one per new query stage, each repeating the whole plan,
-// and the final one follows (a query that fails before it keeps the plan
-// it started with, whose operators carry the same accumulators).
+// storage to the next one read.
 func (b *Builder) setPlan(e *sqlExec, v *fastjson.Value, adaptive bool) {
 	if v == nil {
 		return
 	}
-	final := !bytes.Contains(v.GetStringBytes("simpleString"), []byte("isFinalPlan=false"))
-	if adaptive && !final && e.final != nil {
+	final := finalPlan(v.GetStringBytes("simpleString"))
+	if !e.takesPlan(final, adaptive) {
 		return
 	}
-	e.FinalPlan = final
 	p, err := plan.FromJSON(v, &b.names, b.sparePlan)
+	b.putPlan(e, final, p, err)
+}
+
+var notFinalPlan = []byte("isFinalPlan=false")
+
+// finalPlan reports whether a plan whose root's simpleString is simple is
+// AQE's final plan (or a plan without AQE).
+func finalPlan(simple []byte) bool {
+	return !bytes.Contains(simple, notFinalPlan)
+}
+
+// takesPlan reports whether a plan replaces e's. An adaptive update that
+// says it is not AQE's final plan (root "AdaptiveSparkPlan
+// isFinalPlan=false") does not: AQE sends one per new query stage, each
+// repeating the whole plan, and the final one follows (a query that fails
+// before it keeps the plan it started with, whose operators carry the same
+// accumulators).
+func (e *sqlExec) takesPlan(final, adaptive bool) bool {
+	return final || !adaptive || e.final == nil
+}
+
+// putPlan makes p (read with error err) the execution's plan.
+func (b *Builder) putPlan(e *sqlExec, final bool, p *plan.Plan, err error) {
+	e.FinalPlan = final
 	if err != nil {
 		e.planErr = err.Error()
 		return

@@ -12,7 +12,6 @@ package plan
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/valyala/fastjson"
 )
@@ -94,90 +93,42 @@ func FromJSON(v *fastjson.Value, in *Strings, reuse *Plan) (*Plan, error) {
 	if v == nil || v.Type() != fastjson.TypeObject || v.Get("nodeName") == nil {
 		return nil, ErrNotPlan
 	}
-	if in == nil {
-		in = &Strings{}
-	}
-	b := &builder{in: in}
-	if reuse != nil {
-		b.p.Nodes, b.metrics = reuse.Nodes[:0], reuse.metrics[:0]
-	}
-	if err := b.add(v, -1, -1, 0); err != nil {
+	b := NewBuilder(in, reuse)
+	if err := add(b, v, -1, 0); err != nil {
 		return nil, err
 	}
-	b.p.metrics = b.metrics
-	b.p.graphIDs(b.hash)
-	return &b.p, nil
-}
-
-// builder reads one plan, its nodes' metrics sharing one backing array.
-type builder struct {
-	p       Plan
-	in      *Strings
-	metrics []Metric
-	hash    []uint64 // each node's subtree hash, for graphIDs
+	return b.Plan(), nil
 }
 
 // add appends the node v and its subtree.
-func (b *builder) add(v *fastjson.Value, parent, codegen, depth int) error {
+func add(b *Builder, v *fastjson.Value, parent, depth int) error {
 	if depth > maxDepth {
 		return errors.New("plan nested deeper than 256 operators")
 	}
 	if v.Type() != fastjson.TypeObject {
 		return errors.New("plan node is not an object")
 	}
-	id := len(b.p.Nodes)
-	name, simple := v.GetStringBytes("nodeName"), v.GetStringBytes("simpleString")
-	n := Node{ID: id, Parent: parent, Codegen: codegen,
-		Name: b.in.of(boundedBytes(name, DescLimit)),
-		Desc: b.in.of(boundedBytes(simple, DescLimit))}
-	b.hash = append(b.hash, fnv64(fnv64(fnv64(fnvBasis, name), []byte{0}), simple))
-	readMeta(v.GetObject("metadata"), &n, b.in)
-	start := len(b.metrics)
+	id := b.Open(parent)
+	b.Name(id, v.GetStringBytes("nodeName"))
+	b.Desc(id, v.GetStringBytes("simpleString"))
+	readMeta(v.GetObject("metadata"), b, id)
 	for _, m := range v.GetArray("metrics") {
-		b.metrics = append(b.metrics, Metric{Name: b.in.of(m.GetStringBytes("name")),
-			AccumID: m.GetInt64("accumulatorId"), Type: b.in.of(m.GetStringBytes("metricType"))})
-	}
-	n.Metrics = b.metrics[start:len(b.metrics):len(b.metrics)]
-	if len(n.Metrics) == 0 {
-		n.Metrics = nil
-	}
-	b.p.Nodes = append(b.p.Nodes, n)
-	childCG := codegen
-	switch {
-	case strings.HasPrefix(n.Name, "WholeStageCodegen"):
-		childCG = id
-	case n.Name == "InputAdapter":
-		childCG = -1 // the boundary of generated code
+		b.Metric(id, m.GetStringBytes("name"), m.GetInt64("accumulatorId"), m.GetStringBytes("metricType"))
 	}
 	for _, c := range v.GetArray("children") {
-		k := len(b.p.Nodes)
-		if err := b.add(c, id, childCG, depth+1); err != nil {
+		if err := add(b, c, id, depth+1); err != nil {
 			return err
 		}
-		b.hash[id] = fnvWord(b.hash[id], b.hash[k])
 	}
+	b.Close(id)
 	return nil
 }
 
 // readMeta keeps the scan metadata the summary uses.
-func readMeta(o *fastjson.Object, n *Node, in *Strings) {
-	if o == nil {
-		return
-	}
+func readMeta(o *fastjson.Object, b *Builder, id int) {
 	o.Visit(func(k []byte, x *fastjson.Value) {
-		s, err := x.StringBytes()
-		if err != nil {
-			return
-		}
-		switch string(k) {
-		case "Format":
-			n.Format = in.of(boundedBytes(s, MetaLimit))
-		case "Location":
-			n.Location = in.of(boundedBytes(s, MetaLimit))
-		case "PartitionFilters":
-			n.PartitionFilters = in.of(boundedBytes(s, MetaLimit))
-		case "PushedFilters":
-			n.PushedFilters = in.of(boundedBytes(s, MetaLimit))
+		if s, err := x.StringBytes(); err == nil {
+			b.Meta(id, k, s)
 		}
 	})
 }
