@@ -10,8 +10,9 @@ import "bytes"
 // always writes first (eventlog-format.md §3.1). TaskStart and TaskEnd lines
 // are decoded by a hand-written scanner that reads only the keys the model
 // uses and checks the full JSON grammar of everything else it skips
-// (jsonscan.go); events the model ignores are only validated, and so are
-// adaptive plan updates that are not an execution's final plan (fastsql.go).
+// (jsonscan.go); events the model ignores are only validated; SQL
+// execution starts and adaptive plan updates are read with their plan
+// trees streamed node by node (fastsql.go, fastplan.go).
 // Anything the scanner does not expect — an escape in a key or in a string
 // it needs, a number that is not a plain integer, an unexpected type, a
 // duplicate key, deep nesting, a syntax error — sends the line to the

@@ -343,6 +343,8 @@ func FuzzFastPath(f *testing.F) {
 	f.Add([]byte(`{"Event":"SparkListenerTaskEnd","Task Info":{"Task ID":1,"Executor ID":"1"},"Task Metrics":{"Input Metrics":{"Bytes Read":-0}}}`))
 	f.Add([]byte(`{"Event":"SparkListenerBlockUpdated","x":[1,{"a":"\u00e9"}]}`))
 	f.Add([]byte(adaptiveUpdate0))
+	f.Add([]byte(finalUpdate0))
+	f.Add([]byte(sqlStart0))
 	prelude := [][]byte{[]byte(appStart),
 		[]byte(`{"Event":"SparkListenerExecutorAdded","Timestamp":2,"Executor ID":"1","Executor Info":{"Host":"h","Total Cores":2}}`),
 		[]byte(jobStart(0, 0, 1)), []byte(stageSubmitted(0, 0, 2)), []byte(taskStart(0, 1, 1000)), []byte(taskStart(0, 2, 1000)),
