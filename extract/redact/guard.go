@@ -54,9 +54,60 @@ var (
 	secretGuard = []string{"secret", "password", "passwd", "pwd", "token", "access", "api", "credential", "private"}
 	tokenGuard  = []string{"bearer", "basic", "akia", "asia", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "aiza", "eyj"}
 	// hostShapeGuards are hostShapes' guards, in order.
-	hostShapeGuards = [][]string{{" executor "}, {"(tid "}, {"executor "}, {"/"},
+	hostShapeGuards = [][]string{{" executor "}, {"(tid "}, {"executor "}, {"/0", "/1", "/2", "/3", "/4", "/5", "/6", "/7", "/8", "/9"},
 		{".host", "hostname", "bindaddress", ".addr"}}
 	hostAfterGuard = []string{"host", "blockmanagerid"}
-	domainGuard    = []string{"internal", "local", "lan", "corp", "intra", "home.arpa", "amazonaws.com",
-		"cloudapp.net", "cloudapp.azure.com", "windows.net", "googleusercontent.com"}
+	// domainGuard: a domain follows a label's dot (plans say "Plan" and
+	// "LocalLimit" everywhere, never ".lan" or ".local").
+	domainGuard = []string{".internal", ".local", ".lan", ".corp", ".intra", ".home.arpa", ".amazonaws.com",
+		".cloudapp.net", ".cloudapp.azure.com", ".windows.net", ".googleusercontent.com"}
 )
+
+// Guards of the address regexps, exact on any text (\d, \b and hex digits
+// under (?i) are ASCII only).
+
+// mayQuad reports whether t may hold a dotted quad (quadRE): a digit, a
+// dot and a digit.
+func mayQuad(t string) bool {
+	if noGuards {
+		return true
+	}
+	for i := strings.IndexByte(t, '.'); i >= 0; {
+		if i > 0 && i+1 < len(t) && isDigit(t[i-1]) && isDigit(t[i+1]) {
+			return true
+		}
+		j := strings.IndexByte(t[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// mayIPv6 reports whether t may hold an IPv6 candidate (ipv6CandRE): two
+// colons with at most four hex digits between them.
+func mayIPv6(t string) bool {
+	if noGuards {
+		return true
+	}
+	for i := strings.IndexByte(t, ':'); i >= 0; {
+		j := i + 1
+		for j < len(t) && j <= i+4 && isHex(t[j]) {
+			j++
+		}
+		if j < len(t) && t[j] == ':' {
+			return true
+		}
+		k := strings.IndexByte(t[i+1:], ':')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHex(c byte) bool { return isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'f' }

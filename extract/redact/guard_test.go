@@ -22,6 +22,8 @@ var guardTexts = []string{
 	"paſsword=hunter2 and \u212Aey token=x on ip-10-0-0-1.ec2.internal",
 	"s3a://acme-prod/k and abfss://c@acct.dfs.core.windows.net/p mail ops@corp.example.com",
 	"at [2001:db8::1]:80, ::1 and 12:30:45, a::b v1.2.3.4 10.20.30.40",
+	"fe80::1%eth0 host/1.2.3.4 x:abcd:ef01: 1.2 .local .LAN s.Intranet y.lan",
+	"Location: InMemoryFileIndex[s3://b/t], ReadSchema: struct<a:int,b:string> LocalLimit AdaptiveSparkPlan 0.5",
 }
 
 // sameWithoutGuards fails t when Text, or Hosts, gives s another result
@@ -61,6 +63,7 @@ func TestGuardsExact(t *testing.T) {
 	rs := guardRedactors(t)
 	r := rand.New(rand.NewPCG(5, 6))
 	words := append(append(append(append([]string{}, secretGuard...), tokenGuard...), hostAfterGuard...), domainGuard...)
+	words = append(words, "/7", "1.2", "10.0.0.1", "::", ":ab:", ":12345:", "fe80::1%eth0", "a:b:c")
 	for _, s := range guardTexts {
 		sameWithoutGuards(t, rs, s)
 		for range 200 {

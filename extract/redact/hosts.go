@@ -75,8 +75,11 @@ func Hosts(t string, ph func(kind, name string) string) string {
 	if f.may(t, domainGuard) {
 		t = domainRE.ReplaceAllStringFunc(t, host)
 	}
-	if strings.Contains(t, ":") {
+	if mayIPv6(t) {
 		t = replaceMatches(t, ipv6CandRE, isIPv6At, host)
+	}
+	if !mayQuad(t) {
+		return t
 	}
 	return replaceMatches(t, quadRE, func(t string, i, j int) bool { return !versionAt(t, i, j) }, host)
 }
