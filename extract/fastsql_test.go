@@ -177,7 +177,7 @@ func nonFinalUpdates(t *testing.T, lines [][]byte) int {
 }
 
 // codecLines reads the lines of a single-file log in any codec.
-func codecLines(t *testing.T, path string) [][]byte {
+func codecLines(t testing.TB, path string) [][]byte {
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skip(err)
