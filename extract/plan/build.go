@@ -1,6 +1,10 @@
 package plan
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/zeebo/xxh3"
+)
 
 // Builder builds a plan node by node, for a reader that meets the nodes of
 // a sparkPlanInfo tree in the order of its JSON (FromJSON, and the
@@ -43,13 +47,14 @@ func (b *Builder) Open(parent int) int {
 // Name sets node id's name (nodeName); it comes before Desc.
 func (b *Builder) Name(id int, name []byte) {
 	b.p.Nodes[id].Name = b.in.of(boundedBytes(name, DescLimit))
-	b.hash[id] = fnv64(fnv64(fnvBasis, name), []byte{0})
+	b.hash[id] = fnvWord(fnvBasis, xxh3.Hash(name))
 }
 
-// Desc sets node id's description (simpleString).
+// Desc sets node id's description (simpleString), which can be
+// megabytes: xxh3 hashes it at memory speed.
 func (b *Builder) Desc(id int, simple []byte) {
 	b.p.Nodes[id].Desc = b.in.of(boundedBytes(simple, DescLimit))
-	b.hash[id] = fnv64(b.hash[id], simple)
+	b.hash[id] = fnvWord(b.hash[id], xxh3.Hash(simple))
 }
 
 // MetaKey reports whether Meta keeps the metadata member key.

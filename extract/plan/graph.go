@@ -76,14 +76,6 @@ func (g *graph) reused(i int) bool {
 	return ok
 }
 
-// fnv64 folds b into the FNV-1a hash h.
-func fnv64(h uint64, b []byte) uint64 {
-	for _, c := range b {
-		h = (h ^ uint64(c)) * 1099511628211
-	}
-	return h
-}
-
 // fnvWord folds the eight bytes of x into h.
 func fnvWord(h, x uint64) uint64 {
 	for range 8 {
