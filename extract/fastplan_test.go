@@ -126,3 +126,30 @@ func checkFastPlan(t *testing.T, prelude [][]byte, line string, fast bool, rest 
 		t.Errorf("fast path took the line: %v, want %v", got, fast)
 	}
 }
+
+// TestExcerptBytes: the excerpt of a description unescaped only up to
+// what planExcerpt reads equals the excerpt of the whole description, for
+// every escape (surrogate pairs, lone surrogates, a surrogate before
+// another escape) at and around the cut.
+func TestExcerptBytes(t *testing.T) {
+	tails := []string{`\n`, `\u00e9`, `\ud83d\ude00`, `\uD83D\u0041`, `\ude00x`, `\ud83d`, `\ud83dx`, `\u0000`, "é",
+		`\\\\`, `\"`, `\/`, `\uDBFF\uDFFF`, `\udc00\udc00`, `\ud7ff\u0041`, `\ue000\u0041`}
+	var bodies []string
+	for k := PlanExcerptLimit - 14; k <= PlanExcerptLimit+2; k++ {
+		for _, tail := range tails {
+			bodies = append(bodies, strings.Repeat("a", k)+tail+strings.Repeat("b", 20), strings.Repeat("a", k)+tail)
+		}
+	}
+	for _, tail := range tails {
+		bodies = append(bodies, strings.Repeat(tail, PlanExcerptLimit+5), strings.Repeat(tail+"é", PlanExcerptLimit/3))
+	}
+	var b Builder
+	for _, body := range bodies {
+		tok := []byte(`"` + body + `"`)
+		want := planExcerpt(b.unquote(tok, true))
+		if got := planExcerpt(b.excerptBytes(tok, strings.Contains(body, `\`))); got != want {
+			t.Fatalf("excerpt of %.40q…%q: got …%q, want …%q", body, body[max(0, len(body)-30):],
+				got[max(0, len(got)-20):], want[max(0, len(want)-20):])
+		}
+	}
+}

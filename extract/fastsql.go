@@ -1,6 +1,10 @@
 package extract
 
-import "github.com/sparkmine/sparkmine/extract/plan"
+import (
+	"bytes"
+
+	"github.com/sparkmine/sparkmine/extract/plan"
+)
 
 // The fast path of SQL executions' starts and adaptive plan updates
 //
@@ -77,7 +81,7 @@ func (b *Builder) fastAdaptive(line []byte, i int) bool {
 	}
 	e := b.sqlExecution(s.execution)
 	if len(s.planDesc) > 2 {
-		b.adaptiveExcerpt(e, b.unquote(s.planDesc, s.planEsc))
+		b.adaptiveExcerpt(e, b.excerptBytes(s.planDesc, s.planEsc))
 	}
 	if e.takesPlan(s.plans.final, true) {
 		b.putPlan(e, s.plans.final, s.plans.plan, nil)
@@ -96,7 +100,7 @@ func (b *Builder) fastSQLStart(line []byte, i int) bool {
 		st.desc = Clip(string(b.unquote(s.desc, s.descEsc)), 1024)
 	}
 	if s.planDesc != nil {
-		st.excerpt = planExcerpt(b.unquote(s.planDesc, s.planEsc))
+		st.excerpt = planExcerpt(b.excerptBytes(s.planDesc, s.planEsc))
 	}
 	e := b.startSQL(st)
 	if s.seen.has(sqPlan) {
@@ -175,6 +179,48 @@ func (b *Builder) unquote(tok []byte, esc bool) []byte {
 		return nil // not reached: the scanner checked the token
 	}
 	return v.GetStringBytes()
+}
+
+// excerptBytes returns what planExcerpt reads of the plan description
+// token tok: its bytes, unescaped, or a prefix of them of at least
+// PlanExcerptLimit+1 bytes. A description can be megabytes; only the raw
+// prefix of PlanExcerptLimit+1 units (a byte or an escape, each giving at
+// least one byte) is unescaped.
+func (b *Builder) excerptBytes(tok []byte, esc bool) []byte {
+	raw := tok[1 : len(tok)-1]
+	cut := escapeUnits(raw, PlanExcerptLimit+1)
+	if !esc || cut == len(raw) {
+		return b.unquote(tok, esc)
+	}
+	t := append(append(append(make([]byte, 0, cut+2), '"'), raw[:cut]...), '"')
+	return b.unquote(t, bytes.IndexByte(raw[:cut], '\\') >= 0)
+}
+
+// escapeUnits returns the length of the first n units of the checked
+// string body raw, where fastjson's unescaping never looks across a unit's
+// end: a byte, an escape, or a surrogate's \u escape with the \u escape
+// after it (which fastjson decodes as a pair, valid or not).
+func escapeUnits(raw []byte, n int) int {
+	i := 0
+	for ; n > 0 && i < len(raw); n-- {
+		switch {
+		case raw[i] != '\\':
+			i++
+		case raw[i+1] != 'u':
+			i += 2
+		case surrogate(raw[i+2:i+6]) && i+8 <= len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u':
+			i += 12
+		default:
+			i += 6
+		}
+	}
+	return i
+}
+
+// surrogate reports whether the four hex digits h are a UTF-16 surrogate
+// (D800-DFFF).
+func surrogate(h []byte) bool {
+	return h[0]|0x20 == 'd' && (h[1] >= '8' && h[1] <= '9' || h[1]|0x20 >= 'a' && h[1]|0x20 <= 'f')
 }
 
 // newPlanBuilder starts a plan that takes the storage of the spare one.
