@@ -48,9 +48,10 @@ func (b *Builder) fillQueries(a *App) {
 		}
 		q := b.queryRow(e, jobs, stages, runTime)
 		if x.final != nil {
-			e.Operators = x.final.Summarize(&b.accums, stages, x.initialJoins)
+			vals := x.final.AllValues(&b.accums)
+			e.Operators = x.final.Summarize(&b.accums, vals, stages, x.initialJoins)
 			fillOperatorColumns(&q, &e.Operators)
-			a.PlanNodes = append(a.PlanNodes, b.planNodeRows(e.ExecutionID, x.final, stages)...)
+			a.PlanNodes = append(a.PlanNodes, planNodeRows(e.ExecutionID, x.final, vals, stages)...)
 		}
 		a.Queries = append(a.Queries, q)
 	}
@@ -152,10 +153,10 @@ func countsText(m map[string]int) string {
 }
 
 // planNodeRows are the rows of a final plan's operators.
-func (b *Builder) planNodeRows(exec int64, p *plan.Plan, stages [][]int64) []PlanNodeRow {
+func planNodeRows(exec int64, p *plan.Plan, vals []plan.Values, stages [][]int64) []PlanNodeRow {
 	out := make([]PlanNodeRow, len(p.Nodes))
 	for i, n := range p.Nodes {
-		v := p.Values(i, &b.accums)
+		v := vals[i]
 		out[i] = PlanNodeRow{ExecutionID: exec, NodeID: int64(i), Name: n.Name,
 			Description: n.Desc, StageIDs: append([]int64{}, stages[i]...),
 			Rows: v.Rows, Bytes: v.Bytes, TimeMS: v.TimeMS, SpillBytes: v.SpillBytes,

@@ -41,7 +41,7 @@ func FuzzPlan(f *testing.F) {
 				}
 			}
 		}
-		s := p.Summarize(a, stages, map[string]int{SortMerge: 1})
+		s := p.Summarize(a, p.AllValues(a), stages, map[string]int{SortMerge: 1})
 		if s.Nodes != len(p.Nodes) {
 			t.Fatalf("summary of %d nodes, plan has %d", s.Nodes, len(p.Nodes))
 		}

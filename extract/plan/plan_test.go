@@ -81,7 +81,7 @@ func TestValues(t *testing.T) {
 func TestSummarize(t *testing.T) {
 	p := readPlan(t, "testdata/smj.json")
 	a := smjAccums()
-	s := p.Summarize(a, p.StageIDs(a), map[string]int{SortMerge: 2})
+	s := p.Summarize(a, p.AllValues(a), p.StageIDs(a), map[string]int{SortMerge: 2})
 	want := Summary{
 		Nodes: 18,
 		Joins: []Join{{Node: 2, Kind: SortMerge, Name: "SortMergeJoin", Stages: []int64{2}, Rows: 2000,

@@ -98,17 +98,17 @@ type Summary struct {
 	AQE       AQE        `json:"aqe"`
 }
 
-// Summarize sums p up; stages is p.StageIDs(a); initialJoins are the join
-// kinds of the plan the execution started with (JoinKinds), for strategy
-// switches.
-func (p *Plan) Summarize(a *Accums, stages [][]int64, initialJoins map[string]int) Summary {
+// Summarize sums p up; vals is p.AllValues(a), stages p.StageIDs(a);
+// initialJoins are the join kinds of the plan the execution started with
+// (JoinKinds), for strategy switches.
+func (p *Plan) Summarize(a *Accums, vals []Values, stages [][]int64, initialJoins map[string]int) Summary {
 	s := Summary{Nodes: len(p.Nodes)}
 	kids := p.Children()
 	for i, n := range p.Nodes {
-		v := p.Values(i, a)
+		v := vals[i]
 		switch {
 		case JoinKind(n.Name) != "":
-			s.Joins = append(s.Joins, p.join(i, a, kids, stages[i], v))
+			s.Joins = append(s.Joins, p.join(i, a, vals, kids, stages[i]))
 		case IsExchange(n.Name):
 			s.Exchanges = append(s.Exchanges, Exchange{Node: i, Broadcast: strings.Contains(n.Name, "Broadcast"),
 				Stages: stages[i], Bytes: v.Bytes, Rows: v.Rows})
@@ -125,12 +125,12 @@ func (p *Plan) Summarize(a *Accums, stages [][]int64, initialJoins map[string]in
 	return s
 }
 
-func (p *Plan) join(i int, a *Accums, kids [][]int, stages []int64, v Values) Join {
-	j := Join{Node: i, Kind: JoinKind(p.Nodes[i].Name), Name: p.Nodes[i].Name, Stages: stages, Rows: v.Rows}
+func (p *Plan) join(i int, a *Accums, vals []Values, kids [][]int, stages []int64) Join {
+	j := Join{Node: i, Kind: JoinKind(p.Nodes[i].Name), Name: p.Nodes[i].Name, Stages: stages, Rows: vals[i].Rows}
 	if k := kids[i]; len(k) > 0 {
-		j.Left = p.side(k[0], a, kids)
+		j.Left = p.side(k[0], a, vals, kids)
 		if len(k) > 1 {
-			j.Right = p.side(k[1], a, kids)
+			j.Right = p.side(k[1], a, vals, kids)
 		}
 	}
 	return j
@@ -138,11 +138,11 @@ func (p *Plan) join(i int, a *Accums, kids [][]int, stages []int64, v Values) Jo
 
 // side measures a join input: walking down first children, the first
 // operator that counts rows, and the first exchange's bytes.
-func (p *Plan) side(i int, a *Accums, kids [][]int) Side {
+func (p *Plan) side(i int, a *Accums, vals []Values, kids [][]int) Side {
 	var s Side
 	rowsSeen := false
 	for depth := 0; i >= 0 && depth < 64; depth++ {
-		v := p.Values(i, a)
+		v := vals[i]
 		if !rowsSeen && p.HasMetric(i, "number of output rows") {
 			s.Rows, rowsSeen = v.Rows, true
 		}

@@ -18,6 +18,15 @@ type Values struct {
 // byteMetrics are the metrics Values.Bytes takes, the first found.
 var byteMetrics = []string{"data size", "size of files read", "written output", "shuffle bytes written"}
 
+// AllValues reads every node's numbers from a, by node id.
+func (p *Plan) AllValues(a *Accums) []Values {
+	out := make([]Values, len(p.Nodes))
+	for i := range p.Nodes {
+		out[i] = p.Values(i, a)
+	}
+	return out
+}
+
 // Values reads node i's numbers from a.
 func (p *Plan) Values(i int, a *Accums) Values {
 	var v Values
