@@ -51,8 +51,9 @@ var noGuards = false
 
 // The guards' words, each of its regexp's alternatives' literal parts.
 var (
-	secretGuard = []string{"secret", "password", "passwd", "pwd", "token", "access", "api", "credential", "private"}
-	tokenGuard  = []string{"bearer", "basic", "akia", "asia", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "aiza", "eyj"}
+	defaultGuard = []string{"secret", "password", "token", "access"}
+	secretGuard  = []string{"secret", "password", "passwd", "pwd", "token", "access", "api", "credential", "private"}
+	tokenGuard   = []string{"bearer", "basic", "akia", "asia", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "aiza", "eyj"}
 	// hostShapeGuards are hostShapes' guards, in order.
 	hostShapeGuards = [][]string{{" executor "}, {"(tid "}, {"executor "}, {"/0", "/1", "/2", "/3", "/4", "/5", "/6", "/7", "/8", "/9"},
 		{".host", "hostname", "bindaddress", ".addr"}}

@@ -26,20 +26,20 @@ var guardTexts = []string{
 	"Location: InMemoryFileIndex[s3://b/t], ReadSchema: struct<a:int,b:string> LocalLimit AdaptiveSparkPlan 0.5",
 }
 
-// sameWithoutGuards fails t when Text, or Hosts, gives s another result
-// with every regexp run.
+// sameWithoutGuards fails t when Text, Value (s as the key or as the
+// value) or Hosts gives s another result with every regexp run.
 func sameWithoutGuards(t *testing.T, rs []*Redactor, s string) {
 	t.Helper()
 	ph := func(kind, name string) string { return "<" + kind + ">" }
 	got := []string{Hosts(s, ph)}
 	for _, r := range rs {
-		got = append(got, r.Text(s))
+		got = append(got, r.Text(s), r.Value("k", s), r.Value(s, "v"))
 	}
 	noGuards = true
 	defer func() { noGuards = false }()
 	want := []string{Hosts(s, ph)}
 	for _, r := range rs {
-		want = append(want, r.Text(s))
+		want = append(want, r.Text(s), r.Value("k", s), r.Value(s, "v"))
 	}
 	for i := range got {
 		if got[i] != want[i] {

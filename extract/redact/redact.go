@@ -51,7 +51,11 @@ var Default, _ = New()
 // or the value matches a pattern (Spark redacts on either), otherwise the
 // value with credentials inside URLs removed.
 func (r *Redactor) Value(key, value string) string {
-	for _, re := range r.keys {
+	var fk, fv folded
+	for i, re := range r.keys {
+		if i == 0 && !fk.may(key, defaultGuard) && !fv.may(value, defaultGuard) {
+			continue // r.keys[0] is DefaultPattern's
+		}
 		if re.MatchString(key) || re.MatchString(value) {
 			return Redacted
 		}
