@@ -70,41 +70,34 @@ var (
 // mayQuad reports whether t may hold a dotted quad (quadRE): a digit, a
 // dot and a digit.
 func mayQuad(t string) bool {
-	if noGuards {
-		return true
-	}
-	for i := strings.IndexByte(t, '.'); i >= 0; {
-		if i > 0 && i+1 < len(t) && isDigit(t[i-1]) && isDigit(t[i+1]) {
-			return true
-		}
-		j := strings.IndexByte(t[i+1:], '.')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	return false
+	return noGuards || anyByte(t, '.', func(i int) bool {
+		return i > 0 && i+1 < len(t) && isDigit(t[i-1]) && isDigit(t[i+1])
+	})
 }
 
 // mayIPv6 reports whether t may hold an IPv6 candidate (ipv6CandRE): two
 // colons with at most four hex digits between them.
 func mayIPv6(t string) bool {
-	if noGuards {
-		return true
-	}
-	for i := strings.IndexByte(t, ':'); i >= 0; {
+	return noGuards || anyByte(t, ':', func(i int) bool {
 		j := i + 1
 		for j < len(t) && j <= i+4 && isHex(t[j]) {
 			j++
 		}
-		if j < len(t) && t[j] == ':' {
+		return j < len(t) && t[j] == ':'
+	})
+}
+
+// anyByte reports whether ok holds at some index of byte c in t.
+func anyByte(t string, c byte, ok func(i int) bool) bool {
+	for i := strings.IndexByte(t, c); i >= 0; {
+		if ok(i) {
 			return true
 		}
-		k := strings.IndexByte(t[i+1:], ':')
-		if k < 0 {
-			break
+		j := strings.IndexByte(t[i+1:], c)
+		if j < 0 {
+			return false
 		}
-		i += 1 + k
+		i += 1 + j
 	}
 	return false
 }
