@@ -7,7 +7,9 @@
 //
 // A plan is kept as its nodes' names, bounded descriptions, a few scan
 // metadata values and metric ids, never as the raw JSON: plans can be
-// megabytes and AQE repeats them.
+// megabytes and AQE repeats them. Builder builds one node by node for a
+// streaming reader (the extract package's fast path); FromJSON reads one
+// from a fastjson tree through the same Builder.
 package plan
 
 import (
