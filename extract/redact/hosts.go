@@ -56,6 +56,11 @@ var (
 // (with a digit),
 // then IPv4 addresses that are not versions (hdp.version=2.2.0.0-2041).
 func Hosts(t string, ph func(kind, name string) string) string {
+	return hosts(t, ph, &folded{})
+}
+
+// hosts is Hosts with f, the folded form of t (or of an earlier text).
+func hosts(t string, ph func(kind, name string) string, f *folded) string {
 	host := func(name string) string { return ph(KindHost, name) }
 	if strings.Contains(t, "://") {
 		t = replaceGroups(t, authorityRE, isHost, host)
@@ -63,7 +68,6 @@ func Hosts(t string, ph func(kind, name string) string) string {
 	if strings.Contains(t, "@") {
 		t = mailRE.ReplaceAllStringFunc(t, func(m string) string { return ph(KindEmail, m) })
 	}
-	var f folded
 	for i, re := range hostShapes {
 		if f.may(t, hostShapeGuards[i]) {
 			t = replaceGroups(t, re, isHost, host)

@@ -75,13 +75,17 @@ func (r *Redactor) Text(t string) string {
 	if t == "" {
 		return t
 	}
-	return Hosts(r.Secrets(t), r.stored)
+	var f folded // shared: most text leaves Secrets unchanged
+	return hosts(r.secrets(t, &f), r.stored, &f)
 }
 
 // Secrets returns t with credentials in URLs, values of secret-looking keys
 // and tokens known by their shape hidden: Text without the names.
 func (r *Redactor) Secrets(t string) string {
-	var f folded
+	return r.secrets(t, &folded{})
+}
+
+func (r *Redactor) secrets(t string, f *folded) string {
 	t = URLCredentials(t)
 	for i, re := range r.kv {
 		if i > 0 || f.may(t, secretGuard) { // r.kv[0] is secretWords'
