@@ -105,8 +105,9 @@ var adaptiveLogs = []string{
 }
 
 // TestFastAdaptiveDifferential: on every shared log with adaptive updates,
-// the model is the fastjson path's, the fast path takes every SQL start
-// and adaptive update, and it reads the plans of all but the non-final
+// the model is the fastjson path's, each SQL start's and adaptive update's
+// plan read by the fast path is plan.FromJSON's, the fast path takes every
+// SQL start and adaptive update, and it reads the plans of all but the non-final
 // updates of executions that started with a plan (counted here with
 // encoding/json).
 func TestFastAdaptiveDifferential(t *testing.T) {
@@ -121,8 +122,10 @@ func TestFastAdaptiveDifferential(t *testing.T) {
 				switch {
 				case ok && name == sqlPrefix+"SparkListenerSQLExecutionStart":
 					sqlLines++
+					checkLine(t, l, &lineStats{})
 				case ok && name == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate":
 					sqlLines++
+					checkLine(t, l, &lineStats{}) // every plan, as plan.FromJSON reads it
 					s := sqlScan{b: b, adaptive: true}
 					if scanEvent(l, i, adaptiveOrder, s.value, sqExecution, sqPlan) && s.plans.plan == nil {
 						skipped++
