@@ -44,6 +44,12 @@ func (b *Builder) fastLine(line []byte) bool {
 		return b.fastTaskStart(line, rest)
 	case sqlPrefix + "SparkListenerSQLAdaptiveExecutionUpdate":
 		return b.fastAdaptive(line, rest)
+	case "SparkListenerJobStart":
+		return b.fastJobStart(line, rest)
+	case "SparkListenerStageSubmitted":
+		return b.fastStageSubmitted(line, rest)
+	case "SparkListenerStageCompleted":
+		return b.fastStageCompleted(line, rest)
 	}
 	if knownIgnored[string(name)] {
 		return validObjectTail(line, rest)

@@ -61,6 +61,8 @@ func checkLine(t testing.TB, line []byte, st *lineStats) {
 		}
 	case fastName == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate":
 		checkAdaptive(t, line, i, v, perr, name)
+	case jobEvents[fastName]:
+		checkJobLine(t, line, i, v, perr, name, fastName)
 	case knownIgnored[fastName]:
 		st.ignored++
 		if validObjectTail(line, i) {
