@@ -15,6 +15,8 @@ var jobEvents = map[string]bool{
 	"SparkListenerJobStart":       true,
 	"SparkListenerStageSubmitted": true,
 	"SparkListenerStageCompleted": true,
+
+	"SparkListenerEnvironmentUpdate": true,
 }
 
 // checkJobLine decodes a job or stage event both ways and fails t on any
@@ -54,6 +56,13 @@ func checkJobLine(t testing.TB, line []byte, i int, v *fastjson.Value, perr erro
 			fb.accums.Stage(a.id, e.info.key.id, a.value)
 		}
 		got, want = []any{e.info.key, e.info.info, fb.accums}, []any{k, info, rb.accums}
+	case "SparkListenerEnvironmentUpdate":
+		if !fb.fastEnvironmentUpdate(line, i) {
+			return false
+		}
+		mustBeValid(t, line, perr, name, fastName)
+		rb.onEnvironmentUpdate(v)
+		got, want = fb.app.props, rb.app.props
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s differs:\nfast %+v\nref  %+v\nline %s", fastName, got, want, line)
@@ -137,6 +146,7 @@ func TestFastJobFallback(t *testing.T) {
 	job := `{"Event":"SparkListenerJobStart","Job ID":0,"Submission Time":900,"Stage Infos":[{"Stage ID":0,"Stage Attempt ID":0,"Stage Name":"load at x:1","Number of Tasks":2,"RDD Info":[{"RDD ID":1,"Name":"r","Parent IDs":[],"Storage Level":{"Use Disk":false}}],"Parent IDs":[],"Details":"org.apache.spark.sql.DataFrameReader.load(DataFrameReader.scala:241)\nx.y(z:1)","Accumulables":[]},{"Stage ID":1,"Stage Attempt ID":0,"Stage Name":"collect","Number of Tasks":2,"Parent IDs":[0],"Details":"c"}],"Stage IDs":[0,1],"Properties":{"spark.rdd.scope":"{\"id\":\"2\"}","spark.job.description":"q1 \"a\"\nselect","spark.sql.execution.id":"7","callSite.short":"collect at x:2","spark.job.tags":"t"}}`
 	sub := `{"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":1,"Stage Attempt ID":0,"Stage Name":"collect","Number of Tasks":2,"Parent IDs":[0],"Details":"d\ne","Submission Time":1000,"Accumulables":[]},"Properties":{"spark.job.description":"q2","spark.sql.execution.id":"8"}}`
 	done := `{"Event":"SparkListenerStageCompleted","Stage Info":{"Stage ID":1,"Stage Attempt ID":0,"Stage Name":"collect","Number of Tasks":2,"Submission Time":1000,"Completion Time":5000,"Accumulables":[{"ID":7,"Name":"number of output rows","Value":"12","Internal":false,"Count Failed Values":true,"Metadata":"sql"},{"ID":8,"Name":"internal.metrics.x","Value":3},{"ID":9,"Name":"peak memory","Value":40}]}}`
+	env := `{"Event":"SparkListenerEnvironmentUpdate","JVM Information":{"Java Version":"1.8"},"Spark Properties":{"spark.app.name":"a","spark.executor.memory":"4g"},"System Properties":{"k":"v"},"Classpath Entries":{"/a.jar":"System Classpath"}}`
 	cases := []struct {
 		name, line string
 		fast       bool
@@ -204,10 +214,22 @@ func TestFastJobFallback(t *testing.T) {
 		{"completed duplicate value", strings.Replace(done, `"Value":40`, `"Value":40,"Value":41`, 1), false},
 		{"completed escaped key", strings.Replace(done, `"Value":40`, `"V\u0061lue":40`, 1), false},
 		{"completed truncated", done[:len(done)-3], false},
+		{"env valid", env, true},
+		{"env escaped value", strings.Replace(env, `"spark.app.name":"a"`, `"spark.app.name":"\u00e9\n"`, 1), true},
+		{"env duplicate property", strings.Replace(env, `"spark.app.name":"a"`, `"spark.app.name":"a","spark.app.name":"b"`, 1), true},
+		{"env non-string property", strings.Replace(env, `"spark.app.name":"a"`, `"spark.app.name":1,"spark.x":null,"spark.y":{}`, 1), true},
+		{"env empty properties", strings.Replace(env, `"Spark Properties":{"spark.app.name":"a","spark.executor.memory":"4g"}`, `"Spark Properties":{}`, 1), true},
+		{"env escaped property key", strings.Replace(env, `"spark.app.name"`, `"spark.app\u002ename"`, 1), false},
+		{"env properties array", strings.Replace(env, `"Spark Properties":{`, `"Spark Properties":[],"S":{`, 1), false},
+		{"env properties null", strings.Replace(env, `"Spark Properties":{`, `"Spark Properties":null,"S":{`, 1), false},
+		{"env no properties", strings.Replace(env, `"Spark Properties":{`, `"S":{`, 1), false},
+		{"env duplicate properties", strings.Replace(env, `"Spark Properties":{`, `"Spark Properties":{},"Spark Properties":{`, 1), false},
+		{"env bad escape in classpath", strings.Replace(env, `"/a.jar":"System Classpath"`, `"/a.jar":"\x"`, 1), false},
+		{"env truncated", env[:len(env)-2], false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if !strings.HasSuffix(c.name, " valid") && (c.line == job || c.line == sub || c.line == done) {
+			if !strings.HasSuffix(c.name, " valid") && (c.line == job || c.line == sub || c.line == done || c.line == env) {
 				t.Fatalf("the case does not change the line")
 			}
 			var st lineStats

@@ -50,6 +50,8 @@ func (b *Builder) fastLine(line []byte) bool {
 		return b.fastStageSubmitted(line, rest)
 	case "SparkListenerStageCompleted":
 		return b.fastStageCompleted(line, rest)
+	case "SparkListenerEnvironmentUpdate":
+		return b.fastEnvironmentUpdate(line, rest)
 	}
 	if knownIgnored[string(name)] {
 		return validObjectTail(line, rest)
