@@ -137,7 +137,7 @@ func (b *Builder) noteStageSubmitted(e *stageSubmittedEvent) {
 	}
 	c.submitted = true
 	c.desc = Clip(e.props.desc, 4*JobDescriptionLimit)
-	c.sqlExec = e.props.sqlExec
+	c.sqlExec = copyInt(e.props.sqlExec)
 }
 
 // firstLineBytes is firstLine over bytes, allocating only the kept part.

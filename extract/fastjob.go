@@ -65,6 +65,7 @@ const (
 	siCompletion
 	siFailure
 	siAccumulables
+	siRDDInfo
 )
 
 func stageInfoMember(key []byte) int {
@@ -89,6 +90,8 @@ func stageInfoMember(key []byte) int {
 		return siFailure
 	case "Accumulables":
 		return siAccumulables
+	case "RDD Info":
+		return siRDDInfo
 	}
 	return 0
 }
@@ -241,7 +244,9 @@ func (b *Builder) stageInfoValue(l []byte, i, m int, si *stageInfoEvent, accums 
 	case siParents:
 		si.parents, i = readInts(l, i)
 	case siDetails:
-		si.details, i = readLazyText(l, i)
+		i = b.scanDetails(l, i, si)
+	case siRDDInfo:
+		i = b.skipRDDInfo(l, i)
 	case siAccumulables:
 		if accums != nil {
 			return scanStageAccums(l, i, accums)
@@ -257,10 +262,24 @@ func (b *Builder) stageInfoValue(l []byte, i, m int, si *stageInfoEvent, accums 
 // other member checked. A Properties that is not an object reads as one
 // without members, as fastjson's getters read it.
 func (b *Builder) scanProps(l []byte, i int, p *jobProps) int {
-	p.present = true
 	if i >= len(l) || l[i] != '{' {
+		p.present = true
 		return skipValue(l, i, 1)
 	}
+	if j, r := b.jobMemo.props.match(l, i); j > 0 {
+		*p = *r
+		return j
+	}
+	j := b.scanPropsObject(l, i, p)
+	if j > 0 {
+		b.jobMemo.props.add(l, i, j, func([]byte) jobProps { return *p })
+	}
+	return j
+}
+
+// scanPropsObject reads the Properties object at i.
+func (b *Builder) scanPropsObject(l []byte, i int, p *jobProps) int {
+	p.present = true
 	it := objIter{}
 	it.init(l, i+1)
 	var seen fields
@@ -287,6 +306,34 @@ func (b *Builder) scanProps(l []byte, i int, p *jobProps) int {
 		}
 	}
 	return it.end()
+}
+
+// scanDetails reads a Stage Info's Details.
+func (b *Builder) scanDetails(l []byte, i int, si *stageInfoEvent) int {
+	m := &b.jobMemo.details
+	if j, t := m.match(l, i); j > 0 {
+		si.details = *t
+		return j
+	}
+	j := 0
+	si.details, j = readLazyText(l, i)
+	if j > 0 {
+		m.add(l, i, j, func(c []byte) text { t, _ := readLazyText(c, 0); return t })
+	}
+	return j
+}
+
+// skipRDDInfo checks a Stage Info's RDD Info.
+func (b *Builder) skipRDDInfo(l []byte, i int) int {
+	m := &b.jobMemo.rddInfo
+	if j, _ := m.match(l, i); j > 0 {
+		return j
+	}
+	j := skipValue(l, i, 2)
+	if j > 0 {
+		m.add(l, i, j, func([]byte) struct{} { return struct{}{} })
+	}
+	return j
 }
 
 func propMember(key []byte) int {
@@ -526,4 +573,57 @@ func readLazyText(l []byte, i int) (text, int) {
 		return text{s: l[i:j], tok: true}, j
 	}
 	return text{s: l[i+1 : j-1]}, j
+}
+
+// A JobStart and the StageSubmitted of its stages repeat the job's
+// Properties, and the StageCompleted after them the Stage Info's RDD Info
+// and Details (on the shared Photon NDS log, 2.7 of its 2.9 MB of
+// Properties, 1.0 of 1.5 MB of RDD Info). jobMemo keeps the last few
+// distinct ones with what the decoder read of them, so a repeat costs a
+// comparison of bytes.
+type jobMemo struct {
+	props   valueMemo[jobProps]
+	rddInfo valueMemo[struct{}]
+	details valueMemo[text]
+}
+
+// valueMemo holds the last few distinct values of one member, each a
+// checked JSON object, array or string — values that end themselves, so
+// bytes equal to one at a position are that value — with what was read of
+// it. Small values are not kept: comparing costs about what checking does.
+type valueMemo[T any] struct {
+	raw  [][]byte
+	read []T
+	next int
+}
+
+const (
+	memoSize     = 8
+	memoMinBytes = 64
+)
+
+// match returns the index past a remembered value at i and what was read
+// of it, or -1.
+func (m *valueMemo[T]) match(l []byte, i int) (int, *T) {
+	for k, r := range m.raw {
+		if len(l)-i >= len(r) && string(l[i:i+len(r)]) == string(r) {
+			return i + len(r), &m.read[k]
+		}
+	}
+	return -1, nil
+}
+
+// add remembers the value l[i:j] (checked, j > i), with what read returns
+// for a copy of it, replacing the oldest one when full.
+func (m *valueMemo[T]) add(l []byte, i, j int, read func(c []byte) T) {
+	if j-i < memoMinBytes {
+		return
+	}
+	c := bytes.Clone(l[i:j])
+	if len(m.raw) < memoSize {
+		m.raw, m.read = append(m.raw, c), append(m.read, read(c))
+		return
+	}
+	m.raw[m.next], m.read[m.next] = c, read(c)
+	m.next = (m.next + 1) % memoSize
 }

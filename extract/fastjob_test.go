@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sparkmine/sparkmine/extract/gen"
+	"github.com/sparkmine/sparkmine/extract/plan"
 	"github.com/valyala/fastjson"
 )
 
@@ -19,11 +20,12 @@ var jobEvents = map[string]bool{
 	"SparkListenerEnvironmentUpdate": true,
 }
 
-// checkJobLine decodes a job or stage event both ways and fails t on any
-// difference; it reports whether the fast path took the line.
-func checkJobLine(t testing.TB, line []byte, i int, v *fastjson.Value, perr error, name, fastName string) bool {
+// checkJobLine decodes a job or stage event both ways, on the fast path
+// with fb (and the values it remembers), and fails t on any difference; it
+// reports whether the fast path took the line.
+func checkJobLine(t testing.TB, fb *Builder, line []byte, i int, v *fastjson.Value, perr error, name, fastName string) bool {
 	t.Helper()
-	fb, rb := NewBuilder(Options{}), NewBuilder(Options{})
+	rb := NewBuilder(Options{})
 	var got, want any
 	switch fastName {
 	case "SparkListenerJobStart":
@@ -52,11 +54,13 @@ func checkJobLine(t testing.TB, line []byte, i int, v *fastjson.Value, perr erro
 		si := v.Get("Stage Info")
 		k, info := stageInfoFromJSON(si)
 		rb.stageAccums(k.id, si)
+		var fa plan.Accums
 		for _, a := range e.accums {
-			fb.accums.Stage(a.id, e.info.key.id, a.value)
+			fa.Stage(a.id, e.info.key.id, a.value)
 		}
-		got, want = []any{e.info.key, e.info.info, fb.accums}, []any{k, info, rb.accums}
+		got, want = []any{e.info.key, e.info.info, fa}, []any{k, info, rb.accums}
 	case "SparkListenerEnvironmentUpdate":
+		fb.app.props = nil
 		if !fb.fastEnvironmentUpdate(line, i) {
 			return false
 		}
@@ -86,9 +90,10 @@ func jobStartView(b *Builder, e jobStartEvent) jobStartEvent {
 }
 
 // jobLinesTaken counts a log's job and stage events and those the fast
-// path takes, checking each as checkJobLine does.
+// path takes, checking each as checkJobLine does with one Builder.
 func jobLinesTaken(t *testing.T, lines [][]byte) (n, fast int) {
 	var p fastjson.Parser
+	fb := NewBuilder(Options{})
 	for _, l := range lines {
 		i, fastName, ok := fastPrefix(l)
 		if !ok || !jobEvents[fastName] {
@@ -100,7 +105,7 @@ func jobLinesTaken(t *testing.T, lines [][]byte) (n, fast int) {
 		if perr == nil {
 			name = string(v.GetStringBytes("Event"))
 		}
-		if checkJobLine(t, l, i, v, perr, name, fastName) {
+		if checkJobLine(t, fb, l, i, v, perr, name, fastName) {
 			fast++
 		}
 	}

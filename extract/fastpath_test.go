@@ -62,7 +62,7 @@ func checkLine(t testing.TB, line []byte, st *lineStats) {
 	case fastName == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate":
 		checkAdaptive(t, line, i, v, perr, name)
 	case jobEvents[fastName]:
-		checkJobLine(t, line, i, v, perr, name, fastName)
+		checkJobLine(t, NewBuilder(Options{}), line, i, v, perr, name, fastName)
 	case knownIgnored[fastName]:
 		st.ignored++
 		if validObjectTail(line, i) {
