@@ -272,7 +272,7 @@ func (b *Builder) scanProps(l []byte, i int, p *jobProps) int {
 	}
 	j := b.scanPropsObject(l, i, p)
 	if j > 0 {
-		b.jobMemo.props.add(l, i, j, func([]byte) jobProps { return *p })
+		b.jobMemo.props.add(l, i, j, memoSize, func([]byte) jobProps { return *p })
 	}
 	return j
 }
@@ -318,7 +318,7 @@ func (b *Builder) scanDetails(l []byte, i int, si *stageInfoEvent) int {
 	j := 0
 	si.details, j = readLazyText(l, i)
 	if j > 0 {
-		m.add(l, i, j, func(c []byte) text { t, _ := readLazyText(c, 0); return t })
+		m.add(l, i, j, memoSize, func(c []byte) text { t, _ := readLazyText(c, 0); return t })
 	}
 	return j
 }
@@ -331,7 +331,7 @@ func (b *Builder) skipRDDInfo(l []byte, i int) int {
 	}
 	j := skipValue(l, i, 2)
 	if j > 0 {
-		m.add(l, i, j, func([]byte) struct{} { return struct{}{} })
+		m.add(l, i, j, memoRDDInfo, func([]byte) struct{} { return struct{}{} })
 	}
 	return j
 }
@@ -576,11 +576,12 @@ func readLazyText(l []byte, i int) (text, int) {
 }
 
 // A JobStart and the StageSubmitted of its stages repeat the job's
-// Properties, and the StageCompleted after them the Stage Info's RDD Info
-// and Details (on the shared Photon NDS log, 2.7 of its 2.9 MB of
-// Properties, 1.0 of 1.5 MB of RDD Info). jobMemo keeps the last few
-// distinct ones with what the decoder read of them, so a repeat costs a
-// comparison of bytes.
+// Properties, and the StageSubmitted and StageCompleted of a stage the RDD
+// Info and Details of its Stage Info in the JobStart (on the shared Photon
+// NDS log, 2.7 of its 2.9 MB of Properties, 1.2 of 1.5 MB of RDD Info: a
+// JobStart lists up to 26 stages, most never run). jobMemo keeps the last
+// few distinct ones with what the decoder read of them, so a repeat costs
+// a comparison of bytes.
 type jobMemo struct {
 	props   valueMemo[jobProps]
 	rddInfo valueMemo[struct{}]
@@ -590,7 +591,8 @@ type jobMemo struct {
 // valueMemo holds the last few distinct values of one member, each a
 // checked JSON object, array or string — values that end themselves, so
 // bytes equal to one at a position are that value — with what was read of
-// it. Small values are not kept: comparing costs about what checking does.
+// it. Values under memoMinBytes are not kept (comparing costs about what
+// checking does), nor those over memoMaxBytes (to bound the memory).
 type valueMemo[T any] struct {
 	raw  [][]byte
 	read []T
@@ -598,8 +600,10 @@ type valueMemo[T any] struct {
 }
 
 const (
-	memoSize     = 8
 	memoMinBytes = 64
+	memoMaxBytes = 32 << 10
+	memoSize     = 8  // values kept of Properties and Details
+	memoRDDInfo  = 32 // of RDD Info: a mismatch usually costs a few bytes, the RDD ID's
 )
 
 // match returns the index past a remembered value at i and what was read
@@ -614,16 +618,16 @@ func (m *valueMemo[T]) match(l []byte, i int) (int, *T) {
 }
 
 // add remembers the value l[i:j] (checked, j > i), with what read returns
-// for a copy of it, replacing the oldest one when full.
-func (m *valueMemo[T]) add(l []byte, i, j int, read func(c []byte) T) {
-	if j-i < memoMinBytes {
+// for a copy of it, replacing the oldest one when size are kept.
+func (m *valueMemo[T]) add(l []byte, i, j, size int, read func(c []byte) T) {
+	if j-i < memoMinBytes || j-i > memoMaxBytes {
 		return
 	}
 	c := bytes.Clone(l[i:j])
-	if len(m.raw) < memoSize {
+	if len(m.raw) < size {
 		m.raw, m.read = append(m.raw, c), append(m.read, read(c))
 		return
 	}
 	m.raw[m.next], m.read[m.next] = c, read(c)
-	m.next = (m.next + 1) % memoSize
+	m.next = (m.next + 1) % len(m.raw)
 }
