@@ -151,8 +151,10 @@ func firstLineBytes(s []byte, n int) string {
 	return Clip(string(s), n)
 }
 
-// fillContext sets the context columns of every stage row.
+// fillContext sets the context columns of every stage row. The stages of
+// a job share its description: each is redacted once.
 func (b *Builder) fillContext(rows []StageRow) {
+	descs := make(map[string]string)
 	for i := range rows {
 		r := &rows[i]
 		c := b.stageCtx[r.StageID]
@@ -163,7 +165,12 @@ func (b *Builder) fillContext(rows []StageRow) {
 		r.JobIDs = slices.Sorted(slices.Values(c.jobIDs))
 		r.ParentStageIDs = slices.Sorted(slices.Values(c.parents))
 		r.CallSite = c.callSite
-		r.JobDescription = Clip(b.opts.Redactor.Value("spark.job.description", c.desc), JobDescriptionLimit)
+		d, ok := descs[c.desc]
+		if !ok {
+			d = Clip(b.opts.Redactor.Value("spark.job.description", c.desc), JobDescriptionLimit)
+			descs[c.desc] = d
+		}
+		r.JobDescription = d
 		r.SQLExecutionID = c.sqlExec
 		r.StageKind = b.classify(r, c)
 	}
