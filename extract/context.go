@@ -71,7 +71,7 @@ func (b *Builder) noteStageInfo(si *stageInfoEvent) *stageContext {
 		}
 	}
 	if c.callSite == "" {
-		c.callSite = firstLineBytes(b.textOf(si.details), callSiteLimit)
+		c.callSite = firstLineBytes(b.firstLineOf(si.details), callSiteLimit)
 	}
 	return c
 }

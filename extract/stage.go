@@ -1,6 +1,10 @@
 package extract
 
-import "github.com/valyala/fastjson"
+import (
+	"bytes"
+
+	"github.com/valyala/fastjson"
+)
 
 // Stage statuses, as the History Server spells them.
 const (
@@ -58,6 +62,19 @@ func stageInfoEventFromJSON(si *fastjson.Value) stageInfoEvent {
 type text struct {
 	s   []byte
 	tok bool // s is a JSON token with an escape
+}
+
+// firstLineOf returns the unescaped bytes of t up to at least its first
+// line break: a token's bytes before its first escape when that escape is
+// \n or \r (a stack trace's Details), else textOf(t).
+func (b *Builder) firstLineOf(t text) []byte {
+	if t.tok {
+		raw := t.s[1 : len(t.s)-1]
+		if k := bytes.IndexByte(raw, '\\'); k >= 0 && (raw[k+1] == 'n' || raw[k+1] == 'r') {
+			return raw[:k]
+		}
+	}
+	return b.textOf(t)
 }
 
 // textOf returns the unescaped bytes of t, valid until the next unquote.
