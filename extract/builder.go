@@ -78,6 +78,7 @@ type Builder struct {
 	taskPool    [][]taskRecord // record storage of reduced stage attempts
 	distScratch []int64        // distOf's values when not kept
 	lastStage   *stageAttempt  // nil or the member of stages last looked up
+	jobMemo     jobMemo        // values of job and stage events seen before (fastjob.go)
 
 	warnings  []Warning
 	damages   []Warning // events left out for a missing required member

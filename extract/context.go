@@ -62,28 +62,25 @@ func (b *Builder) ctx(id int64) *stageContext {
 // is the first line of "Details", Spark's CallSite.longForm: Utils.getCallSite
 // puts the last Spark method before user code on top of the stack trace
 // (org.apache.spark.sql.DataFrameReader.json(DataFrameReader.scala:259)).
-func (b *Builder) noteStageInfo(si *fastjson.Value) *stageContext {
-	c := b.ctx(si.GetInt64("Stage ID"))
-	if ps := si.GetArray("Parent IDs"); len(ps) > 0 && c.parents == nil {
-		c.parents = make([]int64, 0, len(ps))
-		for _, p := range ps {
-			c.parents = append(c.parents, p.GetInt64())
-		}
+func (b *Builder) noteStageInfo(si *stageInfoEvent) *stageContext {
+	c := b.ctx(si.key.id)
+	if len(si.parents) > 0 && c.parents == nil {
+		c.parents = si.parents
 		for _, p := range c.parents {
 			b.isParent[p] = true
 		}
 	}
 	if c.callSite == "" {
-		c.callSite = firstLineBytes(si.GetStringBytes("Details"), callSiteLimit)
+		c.callSite = firstLineBytes(b.firstLineOf(si.details), callSiteLimit)
 	}
 	return c
 }
 
 // noteJobStages records, for each stage a JobStart lists, the job and, until
 // a StageSubmitted says otherwise, the job's description and SQL execution.
-func (b *Builder) noteJobStages(v *fastjson.Value, jobID int64, jc *jobContext) {
-	for _, si := range v.GetArray("Stage Infos") {
-		c := b.noteStageInfo(si)
+func (b *Builder) noteJobStages(infos []stageInfoEvent, jobID int64, jc *jobContext) {
+	for i := range infos {
+		c := b.noteStageInfo(&infos[i])
 		if !slices.Contains(c.jobIDs, jobID) {
 			c.jobIDs = append(c.jobIDs, jobID)
 		}
@@ -94,20 +91,25 @@ func (b *Builder) noteJobStages(v *fastjson.Value, jobID int64, jc *jobContext) 
 }
 
 // jobContextFrom reads the properties of a JobStart.
-func jobContextFrom(p *fastjson.Value, stageIDs []int64) *jobContext {
-	jc := &jobContext{stageIDs: stageIDs}
-	if p == nil {
-		return jc
-	}
-	jc.desc = Clip(str(p, "spark.job.description"), 4*JobDescriptionLimit)
-	jc.tags = Clip(str(p, "spark.job.tags"), 4*JobDescriptionLimit)
-	jc.sqlExec, jc.hasSQLKey = sqlExecutionID(p)
-	return jc
+func jobContextFrom(p *jobProps, stageIDs []int64) *jobContext {
+	return &jobContext{stageIDs: stageIDs, desc: Clip(p.desc, 4*JobDescriptionLimit),
+		tags: Clip(p.tags, 4*JobDescriptionLimit), sqlExec: copyInt(p.sqlExec), hasSQLKey: p.hasSQLKey}
 }
 
-// sqlExecutionID reads spark.sql.execution.id (SQLExecution.EXECUTION_ID_KEY).
-func sqlExecutionID(p *fastjson.Value) (*int64, bool) {
-	s := p.GetStringBytes("spark.sql.execution.id")
+// propsFromJSON reads a job's Properties (nil: absent).
+func propsFromJSON(p *fastjson.Value) jobProps {
+	if p == nil {
+		return jobProps{}
+	}
+	jp := jobProps{present: true, desc: str(p, "spark.job.description"),
+		callSite: str(p, "callSite.short"), tags: str(p, "spark.job.tags")}
+	jp.sqlExec, jp.hasSQLKey = sqlExecutionID(p.GetStringBytes("spark.sql.execution.id"))
+	return jp
+}
+
+// sqlExecutionID reads spark.sql.execution.id (SQLExecution.EXECUTION_ID_KEY),
+// nil when it is not a string.
+func sqlExecutionID(s []byte) (*int64, bool) {
 	if s == nil {
 		return nil, false
 	}
@@ -118,23 +120,24 @@ func sqlExecutionID(p *fastjson.Value) (*int64, bool) {
 	return &n, true
 }
 
+// stageSubmittedEvent is what the model reads of a StageSubmitted.
+type stageSubmittedEvent struct {
+	info  stageInfoEvent
+	props jobProps
+}
+
 // noteStageSubmitted takes the description and SQL execution of the job
 // that submitted the stage attempt, as the History Server does
 // (AppStatusListener.onStageSubmitted reads spark.job.description from the
 // event's Properties).
-func (b *Builder) noteStageSubmitted(v *fastjson.Value) {
-	si := v.Get("Stage Info")
-	if si == nil {
-		return
-	}
-	c := b.noteStageInfo(si)
-	p := v.Get("Properties")
-	if p == nil {
+func (b *Builder) noteStageSubmitted(e *stageSubmittedEvent) {
+	c := b.noteStageInfo(&e.info)
+	if !e.props.present {
 		return
 	}
 	c.submitted = true
-	c.desc = Clip(str(p, "spark.job.description"), 4*JobDescriptionLimit)
-	c.sqlExec, _ = sqlExecutionID(p)
+	c.desc = Clip(e.props.desc, 4*JobDescriptionLimit)
+	c.sqlExec = copyInt(e.props.sqlExec)
 }
 
 // firstLineBytes is firstLine over bytes, allocating only the kept part.
@@ -148,8 +151,10 @@ func firstLineBytes(s []byte, n int) string {
 	return Clip(string(s), n)
 }
 
-// fillContext sets the context columns of every stage row.
+// fillContext sets the context columns of every stage row. The stages of
+// a job share its description: each is redacted once.
 func (b *Builder) fillContext(rows []StageRow) {
+	descs := make(map[string]string)
 	for i := range rows {
 		r := &rows[i]
 		c := b.stageCtx[r.StageID]
@@ -160,7 +165,12 @@ func (b *Builder) fillContext(rows []StageRow) {
 		r.JobIDs = slices.Sorted(slices.Values(c.jobIDs))
 		r.ParentStageIDs = slices.Sorted(slices.Values(c.parents))
 		r.CallSite = c.callSite
-		r.JobDescription = Clip(b.opts.Redactor.Value("spark.job.description", c.desc), JobDescriptionLimit)
+		d, ok := descs[c.desc]
+		if !ok {
+			d = Clip(b.opts.Redactor.Value("spark.job.description", c.desc), JobDescriptionLimit)
+			descs[c.desc] = d
+		}
+		r.JobDescription = d
 		r.SQLExecutionID = c.sqlExec
 		r.StageKind = b.classify(r, c)
 	}

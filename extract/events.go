@@ -1,6 +1,10 @@
 package extract
 
-import "github.com/valyala/fastjson"
+import (
+	"cmp"
+
+	"github.com/valyala/fastjson"
+)
 
 // appState is what the Builder gathers about the application itself.
 type appState struct {
@@ -90,33 +94,70 @@ func (b *Builder) onEnvironmentUpdate(v *fastjson.Value) {
 	})
 }
 
-func (b *Builder) onJobStart(v *fastjson.Value) {
-	id := v.GetInt64("Job ID")
-	j := &Job{JobID: id, SubmissionTime: optTime(v, "Submission Time")}
-	b.touch(j.SubmissionTime)
+// jobStartEvent is what the model reads of a JobStart, on either path
+// (jobStartFromJSON, or the fast path's scanJobStart).
+type jobStartEvent struct {
+	id         int64
+	submission *int64 // optTime
+	stageIDs   []int64
+	props      jobProps
+	infos      []stageInfoEvent
+}
+
+// jobProps is what the model reads of a job's Properties: the strings
+// unescaped, "" when absent or not a string.
+type jobProps struct {
+	present   bool // the member is there, whatever its type
+	desc      string
+	callSite  string // callSite.short
+	tags      string
+	sqlExec   *int64
+	hasSQLKey bool // spark.sql.execution.id is a string, a number or not
+}
+
+func jobStartFromJSON(v *fastjson.Value) jobStartEvent {
+	e := jobStartEvent{id: v.GetInt64("Job ID"), submission: optTime(v, "Submission Time")}
 	for _, x := range v.GetArray("Stage IDs") {
-		j.StageIDs = append(j.StageIDs, x.GetInt64())
+		e.stageIDs = append(e.stageIDs, x.GetInt64())
 	}
-	p := v.Get("Properties")
-	if p != nil {
-		j.SQLExecutionID, _ = sqlExecutionID(p)
-		j.Description = str(p, "spark.job.description")
-		if j.Description == "" {
-			j.Description = str(p, "callSite.short")
-		}
-		j.Description = Clip(j.Description, 512)
-	}
-	if _, dup := b.jobs[id]; !dup {
-		b.jobOrder = append(b.jobOrder, id)
-	}
-	b.jobs[id] = j
-	jc := jobContextFrom(p, j.StageIDs)
-	b.jobCtx[id] = jc
-	b.noteJobStages(v, id, jc)
+	e.props = propsFromJSON(v.Get("Properties"))
 	for _, si := range v.GetArray("Stage Infos") {
-		k, info := stageInfoFromJSON(si)
-		b.liveStage(k, info)
+		e.infos = append(e.infos, stageInfoEventFromJSON(si))
 	}
+	return e
+}
+
+func (b *Builder) onJobStart(v *fastjson.Value) {
+	e := jobStartFromJSON(v)
+	b.jobStart(&e)
+}
+
+func (b *Builder) jobStart(e *jobStartEvent) {
+	j := &Job{JobID: e.id, SubmissionTime: e.submission, StageIDs: e.stageIDs}
+	b.touch(j.SubmissionTime)
+	if p := &e.props; p.present {
+		j.SQLExecutionID = copyInt(p.sqlExec)
+		j.Description = Clip(cmp.Or(p.desc, p.callSite), 512)
+	}
+	if _, dup := b.jobs[e.id]; !dup {
+		b.jobOrder = append(b.jobOrder, e.id)
+	}
+	b.jobs[e.id] = j
+	jc := jobContextFrom(&e.props, j.StageIDs)
+	b.jobCtx[e.id] = jc
+	b.noteJobStages(e.infos, e.id, jc)
+	for i := range e.infos {
+		b.liveStage(e.infos[i].key, e.infos[i].info)
+	}
+}
+
+// copyInt returns a new copy of *p, or nil.
+func copyInt(p *int64) *int64 {
+	if p == nil {
+		return nil
+	}
+	n := *p
+	return &n
 }
 
 // optTime is optInt64 for job times, where Spark writes -1 for "none".

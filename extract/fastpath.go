@@ -47,6 +47,14 @@ func (b *Builder) fastLine(line []byte) bool {
 		return b.fastAdaptive(line, rest)
 	case sqlPrefix + "SparkListenerSQLExecutionStart":
 		return b.fastSQLStart(line, rest)
+	case "SparkListenerJobStart":
+		return b.fastJobStart(line, rest)
+	case "SparkListenerStageSubmitted":
+		return b.fastStageSubmitted(line, rest)
+	case "SparkListenerStageCompleted":
+		return b.fastStageCompleted(line, rest)
+	case "SparkListenerEnvironmentUpdate":
+		return b.fastEnvironmentUpdate(line, rest)
 	}
 	if knownIgnored[string(name)] {
 		return validObjectTail(line, rest)

@@ -61,6 +61,8 @@ func checkLine(t testing.TB, line []byte, st *lineStats) {
 		}
 	case fastName == sqlPrefix+"SparkListenerSQLAdaptiveExecutionUpdate", fastName == sqlPrefix+"SparkListenerSQLExecutionStart":
 		checkSQL(t, line, i, v, perr, name, fastName)
+	case jobEvents[fastName]:
+		checkJobLine(t, NewBuilder(Options{}), line, i, v, perr, name, fastName)
 	case knownIgnored[fastName]:
 		st.ignored++
 		if validObjectTail(line, i) {

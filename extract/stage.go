@@ -1,6 +1,10 @@
 package extract
 
-import "github.com/valyala/fastjson"
+import (
+	"bytes"
+
+	"github.com/valyala/fastjson"
+)
 
 // Stage statuses, as the History Server spells them.
 const (
@@ -32,6 +36,53 @@ func stageInfoFromJSON(si *fastjson.Value) (stageKey, stageInfo) {
 		completion:    optInt64(si, "Completion Time"),
 		failureReason: str(si, "Failure Reason"),
 	}
+}
+
+// stageInfoEvent is what the model reads of a Stage Info in a JobStart or
+// a StageSubmitted, on either path.
+type stageInfoEvent struct {
+	key     stageKey
+	info    stageInfo
+	parents []int64 // nil when none
+	details text
+}
+
+func stageInfoEventFromJSON(si *fastjson.Value) stageInfoEvent {
+	e := stageInfoEvent{details: text{s: si.GetStringBytes("Details")}}
+	e.key, e.info = stageInfoFromJSON(si)
+	for _, p := range si.GetArray("Parent IDs") {
+		e.parents = append(e.parents, p.GetInt64())
+	}
+	return e
+}
+
+// text is a string member as a decoder read it: its bytes (unescaped, on
+// the fastjson path) or, from the fast path, its JSON token when it holds
+// an escape, unescaped only when used (textOf).
+type text struct {
+	s   []byte
+	tok bool // s is a JSON token with an escape
+}
+
+// firstLineOf returns the unescaped bytes of t up to at least its first
+// line break: a token's bytes before its first escape when that escape is
+// \n or \r (a stack trace's Details), else textOf(t).
+func (b *Builder) firstLineOf(t text) []byte {
+	if t.tok {
+		raw := t.s[1 : len(t.s)-1]
+		if k := bytes.IndexByte(raw, '\\'); k >= 0 && (raw[k+1] == 'n' || raw[k+1] == 'r') {
+			return raw[:k]
+		}
+	}
+	return b.textOf(t)
+}
+
+// textOf returns the unescaped bytes of t, valid until the next unquote.
+func (b *Builder) textOf(t text) []byte {
+	if t.tok {
+		return b.unquote(t.s, true)
+	}
+	return t.s
 }
 
 // stageCounters are the numbers the History Server changes only while the
@@ -109,11 +160,15 @@ func (b *Builder) onStageSubmitted(v *fastjson.Value) {
 	if si == nil {
 		return
 	}
-	k, info := stageInfoFromJSON(si)
-	s := b.liveStage(k, info)
+	e := stageSubmittedEvent{info: stageInfoEventFromJSON(si), props: propsFromJSON(v.Get("Properties"))}
+	b.stageSubmitted(&e)
+}
+
+func (b *Builder) stageSubmitted(e *stageSubmittedEvent) {
+	s := b.liveStage(e.info.key, e.info.info)
 	s.c.status = StatusActive
-	b.noteStageSubmitted(v)
-	b.touch(info.submission)
+	b.noteStageSubmitted(e)
+	b.touch(e.info.info.submission)
 }
 
 func (b *Builder) onStageCompleted(v *fastjson.Value) {
@@ -124,6 +179,12 @@ func (b *Builder) onStageCompleted(v *fastjson.Value) {
 	k, info := stageInfoFromJSON(si)
 	b.touch(info.completion)
 	b.stageAccums(k.id, si)
+	b.stageCompleted(k, info)
+}
+
+// stageCompleted applies a StageCompleted's Stage Info (its accumulables
+// already recorded).
+func (b *Builder) stageCompleted(k stageKey, info stageInfo) {
 	s := b.stages[k]
 	if s == nil || !s.live {
 		return // the History Server ignores a completion of a stage it does not hold live
