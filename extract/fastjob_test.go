@@ -256,3 +256,11 @@ func TestFastJobFallback(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkJobLines measures the job, stage and environment events of the
+// shared NDS log (114 lines of 25 KB JobStarts with their StageSubmitted
+// and StageCompleted, and its EnvironmentUpdates), on the fast path and on
+// fastjson's.
+func BenchmarkJobLines(b *testing.B) {
+	benchNDSLines(b, func(name string) bool { return jobEvents[name] })
+}

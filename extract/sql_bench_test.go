@@ -1,8 +1,8 @@
 package extract
 
 import (
-	"bytes"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sparkmine/sparkmine/extract/redact"
@@ -13,10 +13,16 @@ const ndsLog = "rapids-tools/spark-events-qualification/nds_q88_photon_db_13_3.z
 // BenchmarkSQLLines measures the SQL starts and adaptive updates of the
 // shared NDS log (~11 MB of plans), on the fast path and on fastjson's.
 func BenchmarkSQLLines(b *testing.B) {
+	benchNDSLines(b, func(name string) bool { return strings.HasPrefix(name, sqlPrefix+"SparkListenerSQL") })
+}
+
+// benchNDSLines measures the lines of the shared NDS log whose event
+// match chooses, on the fast path and on fastjson's.
+func benchNDSLines(b *testing.B, match func(name string) bool) {
 	var lines [][]byte
 	var size int64
 	for _, l := range codecLines(b, filepath.Join(eventlogs, ndsLog)) {
-		if bytes.Contains(l[:min(len(l), 80)], []byte("sql.execution.ui.SparkListenerSQL")) {
+		if _, name, ok := fastPrefix(l); ok && match(name) {
 			lines = append(lines, l)
 			size += int64(len(l)) + 1
 		}
