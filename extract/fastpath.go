@@ -12,13 +12,15 @@ import "bytes"
 // uses and checks the full JSON grammar of everything else it skips
 // (jsonscan.go); events the model ignores are only validated; SQL
 // execution starts and adaptive plan updates are read with their plan
-// trees streamed node by node (fastsql.go, fastplan.go).
+// trees streamed node by node (fastsql.go, fastplan.go); job and stage
+// events and EnvironmentUpdate by their own decoders (fastjob.go,
+// fastenv.go).
 // Anything the scanner does not expect — an escape in a key or in a string
 // it needs, a number that is not a plain integer, an unexpected type, a
 // duplicate key, deep nesting, a syntax error — sends the line to the
 // fastjson path, which is the reference: its results are what the fast
 // path must equal (TestFastPathDifferential, TestFastAdaptiveDifferential,
-// FuzzFastPath), and it alone decides that a line is malformed and how to
+// TestFastJobLines, FuzzFastPath), and it alone decides that a line is malformed and how to
 // word the warning.
 
 var eventPrefix = []byte(`{"Event":"`)
