@@ -138,11 +138,7 @@ func (b *Builder) executorTaskEnd(ev *taskEndEvent) {
 	// A missing Task Executor Metrics reads as an empty (all-zero) set,
 	// which still marks the peaks as present.
 	e.hasPeaks = true
-	known := min(ev.peaksKnown, len(ev.peaks), len(peakNames))
-	for i, p := range ev.peaks[:known] {
-		e.setKnownPeak(i, p.v)
-	}
-	for _, p := range ev.peaks[known:] {
+	for _, p := range ev.peaks {
 		if p.idx >= 0 {
 			e.setKnownPeak(p.idx, p.v)
 		} else {

@@ -117,9 +117,6 @@ type taskEndEvent struct {
 	// peaks are the integer members of Task Executor Metrics, in order
 	// (names valid until the next line).
 	peaks []peakValue
-	// peaksKnown leading peaks are peakNames[:peaksKnown], in order (the
-	// fast path's prediction held).
-	peaksKnown int
 	// memo speeds up the next line's Accumulables (kept by reset).
 	memo accumMemo
 	// peakOrder is the member order of the last Task Executor Metrics

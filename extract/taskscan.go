@@ -320,10 +320,6 @@ func scanPeaks(b []byte, i int, e *taskEndEvent) int {
 				name = it.ord.names[it.pos-1]
 			}
 			e.peaks = append(e.peaks, peakValue{name: name, v: n, idx: it.m - 1})
-			// The leading peaks that are peakNames in order are known.
-			if e.peaksKnown == len(e.peaks)-1 && it.m == len(e.peaks) {
-				e.peaksKnown++
-			}
 		}
 	}
 	j := it.end()
