@@ -129,23 +129,12 @@ func (m *accumMemo) skip(b []byte, i, depth int) int {
 			s, k = s2, k2
 			continue
 		}
-		t := skipFreshElement(b, s, depth, &m.fresh)
+		t, last := afterElement(b, skipFreshElement(b, s, depth, &m.fresh))
 		if t < 0 {
 			return -1
 		}
-		if t = ws(b, t); t >= len(b) {
-			return -1
-		}
-		switch b[t] {
-		case ',':
-			t = ws(b, t+1)
-		case ']':
-			t++
-		default:
-			return -1
-		}
 		m.pieces = append(m.pieces, piece{nil, s, t})
-		if b[t-1] == ']' {
+		if last {
 			m.remember(b)
 			return t
 		}

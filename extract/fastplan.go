@@ -174,19 +174,9 @@ func (s *planScan) array(b []byte, i, nest int, elem func(int) int) int {
 		if i >= len(b) || b[i] != '{' {
 			return -1
 		}
-		if i = elem(i + 1); i < 0 {
-			return -1
-		}
-		if i = ws(b, i); i >= len(b) {
-			return -1
-		}
-		switch b[i] {
-		case ',':
-			i = ws(b, i+1)
-		case ']':
-			return i + 1
-		default:
-			return -1
+		var end bool
+		if i, end = afterElement(b, elem(i+1)); i < 0 || end {
+			return i
 		}
 	}
 }

@@ -363,21 +363,29 @@ func skipArray(b []byte, i, depth int) int {
 		return i + 1
 	}
 	for {
-		if i = skipValue(b, i, depth); i < 0 {
-			return -1
-		}
-		if i = ws(b, i); i >= len(b) {
-			return -1
-		}
-		switch b[i] {
-		case ',':
-			i = ws(b, i+1)
-		case ']':
-			return i + 1
-		default:
-			return -1
+		var end bool
+		if i, end = afterElement(b, skipValue(b, i, depth)); i < 0 || end {
+			return i
 		}
 	}
+}
+
+// afterElement reads what follows an array element that ends at i (-1: an
+// element not read): the index of the next element after a ',', or the
+// index past the array after its ']' and true; -1 for anything else.
+func afterElement(b []byte, i int) (int, bool) {
+	if i < 0 {
+		return -1, false
+	}
+	if i = ws(b, i); i < len(b) {
+		switch b[i] {
+		case ',':
+			return ws(b, i+1), false
+		case ']':
+			return i + 1, true
+		}
+	}
+	return -1, false
 }
 
 // objIter walks the members of an object:

@@ -30,19 +30,9 @@ func skipAccumulables(b []byte, i, depth int, memo *accumMemo) int {
 	}
 	for {
 		j, _ := skipElement(b, i, depth, nil)
-		if j < 0 {
-			return -1
-		}
-		if i = ws(b, j); i >= len(b) {
-			return -1
-		}
-		switch b[i] {
-		case ',':
-			i = ws(b, i+1)
-		case ']':
-			return i + 1
-		default:
-			return -1
+		var end bool
+		if i, end = afterElement(b, j); i < 0 || end {
+			return i
 		}
 	}
 }
