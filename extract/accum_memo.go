@@ -65,17 +65,14 @@ type piece struct {
 	from, to int
 }
 
-// runs collects digit runs found in checked bytes: start, length and
-// whether inside a string.
-type runs struct {
-	at, n []int
-	str   []bool
-}
+// runs collects the digit runs found in checked bytes.
+type runs []digitRun
 
-func (r *runs) reset() { r.at, r.n, r.str = r.at[:0], r.n[:0], r.str[:0] }
-
-func (r *runs) add(at, n int, str bool) {
-	r.at, r.n, r.str = append(r.at, at), append(r.n, n), append(r.str, str)
+// digitRun is a run of digits in b: its start, length and whether inside
+// a string.
+type digitRun struct {
+	at, n int
+	str   bool
 }
 
 // skipDigitsValue checks the value at i like skipScalar and adds it to rs
@@ -91,7 +88,7 @@ func skipDigitsValue(b []byte, i, depth int, rs *runs) int {
 		from, to, str = i+1, j-1, true
 	}
 	if to > from && digitsEnd(b, from) == to {
-		rs.add(from, to-from, str)
+		*rs = append(*rs, digitRun{from, to - from, str})
 	}
 	return j
 }
@@ -118,7 +115,7 @@ func (m *accumMemo) skip(b []byte, i, depth int) int {
 		m.depth, m.ring = depth, m.ring[:0]
 	}
 	m.pieces = m.pieces[:0]
-	m.fresh.reset()
+	m.fresh = m.fresh[:0]
 	for k, s := 0, i; ; {
 		end, k2, s2 := m.resume(b, s, k)
 		if end >= 0 {
@@ -145,10 +142,10 @@ func (m *accumMemo) skip(b []byte, i, depth int) int {
 // skipFreshElement checks the element at i with skipElement, adding its
 // digit runs to rs only when it is read as Spark writes an element.
 func skipFreshElement(b []byte, i, depth int, rs *runs) int {
-	n := len(rs.at)
+	n := len(*rs)
 	j, spark := skipElement(b, i, depth, rs)
 	if !spark {
-		rs.at, rs.n, rs.str = rs.at[:n], rs.n[:n], rs.str[:n]
+		*rs = (*rs)[:n]
 	}
 	return j
 }
@@ -262,7 +259,7 @@ func (m *accumMemo) remember(b []byte) {
 		sh = &shape{}
 	}
 	m.spare = nil
-	sh.build(b, m.pieces, &m.fresh)
+	sh.build(b, m.pieces, m.fresh)
 	if len(m.ring) == memoShapes {
 		m.spare = m.ring[memoShapes-1]
 		m.ring = m.ring[:memoShapes-1]
@@ -308,7 +305,7 @@ func samePrefix(a, b *shape, f int) bool {
 
 // build makes sh the shape of array b matched as pieces, fresh holding the
 // holes of its pieces checked anew.
-func (sh *shape) build(b []byte, pieces []piece, fresh *runs) {
+func (sh *shape) build(b []byte, pieces []piece, fresh runs) {
 	sh.lits, sh.holes, sh.elems = sh.lits[:0], sh.holes[:0], sh.elems[:0]
 	r := 0 // the next of fresh's runs
 	for _, p := range pieces {
@@ -318,10 +315,10 @@ func (sh *shape) build(b []byte, pieces []piece, fresh *runs) {
 		}
 		sh.elems = append(sh.elems, elemAt{int32(len(sh.lits)), int32(len(sh.holes))})
 		from := p.from
-		for ; r < len(fresh.at) && fresh.at[r] < p.to; r++ {
-			sh.lits = append(sh.lits, b[from:fresh.at[r]]...)
-			sh.holes = append(sh.holes, hole{int32(len(sh.lits)), int32(len(sh.elems) - 1), fresh.str[r]})
-			from = fresh.at[r] + fresh.n[r]
+		for ; r < len(fresh) && fresh[r].at < p.to; r++ {
+			sh.lits = append(sh.lits, b[from:fresh[r].at]...)
+			sh.holes = append(sh.holes, hole{int32(len(sh.lits)), int32(len(sh.elems) - 1), fresh[r].str})
+			from = fresh[r].at + fresh[r].n
 		}
 		sh.lits = append(sh.lits, b[from:p.to]...)
 	}
